@@ -1,0 +1,3 @@
+import NetloomCLI
+
+await NetloomCommand.main()
