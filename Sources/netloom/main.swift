@@ -1,3 +1,3 @@
 import NetloomCLI
 
-await NetloomCommand.main()
+await NetloomCLI.run()

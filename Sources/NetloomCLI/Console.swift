@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NetloomModel
+
+/// Where output goes, and whether it may be coloured. Colour only on a terminal, never with NO_COLOR.
+struct Console {
+    var colour: Bool
+    var errorColour: Bool
+
+    static func current(environment: [String: String]) -> Console {
+        let noColour = environment["NO_COLOR"].map { !$0.isEmpty } ?? false || environment["TERM"] == "dumb"
+        return Console(colour: !noColour && isatty(STDOUT_FILENO) == 1, errorColour: !noColour && isatty(STDERR_FILENO) == 1)
+    }
+
+    func write(_ text: String) {
+        var text = text
+        if !text.hasSuffix("\n") { text += "\n" }
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    func error(_ message: String) {
+        let label = errorColour ? Style.red.wrap("error:") : "error:"
+        writeError("\(label) \(message)")
+    }
+
+    func report(_ error: SpecInvalidError) {
+        for diagnostic in error.diagnostics {
+            if errorColour {
+                let label = diagnostic.severity == .error ? Style.red.wrap("error:") : Style.yellow.wrap("warning:")
+                writeError("\(Style.bold.wrap("\(diagnostic.location):")) \(label) \(diagnostic.message)")
+            } else {
+                writeError(diagnostic.description)
+            }
+        }
+        let count = error.errors.count
+        writeError("\(count) error\(count == 1 ? "" : "s") in the spec; nothing was sent to AWS")
+    }
+
+    func writeError(_ line: String) {
+        var text = line
+        if !text.hasSuffix("\n") { text += "\n" }
+        text.withUTF8 { buffer in _ = Glibc.write(STDERR_FILENO, buffer.baseAddress!, buffer.count) }
+    }
+
+    func style(_ text: String, _ style: Style) -> String { colour ? style.wrap(text) : text }
+}
+
+enum Style: String {
+    case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", blue = "34", cyan = "36"
+
+    func wrap(_ text: String) -> String { "\u{1B}[\(rawValue)m\(text)\u{1B}[0m" }
+}

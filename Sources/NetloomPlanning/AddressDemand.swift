@@ -1,0 +1,103 @@
+import NetloomModel
+import NetloomSpec
+
+/// One subnet of a subnet set, in one AZ: `private/us-west-2a`.
+public struct SubnetKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var subnet: String
+    public var az: String
+
+    public init(subnet: String, az: String) {
+        self.subnet = subnet
+        self.az = az
+    }
+
+    public var description: String { "\(subnet)/\(az)" }
+
+    public static func < (lhs: SubnetKey, rhs: SubnetKey) -> Bool { (lhs.subnet, lhs.az) < (rhs.subnet, rhs.az) }
+}
+
+/// Something that takes addresses in a subnet: a cluster's nodes, an instance's ENI, an endpoint, ...
+public struct Placement: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case cluster, instance, interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
+    }
+
+    public var kind: Kind
+    /// The address of the resource (or cluster) that owns the addresses.
+    public var owner: String
+    public var addresses: Int
+    /// A short human description for the topology tree.
+    public var label: String
+}
+
+/// Where every address-consuming thing goes, computed from the spec alone.
+public struct AddressDemand: Sendable {
+    public private(set) var placements: [SubnetKey: [Placement]] = [:]
+    /// The AZ each instance index lands in: `instance:api/1` -> eu-west-1b.
+    public private(set) var instanceAZs: [String: String] = [:]
+    /// The subnet of each NAT gateway, by AZ.
+    public private(set) var natSubnets: [String: SubnetKey] = [:]
+
+    public init(_ spec: StackSpec) {
+        for cluster in spec.clusters {
+            add(.init(kind: .cluster, owner: "cluster:\(cluster.name)", addresses: cluster.addressDemand,
+                      label: "cluster \(cluster.name): \(cluster.nodes) × \(cluster.instanceType), \(cluster.ipsPerNode) IPs/node + \(Int((cluster.headroom * 100).rounded()))% headroom"),
+                to: SubnetKey(subnet: cluster.subnet, az: cluster.az))
+        }
+        for instance in spec.instances {
+            guard let subnet = spec.subnet(named: instance.subnet) else { continue }
+            let azs = spec.azs(of: subnet)
+            for index in 0..<instance.count {
+                let az = instance.az ?? azs[index % azs.count]
+                let address = Self.instanceAddress(instance, index: index)
+                instanceAZs[address] = az
+                add(.init(kind: .instance, owner: address, addresses: 1, label: "instance \(Self.instanceLabel(instance, index: index)) (\(instance.type)\(instance.publicIP ? ", public IP" : ""))"),
+                    to: SubnetKey(subnet: subnet.name, az: az))
+            }
+        }
+        if let endpointSubnetName = spec.network.endpointSubnet, let subnet = spec.subnet(named: endpointSubnetName), !spec.network.interfaceEndpoints.isEmpty {
+            for az in spec.azs(of: subnet) {
+                add(.init(kind: .interfaceEndpoint, owner: "vpc_endpoint", addresses: spec.network.interfaceEndpoints.count,
+                          label: "interface endpoints: \(spec.network.interfaceEndpoints.joined(separator: ", "))"),
+                    to: SubnetKey(subnet: subnet.name, az: az))
+            }
+        }
+        for az in Self.natAZs(spec) {
+            guard let subnet = spec.subnets.first(where: { $0.tier == .public && spec.azs(of: $0).contains(az) }) else { continue }
+            let key = SubnetKey(subnet: subnet.name, az: az)
+            natSubnets[az] = key
+            add(.init(kind: .natGateway, owner: "nat_gateway:\(az)", addresses: 1, label: "NAT gateway \(az) (Elastic IP)"), to: key)
+        }
+        for lb in spec.loadBalancers {
+            guard let subnet = spec.subnet(named: lb.subnet) else { continue }
+            for az in spec.azs(of: subnet) {
+                add(.init(kind: .loadBalancer, owner: "load_balancer:\(lb.name)", addresses: 1, label: "\(lb.type) load balancer \(lb.name) (\(lb.scheme))"),
+                    to: SubnetKey(subnet: subnet.name, az: az))
+            }
+        }
+    }
+
+    private mutating func add(_ placement: Placement, to key: SubnetKey) {
+        placements[key, default: []].append(placement)
+    }
+
+    public func demand(of key: SubnetKey) -> Int { placements[key]?.reduce(0) { $0 + $1.addresses } ?? 0 }
+
+    public static func instanceAddress(_ instance: InstanceSpec, index: Int) -> String {
+        instance.count == 1 ? "instance:\(instance.name)" : "instance:\(instance.name)/\(index)"
+    }
+
+    static func instanceLabel(_ instance: InstanceSpec, index: Int) -> String {
+        instance.count == 1 ? instance.name : "\(instance.name)/\(index)"
+    }
+
+    /// The AZs that get a NAT gateway: the first AZ for `single`, every AZ with a private subnet for `per-az`.
+    public static func natAZs(_ spec: StackSpec) -> [String] {
+        switch spec.network.nat {
+        case .none: return []
+        case .single: return spec.network.azs.first.map { [$0] } ?? []
+        case .perAZ:
+            return Set(spec.subnets.filter { $0.tier == .private }.flatMap { spec.azs(of: $0) }).sorted()
+        }
+    }
+}

@@ -1,0 +1,491 @@
+import NetloomModel
+import NetloomSpec
+
+/// A spec after blueprints and address planning: the resources to build and the network they make.
+public struct ExpandedStack: Sendable {
+    public var spec: StackSpec
+    public var demand: AddressDemand
+    public var addressPlan: AddressPlan
+    public var graph: ResourceGraph
+    public var topology: NetworkTopology
+}
+
+/// Turns a validated spec into AWS resources with stable addresses and explicit dependencies.
+public enum StackExpander {
+    /// `previousAllocations` come from the state so that a grown spec keeps every CIDR it had.
+    public static func expand(_ spec: StackSpec, previousAllocations: [SubnetKey: CIDRBlock] = [:]) throws(SpecInvalidError) -> ExpandedStack {
+        let demand = AddressDemand(spec)
+        let plan = try AddressPlanner.plan(spec, demand: demand, previous: previousAllocations)
+        var builder = ResourceBuilder(spec: spec, demand: demand, plan: plan)
+        builder.build()
+        let graph: ResourceGraph
+        do {
+            graph = try ResourceGraph(builder.resources)
+        } catch {
+            // Validation guarantees unique names and resolvable references, so this is a netloom bug;
+            // it is still reported as a located error rather than a crash.
+            throw SpecInvalidError(diagnostics: [Diagnostic(at: spec.location, "internal error while expanding: \(error.description)")])
+        }
+        return ExpandedStack(spec: spec, demand: demand, addressPlan: plan, graph: graph, topology: builder.topology())
+    }
+}
+
+/// The address of a resource as a property value, so the engine can resolve it to an AWS id.
+func ref(_ address: String) -> PropertyValue { .string("ref:\(address)") }
+
+struct ResourceBuilder {
+    let spec: StackSpec
+    let demand: AddressDemand
+    let plan: AddressPlan
+    var resources: [Resource] = []
+    var routesBySubnet: [SubnetKey: [Route]] = [:]
+
+    init(spec: StackSpec, demand: AddressDemand, plan: AddressPlan) {
+        self.spec = spec
+        self.demand = demand
+        self.plan = plan
+    }
+
+    static let flowLogsName = "netloom-flow-logs"
+
+    var hasInternetGateway: Bool {
+        spec.subnets.contains { $0.tier == .public } || spec.loadBalancers.contains { $0.isInternetFacing }
+    }
+
+    func tags(_ address: String, name: String? = nil) -> PropertyValue {
+        var tags = spec.tags.mapValues { PropertyValue.string($0) }
+        tags["netloom:stack"] = .string(spec.stack)
+        tags["netloom:address"] = .string(address)
+        tags["Name"] = .string(name ?? "\(spec.stack)-\(address.replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: "/", with: "-"))")
+        return .map(tags)
+    }
+
+    mutating func add(_ address: String, _ type: ResourceType, _ properties: [String: PropertyValue], dependsOn: [String] = [],
+                      location: SourceLocation? = nil, taggable: Bool = true) {
+        var properties = properties
+        if taggable { properties["tags"] = tags(address) }
+        resources.append(Resource(address: address, type: type, properties: properties, dependsOn: dependsOn, location: location ?? spec.location))
+    }
+
+    mutating func build() {
+        buildNetwork()
+        buildSecurityGroups()
+        buildNetworkACLs()
+        buildEndpoints()
+        buildFlowLogs()
+        buildRoles()
+        buildBuckets()
+        buildLogGroups()
+        buildCompute()
+        buildLoadBalancers()
+    }
+
+    // MARK: VPC, subnets, gateways, routes
+
+    mutating func buildNetwork() {
+        add("vpc", .vpc, ["cidr": .string(spec.network.cidr.description), "enable_dns_support": true, "enable_dns_hostnames": true],
+            location: spec.network.location)
+        if hasInternetGateway {
+            add("internet_gateway", .internetGateway, ["vpc": ref("vpc")], dependsOn: ["vpc"], location: spec.network.location)
+        }
+        for allocation in plan.allocations {
+            let key = allocation.key
+            guard let subnet = spec.subnet(named: key.subnet) else { continue }
+            let address = "subnet:\(key)"
+            add(address, .subnet, [
+                "vpc": ref("vpc"), "cidr": .string(allocation.cidr.description), "az": .string(key.az), "tier": .string(subnet.tier.rawValue),
+                "usable_ips": .int(allocation.cidr.usableAddresses), "demand": .int(allocation.demand),
+                "map_public_ip_on_launch": .bool(subnet.tier == .public), "allocation": .string(allocation.origin.rawValue),
+            ], dependsOn: ["vpc"], location: subnet.cidrLocations[key.az] ?? subnet.location)
+            let table = "route_table:\(key)"
+            add(table, .routeTable, ["vpc": ref("vpc"), "subnet": .string(key.description)], dependsOn: ["vpc"], location: subnet.location)
+            add("route_table_association:\(key)", .routeTableAssociation, ["subnet": ref(address), "route_table": ref(table)],
+                dependsOn: [address, table], location: subnet.location, taggable: false)
+            var routes = [Route(destination: .cidr(spec.network.cidr), target: .local, address: table)]
+            switch subnet.tier {
+            case .public:
+                let route = "route:\(key)/0.0.0.0/0"
+                add(route, .route, ["route_table": ref(table), "destination": "0.0.0.0/0", "target": ref("internet_gateway")],
+                    dependsOn: [table, "internet_gateway"], location: subnet.location, taggable: false)
+                routes.append(Route(destination: .cidr(.anywhere), target: .internetGateway, address: route))
+            case .private:
+                if let natAZ = natAZ(serving: key.az) {
+                    let route = "route:\(key)/0.0.0.0/0"
+                    add(route, .route, ["route_table": ref(table), "destination": "0.0.0.0/0", "target": ref("nat_gateway:\(natAZ)")],
+                        dependsOn: [table, "nat_gateway:\(natAZ)"], location: subnet.location, taggable: false)
+                    routes.append(Route(destination: .cidr(.anywhere), target: .natGateway(az: natAZ), address: route))
+                }
+                for service in spec.network.gatewayEndpoints {
+                    routes.append(Route(destination: .prefixList(service), target: .gatewayEndpoint(service), address: "vpc_endpoint:\(service)"))
+                }
+            case .isolated:
+                for service in spec.network.gatewayEndpoints {
+                    routes.append(Route(destination: .prefixList(service), target: .gatewayEndpoint(service), address: "vpc_endpoint:\(service)"))
+                }
+            }
+            routesBySubnet[key] = routes
+        }
+        for az in AddressDemand.natAZs(spec) {
+            guard let subnetKey = demand.natSubnets[az] else { continue }
+            let eip = "eip:nat/\(az)"
+            add(eip, .elasticIP, ["domain": "vpc"], location: spec.network.location)
+            add("nat_gateway:\(az)", .natGateway, ["subnet": ref("subnet:\(subnetKey)"), "eip": ref(eip), "az": .string(az), "connectivity": "public"],
+                dependsOn: ["subnet:\(subnetKey)", eip, "internet_gateway"], location: spec.network.location)
+        }
+    }
+
+    /// The NAT gateway a private subnet in `az` routes through: its own AZ's, or the single one.
+    func natAZ(serving az: String) -> String? {
+        let azs = AddressDemand.natAZs(spec)
+        switch spec.network.nat {
+        case .none: return nil
+        case .single: return azs.first
+        case .perAZ: return azs.contains(az) ? az : nil
+        }
+    }
+
+    // MARK: security groups
+
+    mutating func buildSecurityGroups() {
+        for group in spec.securityGroups {
+            let address = "security_group:\(group.name)"
+            add(address, .securityGroup, ["vpc": ref("vpc"), "name": .string("\(spec.stack)-\(group.name)"), "description": .string(group.description)],
+                dependsOn: ["vpc"], location: group.location)
+            for rule in group.rules {
+                var properties: [String: PropertyValue] = [
+                    "security_group": ref(address), "direction": .string(rule.direction.rawValue), "protocol": .string(rule.ipProtocol.rawValue),
+                    "from_port": .int(rule.ports?.lower ?? -1), "to_port": .int(rule.ports?.upper ?? -1),
+                ]
+                var dependencies = [address]
+                switch rule.peer {
+                case .self:
+                    properties["peer_security_group"] = ref(address)
+                case .securityGroup(let other):
+                    properties["peer_security_group"] = ref("security_group:\(other)")
+                    dependencies.append("security_group:\(other)")
+                case .vpc:
+                    properties["cidr"] = .string(spec.network.cidr.description)
+                case .any:
+                    properties["cidr"] = "0.0.0.0/0"
+                case .cidr(let block):
+                    properties["cidr"] = .string(block.description)
+                case .prefixList(let service):
+                    properties["prefix_list"] = .string("com.amazonaws.\(spec.region).\(service)")
+                }
+                if let description = rule.description { properties["description"] = .string(description) }
+                if rule.direction == .egress, group.egressIsDefault { properties["aws_default"] = true }
+                add("sg_rule:\(rule.key(group: group.name))", .securityGroupRule, properties, dependsOn: dependencies, location: rule.location)
+            }
+        }
+    }
+
+    // MARK: network ACLs
+
+    mutating func buildNetworkACLs() {
+        for acl in spec.networkACLs {
+            let address = "network_acl:\(acl.name)"
+            add(address, .networkACL, ["vpc": ref("vpc")], dependsOn: ["vpc"], location: acl.location)
+            for entry in acl.entries {
+                var properties: [String: PropertyValue] = [
+                    "network_acl": ref(address), "rule_number": .int(entry.ruleNumber), "egress": .bool(entry.direction == .egress),
+                    "action": .string(entry.action.rawValue), "protocol": .string(entry.ipProtocol.rawValue), "cidr": .string(entry.cidr.description),
+                ]
+                if let ports = entry.ports {
+                    properties["from_port"] = .int(ports.lower)
+                    properties["to_port"] = .int(ports.upper)
+                }
+                add("network_acl_entry:\(acl.name)/\(entry.direction.rawValue)/\(entry.ruleNumber)", .networkACLEntry, properties,
+                    dependsOn: [address], location: entry.location, taggable: false)
+            }
+            for subnetName in acl.subnets {
+                guard let subnet = spec.subnet(named: subnetName) else { continue }
+                for az in spec.azs(of: subnet) {
+                    let key = SubnetKey(subnet: subnetName, az: az)
+                    add("network_acl_association:\(key)", .networkACLAssociation, ["network_acl": ref(address), "subnet": ref("subnet:\(key)")],
+                        dependsOn: [address, "subnet:\(key)"], location: acl.location, taggable: false)
+                }
+            }
+        }
+    }
+
+    // MARK: endpoints and flow logs
+
+    mutating func buildEndpoints() {
+        for service in spec.network.gatewayEndpoints {
+            let tables = plan.allocations.filter { spec.subnet(named: $0.key.subnet).map { $0.tier != .public } ?? false }.map { "route_table:\($0.key)" }
+            add("vpc_endpoint:\(service)", .vpcEndpoint, [
+                "vpc": ref("vpc"), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Gateway",
+                "route_tables": .list(tables.map(ref)),
+            ], dependsOn: ["vpc"] + tables, location: spec.network.location)
+        }
+        guard let subnetName = spec.network.endpointSubnet, let subnet = spec.subnet(named: subnetName) else { return }
+        let group = "security_group:\(spec.network.endpointSecurityGroup ?? "")"
+        let subnets = spec.azs(of: subnet).map { "subnet:\(SubnetKey(subnet: subnetName, az: $0))" }
+        for service in spec.network.interfaceEndpoints {
+            add("vpc_endpoint:\(service)", .vpcEndpoint, [
+                "vpc": ref("vpc"), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Interface",
+                "subnets": .list(subnets.map(ref)), "security_groups": .list([ref(group)]), "private_dns": true,
+            ], dependsOn: ["vpc", group] + subnets, location: spec.network.location)
+        }
+    }
+
+    mutating func buildFlowLogs() {
+        guard spec.network.flowLogsEnabled else { return }
+        let logGroup = "log_group:\(Self.flowLogsName)", role = "iam_role:\(Self.flowLogsName)"
+        var logProperties: [String: PropertyValue] = ["name": .string("/netloom/\(spec.stack)/flow-logs")]
+        if let days = spec.network.flowLogRetentionDays { logProperties["retention_days"] = .int(days) }
+        add(logGroup, .logGroup, logProperties, location: spec.network.location)
+        add(role, .iamRole, [
+            "name": .string("\(spec.stack)-\(Self.flowLogsName)"), "path": .string("/netloom/\(spec.stack)/"),
+            "assume_role_policy": assumeRolePolicy(service: "vpc-flow-logs.amazonaws.com"),
+        ], location: spec.network.location)
+        add("iam_role_policy:\(Self.flowLogsName)", .iamRolePolicy, [
+            "role": ref(role), "name": "flow-logs-delivery",
+            "document": policyDocument([(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                                         [logGroupARN("/netloom/\(spec.stack)/flow-logs"), logGroupARN("/netloom/\(spec.stack)/flow-logs") + ":*"])]),
+        ], dependsOn: [role], location: spec.network.location, taggable: false)
+        add("flow_log:vpc", .flowLog, ["vpc": ref("vpc"), "traffic_type": "ALL", "log_group": ref(logGroup), "role": ref(role)],
+            dependsOn: ["vpc", logGroup, role, "iam_role_policy:\(Self.flowLogsName)"], location: spec.network.location)
+    }
+
+    // MARK: IAM
+
+    func assumeRolePolicy(service: String) -> PropertyValue {
+        ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole"]]]
+    }
+
+    func policyDocument(_ statements: [([String], [String])]) -> PropertyValue {
+        .map(["Version": "2012-10-17", "Statement": .list(statements.map { actions, resources in
+            .map(["Effect": "Allow", "Action": .list(actions.map { .string($0) }), "Resource": .list(resources.map { .string($0) })])
+        })])
+    }
+
+    /// The account id is known only at apply time (STS GetCallerIdentity); `${account_id}` marks where it goes.
+    func logGroupARN(_ name: String) -> String { "arn:aws:logs:\(spec.region):${account_id}:log-group:\(name)" }
+
+    func bucketName(_ bucket: BucketSpec) -> String { bucket.bucketName ?? "\(spec.stack)-\(bucket.name)-${account_id}" }
+
+    mutating func buildRoles() {
+        for role in spec.roles {
+            let address = "iam_role:\(role.name)"
+            add(address, .iamRole, [
+                "name": .string("\(spec.stack)-\(role.name)"), "path": .string("/netloom/\(spec.stack)/"),
+                "assume_role_policy": assumeRolePolicy(service: "\(role.assumedBy).amazonaws.com"),
+            ], location: role.location)
+            if !role.allow.isEmpty {
+                let statements = role.allow.map { statement in
+                    (statement.actions, statement.resources.flatMap { resource -> [String] in
+                        if resource.hasPrefix("bucket:"), let bucket = spec.bucket(named: String(resource.dropFirst(7))) {
+                            let name = bucketName(bucket)
+                            return ["arn:aws:s3:::\(name)", "arn:aws:s3:::\(name)/*"]
+                        }
+                        if resource.hasPrefix("log_group:") {
+                            let name = "/netloom/\(spec.stack)/\(resource.dropFirst(10))"
+                            return [logGroupARN(name), logGroupARN(name) + ":*"]
+                        }
+                        return [resource]
+                    })
+                }
+                let dependencies = role.allow.flatMap(\.resources).compactMap { resource -> String? in
+                    resource.hasPrefix("bucket:") || resource.hasPrefix("log_group:") ? resource : nil
+                }
+                add("iam_role_policy:\(role.name)", .iamRolePolicy, ["role": ref(address), "name": .string("\(role.name)-inline"), "document": policyDocument(statements)],
+                    dependsOn: [address] + dependencies, location: role.location, taggable: false)
+            }
+            for policy in role.managedPolicies {
+                let arn = policy.hasPrefix("arn:") ? policy : "arn:aws:iam::aws:policy/\(policy)"
+                add("iam_role_policy_attachment:\(role.name)/\(policy.split(separator: "/").last ?? Substring(policy))", .iamRolePolicyAttachment,
+                    ["role": ref(address), "policy_arn": .string(arn)], dependsOn: [address], location: role.location, taggable: false)
+            }
+            if role.assumedBy == "ec2" {
+                add("iam_instance_profile:\(role.name)", .iamInstanceProfile, [
+                    "name": .string("\(spec.stack)-\(role.name)"), "path": .string("/netloom/\(spec.stack)/"), "role": ref(address),
+                ], dependsOn: [address], location: role.location)
+            }
+        }
+    }
+
+    // MARK: storage and logs
+
+    mutating func buildBuckets() {
+        for bucket in spec.buckets {
+            let address = "bucket:\(bucket.name)"
+            add(address, .bucket, ["bucket_name": .string(bucketName(bucket)), "region": .string(spec.region)], location: bucket.location)
+            if bucket.versioning {
+                add("bucket_versioning:\(bucket.name)", .bucketVersioning, ["bucket": ref(address), "status": "Enabled"],
+                    dependsOn: [address], location: bucket.location, taggable: false)
+            }
+            if let encryption = bucket.encryption {
+                add("bucket_encryption:\(bucket.name)", .bucketEncryption, ["bucket": ref(address), "algorithm": encryption == .kms ? "aws:kms" : "AES256"],
+                    dependsOn: [address], location: bucket.location, taggable: false)
+            }
+            if bucket.publicAccessBlock {
+                add("bucket_public_access_block:\(bucket.name)", .bucketPublicAccessBlock, [
+                    "bucket": ref(address), "block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true,
+                ], dependsOn: [address], location: bucket.location, taggable: false)
+            }
+            if !bucket.lifecycle.isEmpty {
+                let rules: [PropertyValue] = bucket.lifecycle.map { rule in
+                    var map: [String: PropertyValue] = ["prefix": .string(rule.prefix)]
+                    if let days = rule.transitionDays { map["transition_days"] = .int(days) }
+                    if let days = rule.noncurrentTransitionDays { map["noncurrent_transition_days"] = .int(days) }
+                    if let storageClass = rule.storageClass { map["storage_class"] = .string(storageClass) }
+                    if let days = rule.expireDays { map["expire_days"] = .int(days) }
+                    return .map(map)
+                }
+                add("bucket_lifecycle:\(bucket.name)", .bucketLifecycle, ["bucket": ref(address), "rules": .list(rules)],
+                    dependsOn: [address] + (bucket.versioning ? ["bucket_versioning:\(bucket.name)"] : []), location: bucket.location, taggable: false)
+            }
+            for folder in bucket.folders {
+                add("bucket_object:\(bucket.name)/\(folder)", .bucketObject, ["bucket": ref(address), "key": .string(folder)],
+                    dependsOn: [address], location: bucket.location, taggable: false)
+            }
+        }
+    }
+
+    mutating func buildLogGroups() {
+        for group in spec.logGroups {
+            var properties: [String: PropertyValue] = ["name": .string("/netloom/\(spec.stack)/\(group.name)")]
+            if let days = group.retentionDays { properties["retention_days"] = .int(days) }
+            add("log_group:\(group.name)", .logGroup, properties, location: group.location)
+        }
+    }
+
+    // MARK: compute
+
+    mutating func buildCompute() {
+        for cluster in spec.clusters where cluster.placement == .cluster {
+            add("placement_group:\(cluster.name)", .placementGroup, ["name": .string("\(spec.stack)-\(cluster.name)"), "strategy": "cluster", "az": .string(cluster.az)],
+                location: cluster.location)
+        }
+        for instance in spec.instances {
+            for index in 0..<instance.count {
+                let address = AddressDemand.instanceAddress(instance, index: index)
+                guard let az = demand.instanceAZs[address] else { continue }
+                let subnet = "subnet:\(SubnetKey(subnet: instance.subnet, az: az))"
+                let groups = instance.securityGroups.map { "security_group:\($0)" }
+                var properties: [String: PropertyValue] = [
+                    "instance_type": .string(instance.type), "ami": .string(instance.ami.description), "subnet": ref(subnet), "az": .string(az),
+                    "security_groups": .list(groups.map(ref)), "public_ip": .bool(instance.publicIP),
+                    "root_volume": ["size_gb": .int(instance.rootVolume.sizeGB), "type": .string(instance.rootVolume.type), "encrypted": .bool(instance.rootVolume.encrypted)],
+                    "metadata_http_tokens": .string(instance.imdsv2Required ? "required" : "optional"),
+                ]
+                var dependencies = [subnet] + groups
+                if let role = instance.role, spec.role(named: role) != nil {
+                    properties["instance_profile"] = ref("iam_instance_profile:\(role)")
+                    dependencies.append("iam_instance_profile:\(role)")
+                    if let policy = spec.role(named: role), !policy.allow.isEmpty { dependencies.append("iam_role_policy:\(role)") }
+                }
+                // An instance in a private subnet needs its route out before boot scripts run.
+                if let tier = spec.subnet(named: instance.subnet)?.tier, tier != .isolated {
+                    dependencies.append("route_table_association:\(SubnetKey(subnet: instance.subnet, az: az))")
+                }
+                add(address, .instance, properties, dependsOn: dependencies, location: instance.location)
+            }
+        }
+        for alarm in spec.alarms {
+            guard let instance = spec.instance(named: alarm.instance) else { continue }
+            for index in 0..<instance.count {
+                let target = AddressDemand.instanceAddress(instance, index: index)
+                let address = instance.count == 1 ? "alarm:\(alarm.name)" : "alarm:\(alarm.name)/\(index)"
+                add(address, .alarm, [
+                    "name": .string("\(spec.stack)-\(alarm.name)\(instance.count == 1 ? "" : "-\(index)")"), "namespace": "AWS/EC2",
+                    "metric": .string(alarm.metric), "statistic": .string(alarm.statistic), "comparison_operator": .string(alarm.comparisonOperator),
+                    "threshold": .double(alarm.threshold), "period_s": .int(alarm.periodSeconds), "evaluation_periods": .int(alarm.evaluationPeriods),
+                    "instance": ref(target),
+                ], dependsOn: [target], location: alarm.location)
+            }
+        }
+    }
+
+    // MARK: load balancing
+
+    mutating func buildLoadBalancers() {
+        for group in spec.targetGroups {
+            let address = "target_group:\(group.name)"
+            var health: [String: PropertyValue] = ["interval_s": .int(group.health.intervalSeconds)]
+            if let path = group.health.path { health["path"] = .string(path) }
+            if let port = group.health.port { health["port"] = .int(port) }
+            add(address, .targetGroup, ["name": .string("\(spec.stack)-\(group.name)"), "vpc": ref("vpc"), "port": .int(group.port),
+                                        "protocol": .string(group.protocol), "target_type": "instance", "health": .map(health)],
+                dependsOn: ["vpc"], location: group.location)
+            for instanceName in group.targets {
+                guard let instance = spec.instance(named: instanceName) else { continue }
+                for index in 0..<instance.count {
+                    let target = AddressDemand.instanceAddress(instance, index: index)
+                    add("target_group_attachment:\(group.name)/\(target)", .targetGroupAttachment,
+                        ["target_group": ref(address), "instance": ref(target), "port": .int(group.port)],
+                        dependsOn: [address, target], location: group.location, taggable: false)
+                }
+            }
+        }
+        for lb in spec.loadBalancers {
+            guard let subnet = spec.subnet(named: lb.subnet) else { continue }
+            let address = "load_balancer:\(lb.name)"
+            let subnets = spec.azs(of: subnet).map { "subnet:\(SubnetKey(subnet: lb.subnet, az: $0))" }
+            let groups = lb.securityGroups.map { "security_group:\($0)" }
+            add(address, .loadBalancer, [
+                "name": .string("\(spec.stack)-\(lb.name)"), "type": .string(lb.type), "scheme": .string(lb.scheme),
+                "subnets": .list(subnets.map(ref)), "security_groups": .list(groups.map(ref)),
+            ], dependsOn: subnets + groups + (lb.isInternetFacing ? ["internet_gateway"] : []), location: lb.location)
+            for listener in lb.listeners {
+                var properties: [String: PropertyValue] = ["load_balancer": ref(address), "port": .int(listener.port), "protocol": .string(listener.protocol),
+                                                           "forward": ref("target_group:\(listener.forward)")]
+                if let certificate = listener.certificateARN { properties["certificate_arn"] = .string(certificate) }
+                add("listener:\(lb.name)/\(listener.port)", .listener, properties,
+                    dependsOn: [address, "target_group:\(listener.forward)"], location: listener.location)
+            }
+        }
+    }
+
+    // MARK: topology
+
+    func topology() -> NetworkTopology {
+        var aclBySubnet: [String: String] = [:]
+        for acl in spec.networkACLs { for subnet in acl.subnets { aclBySubnet[subnet] = acl.name } }
+        let subnets = plan.allocations.compactMap { allocation -> TopologySubnet? in
+            guard let subnet = spec.subnet(named: allocation.key.subnet) else { return nil }
+            return TopologySubnet(key: allocation.key, tier: subnet.tier, cidr: allocation.cidr, routes: routesBySubnet[allocation.key] ?? [],
+                                  networkACL: aclBySubnet[subnet.name])
+        }
+        var interfaces: [NetworkInterface] = []
+        for allocation in plan.allocations {
+            // Addresses are handed out in placement order from the first usable one (AWS keeps .0-.3).
+            var next = allocation.cidr.base.value + 4
+            for placement in demand.placements[allocation.key] ?? [] {
+                let ip = IPv4Address(next)
+                next += UInt32(placement.addresses)
+                switch placement.kind {
+                case .cluster:
+                    guard let cluster = spec.cluster(named: String(placement.owner.dropFirst("cluster:".count))) else { continue }
+                    interfaces.append(NetworkInterface(id: placement.owner, kind: .clusterNode, owner: placement.owner, subnet: allocation.key, privateIP: ip,
+                                                       publicIP: false, securityGroups: cluster.securityGroups, count: cluster.nodes, service: nil))
+                case .instance:
+                    guard let instance = instanceSpec(for: placement.owner) else { continue }
+                    interfaces.append(NetworkInterface(id: placement.owner, kind: .instance, owner: placement.owner, subnet: allocation.key, privateIP: ip,
+                                                       publicIP: instance.publicIP, securityGroups: instance.securityGroups, count: 1, service: nil))
+                case .interfaceEndpoint:
+                    let group = spec.network.endpointSecurityGroup ?? ""
+                    for (offset, service) in spec.network.interfaceEndpoints.enumerated() {
+                        interfaces.append(NetworkInterface(id: "vpc_endpoint:\(service)/\(allocation.key.az)", kind: .interfaceEndpoint, owner: "vpc_endpoint:\(service)",
+                                                           subnet: allocation.key, privateIP: IPv4Address(ip.value + UInt32(offset)), publicIP: false,
+                                                           securityGroups: [group], count: 1, service: service))
+                    }
+                case .natGateway:
+                    interfaces.append(NetworkInterface(id: placement.owner, kind: .natGateway, owner: placement.owner, subnet: allocation.key, privateIP: ip,
+                                                       publicIP: true, securityGroups: [], count: 1, service: nil))
+                case .loadBalancer:
+                    guard let lb = spec.loadBalancer(named: String(placement.owner.dropFirst("load_balancer:".count))) else { continue }
+                    interfaces.append(NetworkInterface(id: "\(placement.owner)/\(allocation.key.az)", kind: .loadBalancer, owner: placement.owner, subnet: allocation.key,
+                                                       privateIP: ip, publicIP: lb.isInternetFacing, securityGroups: lb.securityGroups, count: 1, service: nil))
+                }
+            }
+        }
+        return NetworkTopology(vpc: spec.network.cidr, subnets: subnets, interfaces: interfaces, hasInternetGateway: hasInternetGateway)
+    }
+
+    func instanceSpec(for address: String) -> InstanceSpec? {
+        let name = address.dropFirst("instance:".count).split(separator: "/").first.map(String.init) ?? ""
+        return spec.instance(named: name)
+    }
+}

@@ -1,0 +1,148 @@
+import NetloomModel
+
+/// Checks that need the whole spec: names resolve, AZs belong to the network, pinned
+/// addresses fit, and the combinations AWS refuses are caught before any call.
+struct SpecCrossChecks {
+    let reader: YAMLReader
+    let spec: StackSpec
+    let builder: SpecBuilder
+
+    func run() {
+        checkReferences()
+        checkSubnets()
+        checkNetworkACLClaims()
+        checkInstances()
+        checkNAT()
+        checkLoadBalancers()
+    }
+
+    func names(_ kind: PendingReference.Kind) -> [String] {
+        switch kind {
+        case .subnet: spec.subnets.map(\.name)
+        case .securityGroup: spec.securityGroups.map(\.name)
+        case .role: spec.roles.map(\.name)
+        case .targetGroup: spec.targetGroups.map(\.name)
+        case .instance: spec.instances.map(\.name)
+        case .cluster: spec.clusters.map(\.name)
+        case .loadBalancer: spec.loadBalancers.map(\.name)
+        case .bucket: spec.buckets.map(\.name)
+        case .logGroup: spec.logGroups.map(\.name)
+        case .interfaceEndpoint: spec.network.interfaceEndpoints
+        }
+    }
+
+    func checkReferences() {
+        var known: [PendingReference.Kind: Set<String>] = [:]
+        for reference in builder.references {
+            let candidates = known[reference.kind] ?? Set(names(reference.kind))
+            known[reference.kind] = candidates
+            guard !candidates.contains(reference.name) else { continue }
+            let hint = DidYouMean.hint(for: reference.name, among: candidates.sorted())
+            let where_ = reference.kind == .interfaceEndpoint ? " in network.endpoints.interface" : ""
+            reader.error(reference.location, "\(reference.kind.rawValue) '\(reference.name.prefix(60))' is not defined\(where_)\(hint)")
+        }
+    }
+
+    func checkSubnets() {
+        let vpc = spec.network.cidr
+        let networkAZs = Set(spec.network.azs)
+        for (az, location, owner) in builder.azReferences where !networkAZs.contains(az) && !spec.network.azs.isEmpty {
+            reader.error(location, "\(owner): '\(az.prefix(40))' is not one of network.azs (\(spec.network.azs.joined(separator: ", ")))\(DidYouMean.hint(for: az, among: spec.network.azs))")
+        }
+        var pinned: [(block: CIDRBlock, owner: String, location: SourceLocation)] = []
+        for subnet in spec.subnets {
+            if case .prefix(let length) = subnet.size, length < vpc.prefix {
+                reader.error(subnet.location, "subnet '\(subnet.name)' size /\(length) is larger than the VPC (\(vpc))")
+            }
+            let azs = Set(spec.azs(of: subnet))
+            for az in subnet.cidrs.keys.sorted() {
+                let block = subnet.cidrs[az]!, location = subnet.cidrLocations[az] ?? subnet.location
+                if networkAZs.contains(az), !azs.contains(az) {
+                    reader.error(location, "subnet '\(subnet.name)' pins a CIDR for \(az), which is not one of its azs (\(azs.sorted().joined(separator: ", ")))")
+                }
+                if !vpc.contains(block) {
+                    reader.error(location, "subnet '\(subnet.name)' cidr \(block) for \(az) is outside the VPC \(vpc)")
+                    continue
+                }
+                if case .prefix(let length) = subnet.size, length != block.prefix {
+                    reader.error(location, "subnet '\(subnet.name)' cidr \(block) for \(az) is a /\(block.prefix) but the subnet's size is /\(length)")
+                }
+                if let clash = pinned.first(where: { $0.block.overlaps(block) }) {
+                    reader.error(location, "subnet '\(subnet.name)' cidr \(block) for \(az) overlaps \(clash.block) of \(clash.owner) (line \(clash.location.line))")
+                }
+                pinned.append((block, "subnet '\(subnet.name)' in \(az)", location))
+            }
+        }
+    }
+
+    func checkNetworkACLClaims() {
+        var owner: [String: (acl: String, location: SourceLocation)] = [:]
+        for claim in builder.aclSubnetClaims {
+            if let first = owner[claim.subnet], first.acl != claim.acl {
+                reader.error(claim.location, "subnet '\(claim.subnet)' is already associated with network ACL '\(first.acl)' (line \(first.location.line)); a subnet has exactly one network ACL")
+            } else {
+                owner[claim.subnet] = (claim.acl, claim.location)
+            }
+        }
+    }
+
+    func checkInstances() {
+        for instance in spec.instances {
+            guard let subnet = spec.subnet(named: instance.subnet) else { continue }
+            let azs = spec.azs(of: subnet)
+            if let (az, location) = builder.instanceAZNodes[instance.name], !azs.contains(az) {
+                reader.error(location, "instance '\(instance.name)' az '\(az.prefix(40))' is not one of the AZs of subnet '\(subnet.name)' (\(azs.joined(separator: ", ")))\(DidYouMean.hint(for: az, among: azs))")
+            }
+            if let roleName = instance.role, let role = spec.role(named: roleName), role.assumedBy != "ec2" {
+                reader.error(instance.location, "instance '\(instance.name)' uses role '\(roleName)', which is assumed by \(role.assumedBy), not ec2")
+            }
+        }
+    }
+
+    /// The AZs that hold a private subnet, each of which needs a NAT gateway's public subnet.
+    func checkNAT() {
+        let privateAZs = Set(spec.subnets.filter { $0.tier == .private }.flatMap { spec.azs(of: $0) })
+        let publicAZs = Set(spec.subnets.filter { $0.tier == .public }.flatMap { spec.azs(of: $0) })
+        switch spec.network.nat {
+        case .none:
+            return
+        case .single:
+            if publicAZs.isEmpty {
+                reader.error(spec.network.location, "network.nat is single but there is no public subnet to hold the NAT gateway")
+            } else if let first = spec.network.azs.first, !publicAZs.contains(first) {
+                reader.error(spec.network.location, "network.nat single puts the NAT gateway in the first AZ, \(first), but no public subnet covers \(first)")
+            }
+        case .perAZ:
+            for az in privateAZs.sorted() where !publicAZs.contains(az) {
+                reader.error(spec.network.location, "network.nat per-az needs a public subnet in \(az) for its NAT gateway")
+            }
+        }
+    }
+
+    func checkLoadBalancers() {
+        var typeOfTargetGroup: [String: (type: String, lb: String)] = [:]
+        for (name, location, kind) in spec.loadBalancers.map({ ($0.name, $0.location, "load balancer") }) + spec.targetGroups.map({ ($0.name, $0.location, "target group") })
+            where spec.stack.count + 1 + name.count > 32 {
+            reader.error(location, "\(kind) '\(name)': its AWS name '\(spec.stack)-\(name)' is longer than the 32 characters AWS allows; shorten the name")
+        }
+        for lb in spec.loadBalancers {
+            if let subnet = spec.subnet(named: lb.subnet) {
+                let azs = spec.azs(of: subnet)
+                if lb.type == "application", azs.count < 2 {
+                    reader.error(lb.location, "application load balancer '\(lb.name)' needs subnets in at least two AZs; subnet '\(subnet.name)' covers only \(azs.joined(separator: ", "))")
+                }
+            }
+            for listener in lb.listeners {
+                guard let group = spec.targetGroup(named: listener.forward) else { continue }
+                let compatible = lb.type == "application" ? ["HTTP", "HTTPS"] : ["TCP", "TLS", "UDP", "TCP_UDP"]
+                if !compatible.contains(group.protocol) {
+                    reader.error(listener.location, "listener \(listener.port) of \(lb.type) load balancer '\(lb.name)' forwards to target group '\(group.name)', whose protocol \(group.protocol) a \(lb.type) load balancer cannot use")
+                }
+                if let other = typeOfTargetGroup[group.name], other.type != lb.type {
+                    reader.error(listener.location, "target group '\(group.name)' is already used by \(other.type) load balancer '\(other.lb)'")
+                }
+                typeOfTargetGroup[group.name] = (lb.type, lb.name)
+            }
+        }
+    }
+}

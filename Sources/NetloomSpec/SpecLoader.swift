@@ -1,0 +1,113 @@
+import NetloomModel
+import Yams
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Turns a spec file into a `StackSpec`, or into every problem it has, each with `file:line:column`.
+public enum SpecLoader {
+    /// Specs are a few kilobytes; a file past this is a mistake, refused before parsing.
+    public static let maximumFileSize = 8 * 1024 * 1024
+
+    public static func load(contentsOf path: String) throws(SpecInvalidError) -> StackSpec {
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > maximumFileSize {
+                throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1),
+                    "the spec is \(size / 1024 / 1024) MiB; specs larger than \(maximumFileSize / 1024 / 1024) MiB are refused")])
+            }
+            if let type = attributes[.type] as? FileAttributeType, type == .typeDirectory {
+                throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "is a directory, not a spec file")])
+            }
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as SpecInvalidError {
+            throw error
+        } catch {
+            throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "cannot read the spec: \(Self.describe(error))")])
+        }
+        return try parse(data: data, file: path)
+    }
+
+    public static func parse(data: Data, file: String) throws(SpecInvalidError) -> StackSpec {
+        guard data.count <= maximumFileSize else {
+            throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: file, line: 1, column: 1),
+                "the spec is larger than \(maximumFileSize / 1024 / 1024) MiB")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), "the spec is not UTF-8 text")])
+        }
+        return try parse(text, file: file)
+    }
+
+    public static func parse(_ text: String, file: String) throws(SpecInvalidError) -> StackSpec {
+        if let position = text.utf8.firstIndex(of: 0) {
+            let prefix = text.utf8[..<position]
+            let line = prefix.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+            throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: file, line: line, column: 1), "the spec contains a NUL byte; is it a binary file?")])
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw SpecInvalidError(diagnostics: [yamlDiagnostic(error, file: file, text: text)])
+        }
+        guard let root else {
+            throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), "the spec is empty")])
+        }
+        let reader = YAMLReader(file: file)
+        let builder = SpecBuilder(reader: reader, text: text)
+        let spec = builder.build(root)
+        guard let spec, !reader.hasErrors else {
+            throw SpecInvalidError(diagnostics: reader.diagnostics)
+        }
+        return spec
+    }
+
+    /// Yams' errors carry a mark; turn them into the same located form as every other error.
+    static func yamlDiagnostic(_ error: Error, file: String, text: String) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        switch error {
+        case YamlError.scanner(_, let problem, let mark, _),
+             YamlError.parser(_, let problem, let mark, _),
+             YamlError.composer(_, let problem, let mark, _):
+            return Diagnostic(at: at(mark), "YAML syntax: \(problem)")
+        case YamlError.duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.first ?? ""
+            return Diagnostic(at: duplicateKeyLocation(key, after: context.mark, file: file, text: text) ?? at(context.mark),
+                              "duplicate key '\(key)' in a mapping; each key may appear once")
+        case YamlError.reader(let problem, let offset, _, _):
+            let line = offset.map { offset in text.utf8.prefix(offset).count(where: { $0 == UInt8(ascii: "\n") }) + 1 } ?? 1
+            return Diagnostic(at: SourceLocation(file: file, line: line, column: 1), "YAML: \(problem)")
+        default:
+            return Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), "YAML: \(error)")
+        }
+    }
+
+    /// Yams reports a duplicate key at the start of its mapping; find the second occurrence instead.
+    static func duplicateKeyLocation(_ key: String, after mark: Mark, file: String, text: String) -> SourceLocation? {
+        var seen = 0
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= mark.line {
+            let trimmed = line.drop { $0 == " " || $0 == "-" }
+            guard trimmed.hasPrefix(key + ":") || trimmed.hasPrefix("\"\(key)\":") || trimmed.hasPrefix("{ \(key):") else { continue }
+            seen += 1
+            if seen == 2 {
+                return SourceLocation(file: file, line: index + 1, column: line.count - trimmed.count + 1)
+            }
+        }
+        return nil
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileReadNoSuchFile: return "no such file"
+            case .fileReadNoPermission: return "permission denied"
+            default: break
+            }
+        }
+        return "\(error)"
+    }
+}
