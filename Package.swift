@@ -42,9 +42,9 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomSpecTests", dependencies: [
-            "NetloomSpec", "NetloomModel",
+            "NetloomSpec", "NetloomModel", "NetloomPlanning",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ], resources: [.copy("Malformed")]),
+        ], exclude: ["Malformed"]),
         .testTarget(name: "NetloomPlanningTests", dependencies: [
             "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),

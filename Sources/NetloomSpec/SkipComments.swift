@@ -15,7 +15,9 @@ struct SkipComments {
         for entry in namedLines { byLine[entry.location.line] = (entry.section, entry.name) }
         var result: [SkipDirective] = []
         for (index, line) in lines.enumerated() {
+            // Only a comment that is a skip directive counts, not one that mentions one.
             guard let markerRange = line.range(of: "#"),
+                  line[markerRange.upperBound...].drop(while: { $0 == " " }).hasPrefix(Self.marker),
                   let found = line[markerRange.upperBound...].range(of: Self.marker) else { continue }
             let lineNumber = index + 1
             let column = line.distance(from: line.startIndex, to: markerRange.lowerBound) + 1

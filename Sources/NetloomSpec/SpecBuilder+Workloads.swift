@@ -155,7 +155,10 @@ extension SpecBuilder {
                         }
                         resources.append(resource)
                     }
-                    if statement.has("actions"), statement.has("resources"), actions.isEmpty || resources.isEmpty {
+                    let written = [statement["actions"], statement["resources"]].map { node -> Int? in
+                        if case .sequence(let items)? = node { return items.count } else { return nil }
+                    }
+                    if written.contains(0) {
                         reader.error(statement.location, "a statement of \(what) needs at least one action and one resource")
                     }
                     statements.append(PolicyStatementSpec(actions: actions, resources: resources, location: statement.location))

@@ -228,6 +228,12 @@ final class SpecBuilder {
     // MARK: subnets
 
     func readSubnets(_ node: Node) -> [SubnetSpec] {
+        let subnets = readSubnetEntries(node)
+        if case .mapping(let mapping) = node, mapping.count != subnets.count { incompleteSections.insert("subnets") }
+        return subnets
+    }
+
+    private func readSubnetEntries(_ node: Node) -> [SubnetSpec] {
         reader.namedEntries(node, "subnets").compactMap { name, keyNode, value in
             namedLines.append(("subnets", name, reader.location(keyNode)))
             let what = "subnet '\(name)'"
@@ -487,6 +493,8 @@ final class SpecBuilder {
 
     var clusterAZNodes: [String: (az: String, location: SourceLocation)] = [:]
     var instanceAZNodes: [String: (az: String, location: SourceLocation)] = [:]
+    /// Sections where some entry failed to load; checks that need the whole section skip them.
+    var incompleteSections: Set<String> = []
 
     func readHeadroom(_ node: Node, _ what: String) -> Double? {
         guard let text = reader.scalarText(node, "\(what) headroom") else { return nil }

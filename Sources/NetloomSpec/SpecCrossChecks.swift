@@ -16,19 +16,23 @@ struct SpecCrossChecks {
         checkLoadBalancers()
     }
 
+    /// Every name written in a section, including entries whose body has errors of its own:
+    /// those errors are already reported, and a reference to them is not dangling.
     func names(_ kind: PendingReference.Kind) -> [String] {
+        let section: String
         switch kind {
-        case .subnet: spec.subnets.map(\.name)
-        case .securityGroup: spec.securityGroups.map(\.name)
-        case .role: spec.roles.map(\.name)
-        case .targetGroup: spec.targetGroups.map(\.name)
-        case .instance: spec.instances.map(\.name)
-        case .cluster: spec.clusters.map(\.name)
-        case .loadBalancer: spec.loadBalancers.map(\.name)
-        case .bucket: spec.buckets.map(\.name)
-        case .logGroup: spec.logGroups.map(\.name)
-        case .interfaceEndpoint: spec.network.interfaceEndpoints
+        case .subnet: section = "subnets"
+        case .securityGroup: return builder.namedLines.filter { $0.section == "security_groups" }.map(\.name) + spec.securityGroups.map(\.name)
+        case .role: section = "roles"
+        case .targetGroup: section = "target_groups"
+        case .instance: section = "instances"
+        case .cluster: section = "clusters"
+        case .loadBalancer: section = "load_balancers"
+        case .bucket: section = "buckets"
+        case .logGroup: section = "log_groups"
+        case .interfaceEndpoint: return spec.network.interfaceEndpoints
         }
+        return builder.namedLines.filter { $0.section == section }.map(\.name)
     }
 
     func checkReferences() {
@@ -101,6 +105,8 @@ struct SpecCrossChecks {
 
     /// The AZs that hold a private subnet, each of which needs a NAT gateway's public subnet.
     func checkNAT() {
+        // With a subnet that failed to load, the NAT placement cannot be judged; its own error says why.
+        guard !builder.incompleteSections.contains("subnets") else { return }
         let privateAZs = Set(spec.subnets.filter { $0.tier == .private }.flatMap { spec.azs(of: $0) })
         let publicAZs = Set(spec.subnets.filter { $0.tier == .public }.flatMap { spec.azs(of: $0) })
         switch spec.network.nat {

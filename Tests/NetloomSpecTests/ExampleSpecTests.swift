@@ -1,0 +1,100 @@
+import Foundation
+import NetloomModel
+import NetloomSpec
+import Testing
+
+enum ExampleFiles {
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let shared = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/examples")
+    static let own = projectRoot.appendingPathComponent("examples")
+
+    static let names = ["hyperpod-eks.yaml", "hyperpod-slurm-dev.yaml", "inference.yaml", "ml-workstation.yaml"]
+
+    /// The shared examples when a checkout has them beside it, else the project's copies.
+    static func path(_ name: String) -> String {
+        let shared = shared.appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: shared) ? shared : own.appendingPathComponent(name).path
+    }
+}
+
+@Suite("example specs")
+struct ExampleSpecTests {
+    @Test("the shared examples are valid", arguments: ExampleFiles.names)
+    func sharedExampleIsValid(name: String) throws {
+        let spec = try SpecLoader.load(contentsOf: ExampleFiles.path(name))
+        #expect(!spec.stack.isEmpty)
+        #expect(!spec.subnets.isEmpty)
+    }
+
+    @Test("the project's own examples are valid")
+    func ownExamplesAreValid() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: ExampleFiles.own.path).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 4)
+        for file in files {
+            _ = try SpecLoader.load(contentsOf: ExampleFiles.own.appendingPathComponent(file).path)
+        }
+    }
+
+    @Test("maps become name-sorted arrays and defaults are filled in")
+    func defaults() throws {
+        let spec = try SpecLoader.load(contentsOf: ExampleFiles.path("inference.yaml"))
+        #expect(spec.subnets.map(\.name) == ["app", "edge"])
+        let api = try #require(spec.instance(named: "api"))
+        #expect(api.imdsv2Required)
+        #expect(api.count == 2)
+        #expect(spec.securityGroup(named: "api")?.egressIsDefault == true)
+        #expect(spec.securityGroup(named: "alb")?.egressIsDefault == false)
+        #expect(spec.usage.hours == 730)
+        #expect(spec.usage.natGB == 50)
+    }
+
+    @Test("a cluster without az uses the alphabetically first AZ of its subnet set")
+    func clusterDefaultAZ() throws {
+        let spec = try SpecLoader.load(contentsOf: ExampleFiles.path("hyperpod-slurm-dev.yaml"))
+        #expect(spec.cluster(named: "gpu")?.az == "us-east-1a")
+        #expect(spec.cluster(named: "gpu")?.placement == .cluster)
+        #expect(spec.cluster(named: "gpu")?.addressDemand == 320)
+    }
+
+    @Test("interface endpoints without a group get netloom's HTTPS-from-the-VPC group")
+    func defaultEndpointGroup() throws {
+        let text = """
+        stack: demo
+        region: us-east-1
+        network:
+          cidr: 10.0.0.0/16
+          azs: [us-east-1a]
+          nat: none
+          endpoints: { interface: [ssm] }
+        subnets:
+          private: { tier: private, size: /24 }
+        """
+        let spec = try SpecLoader.parse(text, file: "demo.yaml")
+        #expect(spec.network.endpointSecurityGroup == "netloom-endpoints")
+        #expect(spec.network.endpointSubnet == "private")
+        let group = try #require(spec.securityGroup(named: "netloom-endpoints"))
+        #expect(group.ingress.map { $0.key(group: group.name) } == ["netloom-endpoints/ingress/tcp/443/vpc"])
+    }
+
+    @Test("skip comments attach to the entry on their line or right below them, with their reason")
+    func skipComments() throws {
+        let text = """
+        stack: demo
+        region: us-east-1
+        network: { cidr: 10.0.0.0/16, azs: [us-east-1a] }
+        subnets:
+          public: { tier: public, size: /24 }
+        security_groups:
+          # netloom:skip=NL-SG-001 bastion, reviewed in TICKET-12
+          ssh:
+            ingress: [{ from: any, protocol: tcp, ports: 22 }]
+          web: # netloom:skip=NL-SG-009 public website
+            ingress: [{ from: any, protocol: tcp, ports: 443 }]
+        """
+        let spec = try SpecLoader.parse(text, file: "demo.yaml")
+        #expect(spec.skips.map { "\($0.section)/\($0.name)/\($0.ruleID)/\($0.reason)" } == [
+            "security_groups/ssh/NL-SG-001/bastion, reviewed in TICKET-12",
+            "security_groups/web/NL-SG-009/public website",
+        ])
+    }
+}
