@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetloomModel
 import NetloomPlanning
 
 struct ExpandCommand: AsyncParsableCommand {
@@ -24,7 +25,7 @@ struct ExpandCommand: AsyncParsableCommand {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
         let expanded = try SpecInput.expand(spec, console: console)
         switch output.format {
-        case .json: console.write(JSONOutput.encode(JSONOutput.expandDocument(expanded)))
+        case .json: console.write(JSONText.render(JSONOutput.expandDocument(expanded)))
         case .text: console.write(TopologyTreeRenderer(console: console).render(expanded))
         }
     }

@@ -37,7 +37,7 @@ struct PlanCommand: AsyncParsableCommand {
         let expanded = try SpecInput.expand(spec, console: console)
         let plan = Plan.creatingEverything(in: expanded.graph, reason: "not in the state")
         switch output.format {
-        case .json: console.write(JSONOutput.encode(JSONOutput.planDocument(plan)))
+        case .json: console.write(JSONText.render(JSONOutput.planDocument(plan)))
         case .text: console.write(PlanRenderer(console: console).render(plan, stack: expanded.spec.stack, offline: true))
         }
         if detailedExitcode, plan.hasChanges { throw ExitStatus.changesPresent }

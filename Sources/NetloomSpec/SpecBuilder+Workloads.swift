@@ -180,7 +180,7 @@ extension SpecBuilder {
         reader.namedEntries(node, "log_groups").compactMap { name, keyNode, value in
             namedLines.append(("log_groups", name, reader.location(keyNode)))
             let what = "log group '\(name)'"
-            if case .scalar(let scalar) = value, scalar.tagName == .null {
+            if case .scalar(let scalar) = value, scalar.isNull {
                 return LogGroupSpec(name: name, retentionDays: nil, location: reader.location(keyNode))
             }
             guard let fields = reader.fields(value, what, allowed: ["retention_days"]) else { return nil }

@@ -50,7 +50,10 @@ public enum SpecLoader {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // The basic resolver tags every scalar as a string: the spec reader types values itself,
+            // and Yams' default resolver runs regular expressions on every scalar (a quarter of the
+            // load time of a large spec went to resolving tags for duplicate-key checks).
+            root = try Yams.compose(yaml: text, .basic)
         } catch {
             throw SpecInvalidError(diagnostics: [yamlDiagnostic(error, file: file, text: text)])
         }

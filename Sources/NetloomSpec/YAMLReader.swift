@@ -34,13 +34,11 @@ final class YAMLReader {
         case .sequence: return "a list"
         case .alias: return "an alias"
         case .scalar(let scalar):
-            switch scalar.tagName {
-            case .null: return "nothing (null)"
-            case .int: return "a number"
-            case .float: return "a number"
-            case .bool: return "a boolean"
-            default: return "a string"
-            }
+            guard scalar.style == .plain || scalar.style == .any else { return "a string" }
+            if scalar.isNull { return "nothing (null)" }
+            if Double(scalar.string.replacingUnderscores()) != nil { return "a number" }
+            if ["true", "false"].contains(scalar.string.lowercased()) { return "a boolean" }
+            return "a string"
         }
     }
 
@@ -76,7 +74,7 @@ final class YAMLReader {
         }
         var result: [(String, Node, Node)] = []
         for (keyNode, value) in mapping {
-            guard case .scalar(let key) = keyNode, key.tagName != .null else {
+            guard case .scalar(let key) = keyNode, !key.isNull else {
                 error(keyNode, "names in \(what) must be strings, found \(Self.kind(keyNode))")
                 continue
             }
@@ -98,7 +96,7 @@ final class YAMLReader {
 
     /// Any scalar as text (numbers and booleans too), but not null, lists or mappings.
     func scalarText(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let scalar) = node, scalar.tagName != .null else {
+        guard case .scalar(let scalar) = node, !scalar.isNull else {
             error(node, "\(what) must be a value, found \(Self.kind(node))")
             return nil
         }
@@ -106,19 +104,16 @@ final class YAMLReader {
     }
 
     func string(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let scalar) = node, scalar.tagName != .null else {
+        guard case .scalar(let scalar) = node, !scalar.isNull else {
             error(node, "\(what) must be a string, found \(Self.kind(node))")
             return nil
         }
-        if scalar.tagName == .bool || scalar.tagName == .int || scalar.tagName == .float {
-            // Accepted as text: a description of `123` is still a description.
-            return scalar.string
-        }
+        // Numbers and booleans are accepted as text: a description of `123` is still a description.
         return scalar.string
     }
 
     func int(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
-        guard case .scalar(let scalar) = node, scalar.tagName != .null else {
+        guard case .scalar(let scalar) = node, !scalar.isNull else {
             error(node, "\(what) must be a whole number, found \(Self.kind(node))")
             return nil
         }
@@ -136,7 +131,7 @@ final class YAMLReader {
     }
 
     func double(_ node: Node, _ what: String, in range: ClosedRange<Double>) -> Double? {
-        guard case .scalar(let scalar) = node, scalar.tagName == .int || scalar.tagName == .float,
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
               let value = Double(scalar.string.replacingUnderscores()), value.isFinite else {
             error(node, "\(what) must be a number, found \(Self.kind(node))")
             return nil
@@ -228,5 +223,12 @@ extension String {
 
 extension Node.Scalar {
     /// The resolved tag (`int`, `bool`, `null`, `str`, ...) of a plain or quoted scalar.
-    var tagName: Tag.Name { Tag.Name(rawValue: Node.scalar(self).tag.rawValue) }
+    /// YAML's null (`~`, `null`, or nothing at all), told apart without the regex-based tag resolver.
+    var isNull: Bool {
+        guard style == .plain || style == .any else { return false }
+        switch string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
 }
