@@ -1,58 +1,48 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Branch `aws`: only NetloomModel plus the AWS targets are declared here. When merging into
+// main, keep main's targets and add the block marked "AWS targets" below (and its dependencies).
 let package = Package(
     name: "netloom",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "netloom", targets: ["netloom"]),
         .library(name: "NetloomModel", targets: ["NetloomModel"]),
-        .library(name: "NetloomSpec", targets: ["NetloomSpec"]),
-        .library(name: "NetloomPlanning", targets: ["NetloomPlanning"]),
+        // --- AWS products ---
+        .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
+        .library(name: "AWSClient", targets: ["AWSClient"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // --- AWS dependencies ---
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Value types shared by everything: CIDRs, ports, protocols, resources, diagnostics.
         .target(name: "NetloomModel"),
-        // YAML -> Spec with source locations, and validation.
-        .target(name: "NetloomSpec", dependencies: [
-            "NetloomModel",
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        // Blueprints (expansion into AWS resources) and address planning.
-        .target(name: "NetloomPlanning", dependencies: ["NetloomSpec", "NetloomModel"]),
-        // The command line: one file per command, rendering of text and JSON.
-        .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
-        .executableTarget(
-            name: "netloom-bench",
-            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI"],
-            path: "Benchmarks/netloom-bench"
-        ),
 
-        .testTarget(name: "NetloomModelTests", dependencies: [
-            "NetloomModel",
-            .product(name: "PropertyBased", package: "swift-property-based"),
+        // --- AWS targets (begin) ---
+        // AWS Signature Version 4: header signing and presigned URLs. Knows no service.
+        .target(name: "AWSSigV4", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "NetloomSpecTests", dependencies: [
-            "NetloomSpec", "NetloomModel",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ], resources: [.copy("Malformed")]),
-        .testTarget(name: "NetloomPlanningTests", dependencies: [
-            "NetloomPlanning", "NetloomSpec", "NetloomModel",
-            .product(name: "PropertyBased", package: "swift-property-based"),
+        // Transport, credentials, endpoints, retry, protocol codecs and the service clients.
+        .target(name: "AWSClient", dependencies: [
+            "AWSSigV4",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "SWXMLHash", package: "SWXMLHash"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "NetloomCLITests", dependencies: [
-            "NetloomCLI", "NetloomPlanning", "NetloomSpec", "NetloomModel",
-            .product(name: "PropertyBased", package: "swift-property-based"),
+        // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
+        .target(name: "MotoHarness", path: "Tests/MotoHarness"),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSClientTests", dependencies: [
+            "AWSClient", "AWSSigV4", "MotoHarness",
+            .product(name: "Logging", package: "swift-log"),
         ]),
+        // --- AWS targets (end) ---
     ],
     swiftLanguageModes: [.v6]
 )
