@@ -31,6 +31,7 @@ let package = Package(
         // Transport, credentials, endpoints, retry, protocol codecs and the service clients.
         .target(name: "AWSClient", dependencies: [
             "AWSSigV4",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "SWXMLHash", package: "SWXMLHash"),
             .product(name: "Logging", package: "swift-log"),
