@@ -9,11 +9,17 @@ let package = Package(
         .library(name: "NetloomModel", targets: ["NetloomModel"]),
         .library(name: "NetloomSpec", targets: ["NetloomSpec"]),
         .library(name: "NetloomPlanning", targets: ["NetloomPlanning"]),
+        .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
+        .library(name: "AWSClient", targets: ["AWSClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Value types shared by everything: CIDRs, ports, protocols, resources, diagnostics.
@@ -25,6 +31,18 @@ let package = Package(
         ]),
         // Blueprints (expansion into AWS resources) and address planning.
         .target(name: "NetloomPlanning", dependencies: ["NetloomSpec", "NetloomModel"]),
+        // AWS Signature Version 4: header signing and presigned URLs. Knows no service.
+        .target(name: "AWSSigV4", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Transport, credentials, endpoints, retry, protocol codecs and the service clients.
+        .target(name: "AWSClient", dependencies: [
+            "AWSSigV4",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "SWXMLHash", package: "SWXMLHash"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
             "NetloomModel", "NetloomSpec", "NetloomPlanning",
@@ -36,6 +54,8 @@ let package = Package(
             dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI"],
             path: "Benchmarks/netloom-bench"
         ),
+        // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
+        .target(name: "MotoHarness", path: "Tests/MotoHarness"),
 
         .testTarget(name: "NetloomModelTests", dependencies: [
             "NetloomModel",
@@ -52,6 +72,11 @@ let package = Package(
         .testTarget(name: "NetloomCLITests", dependencies: [
             "NetloomCLI", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSClientTests", dependencies: [
+            "AWSClient", "AWSSigV4", "MotoHarness",
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,64 @@
+import AWSSigV4
+
+extension AWSClientCore {
+    /// One AWS Query call; returns the answer's root element (`<DescribeVpcsResponse>`; for
+    /// non-EC2 services use `AWSQueryProtocol.result(of:action:)` or `queryResult`).
+    public func queryCall(service: AWSService, action: String, parameters: AWSQueryParameters = AWSQueryParameters()) async throws -> AWSXMLNode {
+        guard case .query(let version) = service.wireProtocol else {
+            throw AWSError(kind: .client, service: service.signingName, action: action, message: "\(service) does not use the Query protocol")
+        }
+        let endpoint = try endpoint(for: service)
+        let (request, body) = AWSQueryProtocol.request(action: action, version: version, parameters: parameters, endpoint: endpoint)
+        let response = try await send(service: service, action: action, request: request, body: body, endpoint: endpoint,
+                                      parseError: AWSQueryProtocol.parseError)
+        guard let root = AWSXMLNode.parse(response.body) else {
+            throw AWSError(kind: .notImplemented, service: service.signingName, action: action, statusCode: response.status,
+                           message: "answer is not XML", requestID: response.header("x-amzn-requestid"))
+        }
+        return root
+    }
+
+    /// A Query call's `<ActionResult>` element (IAM, STS, ELBv2, CloudWatch).
+    public func queryResult(service: AWSService, action: String, parameters: AWSQueryParameters = AWSQueryParameters()) async throws -> AWSXMLNode {
+        AWSQueryProtocol.result(of: try await queryCall(service: service, action: action, parameters: parameters), action: action)
+    }
+
+    /// One JSON 1.1 call; an empty answer body reads as an empty object.
+    public func jsonCall(service: AWSService, action: String, body: AWSJSON = [:]) async throws -> AWSJSON {
+        guard case .json11(let targetPrefix) = service.wireProtocol else {
+            throw AWSError(kind: .client, service: service.signingName, action: action, message: "\(service) does not use JSON 1.1")
+        }
+        let endpoint = try endpoint(for: service)
+        let (request, payload) = AWSJSONProtocol.request(targetPrefix: targetPrefix, action: action, body: body, endpoint: endpoint)
+        let response = try await send(service: service, action: action, request: request, body: payload, endpoint: endpoint,
+                                      parseError: AWSJSONProtocol.parseError)
+        if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) { return [:] }
+        guard let json = AWSJSON.parse(response.body) else {
+            throw AWSError(kind: .notImplemented, service: service.signingName, action: action, statusCode: response.status,
+                           message: "answer is not JSON", requestID: response.header("x-amzn-requestid"))
+        }
+        return json
+    }
+}
+
+/// Collects every page of a paged API.
+public enum AWSPaging {
+    /// Calls `fetchPage` with nil, then with each returned token until none is returned (an
+    /// empty string counts as none: EC2 and Logs send it so on their last page). `maxPages`
+    /// guards against a service that repeats its token.
+    public static func collect<Item: Sendable>(
+        maxPages: Int = 1000,
+        _ fetchPage: (_ token: String?) async throws -> (items: [Item], nextToken: String?)
+    ) async throws -> [Item] {
+        var items: [Item] = []
+        var token: String?
+        var seen: Set<String> = []
+        for _ in 0..<maxPages {
+            let page = try await fetchPage(token)
+            items += page.items
+            guard let next = page.nextToken, !next.isEmpty, seen.insert(next).inserted else { return items }
+            token = next
+        }
+        return items
+    }
+}

@@ -1,0 +1,175 @@
+import AWSSigV4
+import Foundation
+import Logging
+
+/// What every service client shares: transport, credentials, region, endpoints, retry policy
+/// and logger. A value passed to each service client; nothing global.
+public struct AWSClientCore: Sendable, CustomStringConvertible {
+    public var transport: any HTTPTransport
+    public var credentials: AWSCredentials
+    public var region: String
+    public var endpoints: AWSEndpointResolver
+    public var retry: AWSRetryPolicy
+    public var logger: Logger
+    /// The signing time source; injected so tests can fix it.
+    public var now: @Sendable () -> Date
+    public var userAgent: String
+
+    public init(
+        transport: any HTTPTransport,
+        credentials: AWSCredentials,
+        region: String,
+        endpoints: AWSEndpointResolver = AWSEndpointResolver(environment: [:]),
+        retry: AWSRetryPolicy = AWSRetryPolicy(),
+        logger: Logger = Logger(label: "netloom.aws"),
+        now: @escaping @Sendable () -> Date = { Date() },
+        userAgent: String = "netloom/0.1"
+    ) {
+        self.transport = transport
+        self.credentials = credentials
+        self.region = region
+        self.endpoints = endpoints
+        self.retry = retry
+        self.logger = logger
+        self.now = now
+        self.userAgent = userAgent
+    }
+
+    /// Every service at one URL (moto, LocalStack): the same as `AWS_ENDPOINT_URL=<url>`.
+    public init(transport: any HTTPTransport, credentials: AWSCredentials, region: String, endpointURL: String,
+                retry: AWSRetryPolicy = AWSRetryPolicy(), logger: Logger = Logger(label: "netloom.aws")) {
+        self.init(transport: transport, credentials: credentials, region: region,
+                  endpoints: AWSEndpointResolver(environment: ["AWS_ENDPOINT_URL": endpointURL]), retry: retry, logger: logger)
+    }
+
+    public var description: String { "AWSClientCore(region: \(region), credentials: \(credentials))" }
+
+    public func endpoint(for service: AWSService) throws -> AWSEndpoint {
+        try endpoints.endpoint(for: service, region: region)
+    }
+
+    /// Signs `request` for `service` (re-signed on every attempt, so a retry carries a fresh
+    /// date), sends it with the retry policy, and returns a 2xx answer; anything else becomes
+    /// the `AWSError` that `parseError` makes of it.
+    ///
+    /// `request.host` and `request.path` are the wire values for `endpoint` (including its base
+    /// path); the signer adds the date, token, payload hash and Authorization headers.
+    public func send(
+        service: AWSService,
+        action: String,
+        request: SigV4Request,
+        body: [UInt8],
+        endpoint: AWSEndpoint,
+        acceptStatus: (Int) -> Bool = { (200..<300).contains($0) },
+        parseError: @Sendable (AWSHTTPResponse) -> AWSErrorDetails
+    ) async throws -> AWSHTTPResponse {
+        let signer = SigV4Signer(credentials: credentials, region: endpoint.signingRegion, service: service.signingName)
+        let started = ContinuousClock.now
+        var callLogger = logger
+        callLogger[metadataKey: "aws.service"] = "\(service.signingName)"
+        callLogger[metadataKey: "aws.action"] = "\(action)"
+        let logger = callLogger
+        do {
+            let response = try await retry.run({ attempt in
+                var unsigned = request
+                unsigned.setHeader("User-Agent", userAgent)
+                let signed = signer.sign(unsigned, payload: .bytes(body), date: now())
+                let outgoing = AWSHTTPRequest(
+                    method: signed.method, url: endpoint.url(pathAndQuery: signed.pathAndQuery),
+                    headers: signed.headers.filter { $0.name.lowercased() != "host" }.map { ($0.name, $0.value) }, body: body)
+                let attemptStarted = ContinuousClock.now
+                let response: AWSHTTPResponse
+                do {
+                    response = try await transport.send(outgoing)
+                } catch let error as AWSTransportError {
+                    throw AWSError(kind: error.isTimeout ? .timeout : .transport, service: service.signingName, action: action, message: error.description)
+                } catch let error as AWSError {
+                    throw error
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    throw AWSError(kind: .transport, service: service.signingName, action: action, message: String(describing: error))
+                }
+                logger.debug("aws call attempt", metadata: [
+                    "aws.attempt": "\(attempt)", "http.status": "\(response.status)",
+                    "duration_ms": "\(Self.milliseconds(ContinuousClock.now - attemptStarted))",
+                ])
+                if acceptStatus(response.status) { return response }
+                let details = parseError(response)
+                throw details.makeError(service: service.signingName, action: action, statusCode: response.status)
+            }, onRetry: { attempt, error, delay in
+                logger.debug("aws call retry", metadata: [
+                    "aws.attempt": "\(attempt)", "aws.error": "\(error.code.isEmpty ? error.kind.rawValue : error.code)",
+                    "delay_ms": "\(Self.milliseconds(delay))",
+                ])
+            })
+            logger.debug("aws call done", metadata: ["duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))"])
+            return response
+        } catch let error as AWSError {
+            logger.debug("aws call failed", metadata: [
+                "aws.error": "\(error.code.isEmpty ? error.kind.rawValue : error.code)",
+                "duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
+            ])
+            throw error
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// An error answer as a protocol's parser reads it, before service/action/status are attached.
+public struct AWSErrorDetails: Sendable, Hashable {
+    public var code: String
+    public var message: String
+    public var requestID: String?
+    /// Set when the answer is not an AWS error document at all (HTML page, garbage).
+    public var isForeignDocument: Bool
+
+    public init(code: String, message: String, requestID: String? = nil, isForeignDocument: Bool = false) {
+        self.code = code
+        self.message = message
+        self.requestID = requestID
+        self.isForeignDocument = isForeignDocument
+    }
+
+    public func makeError(service: String, action: String, statusCode: Int) -> AWSError {
+        let kind: AWSError.Kind
+        if isForeignDocument, statusCode >= 500 {
+            kind = .notImplemented
+        } else {
+            kind = AWSError.kind(statusCode: statusCode, code: code)
+        }
+        return AWSError(kind: kind, service: service, action: action, statusCode: statusCode, code: code, message: message, requestID: requestID)
+    }
+
+    /// For answers without a parseable error document: HTML pages, empty bodies (S3 HEAD).
+    static func fromStatusOnly(_ response: AWSHTTPResponse) -> AWSErrorDetails {
+        let text = response.bodyText.trimmingWhitespace()
+        let requestID = response.header("x-amzn-requestid") ?? response.header("x-amz-request-id")
+        if text.isEmpty {
+            let code: String
+            switch response.status {
+            case 301: code = "PermanentRedirect"
+            case 400: code = "BadRequest"
+            case 403: code = "Forbidden"
+            case 404: code = "NotFound"
+            case 409: code = "Conflict"
+            case 429: code = "TooManyRequestsException"
+            case 500: code = "InternalError"
+            case 503: code = "ServiceUnavailable"
+            default: code = "HTTP\(response.status)"
+            }
+            return AWSErrorDetails(code: code, message: "HTTP \(response.status) with an empty body", requestID: requestID)
+        }
+        // Keep the message short and free of markup: an HTML page's <title> says enough.
+        var summary = text
+        if let titleStart = text.range(of: "<title>", options: .caseInsensitive),
+           let titleEnd = text.range(of: "</title>", options: .caseInsensitive, range: titleStart.upperBound..<text.endIndex) {
+            summary = String(text[titleStart.upperBound..<titleEnd.lowerBound])
+        }
+        if summary.count > 200 { summary = String(summary.prefix(200)) + "..." }
+        return AWSErrorDetails(code: "", message: "unexpected non-AWS answer: \(summary)", requestID: requestID, isForeignDocument: true)
+    }
+}

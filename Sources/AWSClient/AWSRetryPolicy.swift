@@ -1,0 +1,75 @@
+/// Jittered exponential backoff over a bounded number of attempts.
+///
+/// The delay before attempt n+1 is a uniformly random value in [0, min(cap, base * 2^n)]
+/// ("full jitter", as the AWS SDKs' standard retry mode does), so that many clients throttled
+/// at once do not retry in lock step. Sleeping and randomness are injected so tests can check
+/// the delays without waiting.
+public struct AWSRetryPolicy: Sendable {
+    public typealias Sleeper = @Sendable (Duration) async throws -> Void
+    /// Returns a value in [0, 1).
+    public typealias RandomSource = @Sendable () -> Double
+
+    public var maxAttempts: Int
+    public var base: Duration
+    public var cap: Duration
+    public var sleep: Sleeper
+    public var random: RandomSource
+
+    public init(maxAttempts: Int = 8, base: Duration = .milliseconds(100), cap: Duration = .seconds(20),
+                sleep: @escaping Sleeper = { try await Task.sleep(for: $0) },
+                random: @escaping RandomSource = { Double.random(in: 0..<1) }) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.base = base
+        self.cap = cap
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// One attempt only: for calls whose repetition is not safe or not wanted.
+    public static let none = AWSRetryPolicy(maxAttempts: 1)
+
+    static let throttlingCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
+        "RequestThrottled", "RequestThrottledException", "SlowDown", "ProvisionedThroughputExceededException",
+        "BandwidthLimitExceeded", "EC2ThrottledException", "PriorRequestNotComplete",
+    ]
+
+    static let serverErrorCodes: Set<String> = [
+        "InternalError", "InternalFailure", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
+        "Unavailable", "RequestTimeout", "RequestTimeoutException",
+    ]
+
+    public func isRetryable(_ error: AWSError) -> Bool {
+        switch error.kind {
+        case .throttling, .server, .transport, .timeout: return true
+        case .client, .notImplemented: return false
+        }
+    }
+
+    /// The wait before the attempt after `attempt` (1-based).
+    public func delay(afterAttempt attempt: Int) -> Duration {
+        let exponent = min(max(attempt - 1, 0), 30)
+        let ceiling = min(cap, base * (1 << exponent))
+        let fraction = min(max(random(), 0), 1)
+        return ceiling * fraction
+    }
+
+    /// Runs `operation` until it succeeds, fails with a non-retryable error, or attempts run out;
+    /// `onRetry` is told of each retry (for logging).
+    public func run<Result: Sendable>(
+        _ operation: (_ attempt: Int) async throws -> Result,
+        onRetry: (_ attempt: Int, _ error: AWSError, _ delay: Duration) -> Void = { _, _, _ in }
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await operation(attempt)
+            } catch let error as AWSError where isRetryable(error) && attempt < maxAttempts {
+                let wait = delay(afterAttempt: attempt)
+                onRetry(attempt, error, wait)
+                try await sleep(wait)
+                attempt += 1
+            }
+        }
+    }
+}

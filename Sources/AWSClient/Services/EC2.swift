@@ -1,0 +1,472 @@
+/// Amazon EC2 (VPC networking and instances) over the EC2 flavour of the Query protocol.
+///
+/// Creates take `tags`, sent as `TagSpecification` so a resource is never untagged (a crash
+/// between create and CreateTags would leave an orphan no tag filter can find). Describes take
+/// filters (for example `.tag("netloom:stack", name)`) and follow `NextToken` to the end.
+public struct EC2: Sendable {
+    public let core: AWSClientCore
+
+    public init(core: AWSClientCore) {
+        self.core = core
+    }
+
+    /// Any EC2 action; returns the answer's root element (EC2 answers have no Result wrapper).
+    public func call(action: String, parameters: AWSQueryParameters = AWSQueryParameters()) async throws -> AWSXMLNode {
+        try await core.queryCall(service: .ec2, action: action, parameters: parameters)
+    }
+
+    /// Runs a Describe* action over all pages and returns the `<item>`s of `setName`.
+    public func describeAll(action: String, setName: String, ids: [String] = [], idParameter: String? = nil,
+                            filters: [AWSFilter] = [], parameters: AWSQueryParameters = AWSQueryParameters()) async throws -> [AWSXMLNode] {
+        var base = parameters
+        if let idParameter { base.setEC2List(idParameter, ids) }
+        base.setFilters(filters)
+        return try await AWSPaging.collect { token in
+            var page = base
+            page.set("NextToken", token)
+            let root = try await call(action: action, parameters: page)
+            return (root[setName].items, root.text("nextToken"))
+        }
+    }
+
+    // MARK: VPC
+
+    public func createVpc(cidrBlock: String, tags: [AWSTag] = []) async throws -> EC2Vpc {
+        var parameters = AWSQueryParameters()
+        parameters.set("CidrBlock", cidrBlock)
+        parameters.setTagSpecification(resourceType: "vpc", tags: tags)
+        return EC2Vpc(xml: try await call(action: "CreateVpc", parameters: parameters)["vpc"])
+    }
+
+    public func describeVpcs(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Vpc] {
+        try await describeAll(action: "DescribeVpcs", setName: "vpcSet", ids: ids, idParameter: "VpcId", filters: filters).map(EC2Vpc.init(xml:))
+    }
+
+    /// `EnableDnsSupport` / `EnableDnsHostnames` take one attribute per call.
+    public func modifyVpcAttribute(vpcID: String, enableDNSSupport: Bool? = nil, enableDNSHostnames: Bool? = nil) async throws {
+        if let enableDNSSupport {
+            _ = try await call(action: "ModifyVpcAttribute", parameters: ["VpcId": vpcID, "EnableDnsSupport.Value": enableDNSSupport ? "true" : "false"])
+        }
+        if let enableDNSHostnames {
+            _ = try await call(action: "ModifyVpcAttribute", parameters: ["VpcId": vpcID, "EnableDnsHostnames.Value": enableDNSHostnames ? "true" : "false"])
+        }
+    }
+
+    public func deleteVpc(id: String) async throws {
+        _ = try await call(action: "DeleteVpc", parameters: ["VpcId": id])
+    }
+
+    // MARK: Subnet
+
+    public func createSubnet(vpcID: String, cidrBlock: String, availabilityZone: String? = nil, tags: [AWSTag] = []) async throws -> EC2Subnet {
+        var parameters: AWSQueryParameters = ["VpcId": vpcID, "CidrBlock": cidrBlock]
+        parameters.set("AvailabilityZone", availabilityZone)
+        parameters.setTagSpecification(resourceType: "subnet", tags: tags)
+        return EC2Subnet(xml: try await call(action: "CreateSubnet", parameters: parameters)["subnet"])
+    }
+
+    public func describeSubnets(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Subnet] {
+        try await describeAll(action: "DescribeSubnets", setName: "subnetSet", ids: ids, idParameter: "SubnetId", filters: filters).map(EC2Subnet.init(xml:))
+    }
+
+    public func setMapPublicIPOnLaunch(subnetID: String, _ enabled: Bool) async throws {
+        _ = try await call(action: "ModifySubnetAttribute", parameters: ["SubnetId": subnetID, "MapPublicIpOnLaunch.Value": enabled ? "true" : "false"])
+    }
+
+    public func deleteSubnet(id: String) async throws {
+        _ = try await call(action: "DeleteSubnet", parameters: ["SubnetId": id])
+    }
+
+    // MARK: Internet gateway
+
+    public func createInternetGateway(tags: [AWSTag] = []) async throws -> EC2InternetGateway {
+        var parameters = AWSQueryParameters()
+        parameters.setTagSpecification(resourceType: "internet-gateway", tags: tags)
+        return EC2InternetGateway(xml: try await call(action: "CreateInternetGateway", parameters: parameters)["internetGateway"])
+    }
+
+    public func attachInternetGateway(id: String, vpcID: String) async throws {
+        _ = try await call(action: "AttachInternetGateway", parameters: ["InternetGatewayId": id, "VpcId": vpcID])
+    }
+
+    public func detachInternetGateway(id: String, vpcID: String) async throws {
+        _ = try await call(action: "DetachInternetGateway", parameters: ["InternetGatewayId": id, "VpcId": vpcID])
+    }
+
+    public func describeInternetGateways(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2InternetGateway] {
+        try await describeAll(action: "DescribeInternetGateways", setName: "internetGatewaySet", ids: ids, idParameter: "InternetGatewayId", filters: filters)
+            .map(EC2InternetGateway.init(xml:))
+    }
+
+    public func deleteInternetGateway(id: String) async throws {
+        _ = try await call(action: "DeleteInternetGateway", parameters: ["InternetGatewayId": id])
+    }
+
+    // MARK: Elastic IP
+
+    public func allocateAddress(tags: [AWSTag] = []) async throws -> EC2Address {
+        var parameters: AWSQueryParameters = ["Domain": "vpc"]
+        parameters.setTagSpecification(resourceType: "elastic-ip", tags: tags)
+        var address = EC2Address(xml: try await call(action: "AllocateAddress", parameters: parameters))
+        address.tags = tags
+        return address
+    }
+
+    /// DescribeAddresses does not page.
+    public func describeAddresses(allocationIDs: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Address] {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("AllocationId", allocationIDs)
+        parameters.setFilters(filters)
+        return try await call(action: "DescribeAddresses", parameters: parameters)["addressesSet"].items.map(EC2Address.init(xml:))
+    }
+
+    public func releaseAddress(allocationID: String) async throws {
+        _ = try await call(action: "ReleaseAddress", parameters: ["AllocationId": allocationID])
+    }
+
+    // MARK: NAT gateway
+
+    /// `allocationID` is required for a public NAT gateway and absent for a private one.
+    public func createNatGateway(subnetID: String, allocationID: String?, connectivityType: String = "public", tags: [AWSTag] = []) async throws -> EC2NatGateway {
+        var parameters: AWSQueryParameters = ["SubnetId": subnetID, "ConnectivityType": connectivityType]
+        parameters.set("AllocationId", allocationID)
+        parameters.setTagSpecification(resourceType: "natgateway", tags: tags)
+        return EC2NatGateway(xml: try await call(action: "CreateNatGateway", parameters: parameters)["natGateway"])
+    }
+
+    public func describeNatGateways(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2NatGateway] {
+        try await describeAll(action: "DescribeNatGateways", setName: "natGatewaySet", ids: ids, idParameter: "NatGatewayId", filters: filters)
+            .map(EC2NatGateway.init(xml:))
+    }
+
+    public func deleteNatGateway(id: String) async throws {
+        _ = try await call(action: "DeleteNatGateway", parameters: ["NatGatewayId": id])
+    }
+
+    // MARK: Route tables and routes
+
+    public func createRouteTable(vpcID: String, tags: [AWSTag] = []) async throws -> EC2RouteTable {
+        var parameters: AWSQueryParameters = ["VpcId": vpcID]
+        parameters.setTagSpecification(resourceType: "route-table", tags: tags)
+        return EC2RouteTable(xml: try await call(action: "CreateRouteTable", parameters: parameters)["routeTable"])
+    }
+
+    public func describeRouteTables(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2RouteTable] {
+        try await describeAll(action: "DescribeRouteTables", setName: "routeTableSet", ids: ids, idParameter: "RouteTableId", filters: filters)
+            .map(EC2RouteTable.init(xml:))
+    }
+
+    public func deleteRouteTable(id: String) async throws {
+        _ = try await call(action: "DeleteRouteTable", parameters: ["RouteTableId": id])
+    }
+
+    /// Where a route sends traffic.
+    public enum RouteTarget: Sendable, Hashable {
+        case internetGateway(String)
+        case natGateway(String)
+        case vpcEndpoint(String)
+        case networkInterface(String)
+        case transitGateway(String)
+        case vpcPeering(String)
+
+        func write(to parameters: inout AWSQueryParameters) {
+            switch self {
+            case .internetGateway(let id): parameters.set("GatewayId", id)
+            case .natGateway(let id): parameters.set("NatGatewayId", id)
+            case .vpcEndpoint(let id): parameters.set("VpcEndpointId", id)
+            case .networkInterface(let id): parameters.set("NetworkInterfaceId", id)
+            case .transitGateway(let id): parameters.set("TransitGatewayId", id)
+            case .vpcPeering(let id): parameters.set("VpcPeeringConnectionId", id)
+            }
+        }
+    }
+
+    public func createRoute(routeTableID: String, destinationCIDRBlock: String, target: RouteTarget) async throws {
+        var parameters: AWSQueryParameters = ["RouteTableId": routeTableID, "DestinationCidrBlock": destinationCIDRBlock]
+        target.write(to: &parameters)
+        _ = try await call(action: "CreateRoute", parameters: parameters)
+    }
+
+    public func replaceRoute(routeTableID: String, destinationCIDRBlock: String, target: RouteTarget) async throws {
+        var parameters: AWSQueryParameters = ["RouteTableId": routeTableID, "DestinationCidrBlock": destinationCIDRBlock]
+        target.write(to: &parameters)
+        _ = try await call(action: "ReplaceRoute", parameters: parameters)
+    }
+
+    public func deleteRoute(routeTableID: String, destinationCIDRBlock: String) async throws {
+        _ = try await call(action: "DeleteRoute", parameters: ["RouteTableId": routeTableID, "DestinationCidrBlock": destinationCIDRBlock])
+    }
+
+    /// Returns the association id.
+    public func associateRouteTable(routeTableID: String, subnetID: String) async throws -> String {
+        try await call(action: "AssociateRouteTable", parameters: ["RouteTableId": routeTableID, "SubnetId": subnetID]).text("associationId") ?? ""
+    }
+
+    public func disassociateRouteTable(associationID: String) async throws {
+        _ = try await call(action: "DisassociateRouteTable", parameters: ["AssociationId": associationID])
+    }
+
+    // MARK: VPC endpoints
+
+    /// A gateway endpoint (S3, DynamoDB) adds routes to `routeTableIDs`; an interface endpoint
+    /// puts network interfaces in `subnetIDs` behind `securityGroupIDs`.
+    public func createVpcEndpoint(vpcID: String, serviceName: String, type: String, routeTableIDs: [String] = [], subnetIDs: [String] = [],
+                                  securityGroupIDs: [String] = [], privateDNSEnabled: Bool? = nil, tags: [AWSTag] = []) async throws -> EC2VpcEndpoint {
+        var parameters: AWSQueryParameters = ["VpcId": vpcID, "ServiceName": serviceName, "VpcEndpointType": type]
+        parameters.setEC2List("RouteTableId", routeTableIDs)
+        parameters.setEC2List("SubnetId", subnetIDs)
+        parameters.setEC2List("SecurityGroupId", securityGroupIDs)
+        parameters.set("PrivateDnsEnabled", privateDNSEnabled)
+        parameters.setTagSpecification(resourceType: "vpc-endpoint", tags: tags)
+        return EC2VpcEndpoint(xml: try await call(action: "CreateVpcEndpoint", parameters: parameters)["vpcEndpoint"])
+    }
+
+    public func describeVpcEndpoints(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2VpcEndpoint] {
+        try await describeAll(action: "DescribeVpcEndpoints", setName: "vpcEndpointSet", ids: ids, idParameter: "VpcEndpointId", filters: filters)
+            .map(EC2VpcEndpoint.init(xml:))
+    }
+
+    public func deleteVpcEndpoints(ids: [String]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("VpcEndpointId", ids)
+        _ = try await call(action: "DeleteVpcEndpoints", parameters: parameters)
+    }
+
+    // MARK: Security groups
+
+    /// Returns the group id.
+    public func createSecurityGroup(name: String, description: String, vpcID: String, tags: [AWSTag] = []) async throws -> String {
+        var parameters: AWSQueryParameters = ["GroupName": name, "GroupDescription": description, "VpcId": vpcID]
+        parameters.setTagSpecification(resourceType: "security-group", tags: tags)
+        return try await call(action: "CreateSecurityGroup", parameters: parameters).text("groupId") ?? ""
+    }
+
+    public func describeSecurityGroups(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2SecurityGroup] {
+        try await describeAll(action: "DescribeSecurityGroups", setName: "securityGroupInfo", ids: ids, idParameter: "GroupId", filters: filters)
+            .map(EC2SecurityGroup.init(xml:))
+    }
+
+    public func deleteSecurityGroup(id: String) async throws {
+        _ = try await call(action: "DeleteSecurityGroup", parameters: ["GroupId": id])
+    }
+
+    /// Rules of one group (filter `group-id`), both directions.
+    public func describeSecurityGroupRules(groupID: String) async throws -> [EC2SecurityGroupRule] {
+        try await describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet", filters: [AWSFilter("group-id", groupID)])
+            .map(EC2SecurityGroupRule.init(xml:))
+    }
+
+    /// Returns the new rules (with their ids) when the service reports them.
+    @discardableResult
+    public func authorizeIngress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws -> [EC2SecurityGroupRule] {
+        try await changeRules(action: "AuthorizeSecurityGroupIngress", groupID: groupID, permissions: permissions)
+    }
+
+    @discardableResult
+    public func authorizeEgress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws -> [EC2SecurityGroupRule] {
+        try await changeRules(action: "AuthorizeSecurityGroupEgress", groupID: groupID, permissions: permissions)
+    }
+
+    public func revokeIngress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws {
+        _ = try await changeRules(action: "RevokeSecurityGroupIngress", groupID: groupID, permissions: permissions)
+    }
+
+    public func revokeEgress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws {
+        _ = try await changeRules(action: "RevokeSecurityGroupEgress", groupID: groupID, permissions: permissions)
+    }
+
+    /// Revokes by `SecurityGroupRuleId.N`, which names a rule exactly.
+    public func revokeRules(groupID: String, ruleIDs: [String], egress: Bool) async throws {
+        var parameters: AWSQueryParameters = ["GroupId": groupID]
+        parameters.setEC2List("SecurityGroupRuleId", ruleIDs)
+        _ = try await call(action: egress ? "RevokeSecurityGroupEgress" : "RevokeSecurityGroupIngress", parameters: parameters)
+    }
+
+    private func changeRules(action: String, groupID: String, permissions: [EC2SecurityGroupPermission]) async throws -> [EC2SecurityGroupRule] {
+        var parameters: AWSQueryParameters = ["GroupId": groupID]
+        for (index, permission) in permissions.enumerated() {
+            permission.write(to: &parameters, index: index + 1)
+        }
+        return try await call(action: action, parameters: parameters)["securityGroupRuleSet"].items.map(EC2SecurityGroupRule.init(xml:))
+    }
+
+    // MARK: Network ACLs
+
+    public func createNetworkACL(vpcID: String, tags: [AWSTag] = []) async throws -> EC2NetworkACL {
+        var parameters: AWSQueryParameters = ["VpcId": vpcID]
+        parameters.setTagSpecification(resourceType: "network-acl", tags: tags)
+        return EC2NetworkACL(xml: try await call(action: "CreateNetworkAcl", parameters: parameters)["networkAcl"])
+    }
+
+    public func describeNetworkACLs(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2NetworkACL] {
+        try await describeAll(action: "DescribeNetworkAcls", setName: "networkAclSet", ids: ids, idParameter: "NetworkAclId", filters: filters)
+            .map(EC2NetworkACL.init(xml:))
+    }
+
+    public func deleteNetworkACL(id: String) async throws {
+        _ = try await call(action: "DeleteNetworkAcl", parameters: ["NetworkAclId": id])
+    }
+
+    public func createNetworkACLEntry(networkACLID: String, entry: EC2NetworkACLEntry) async throws {
+        _ = try await call(action: "CreateNetworkAclEntry", parameters: entryParameters(networkACLID, entry))
+    }
+
+    public func replaceNetworkACLEntry(networkACLID: String, entry: EC2NetworkACLEntry) async throws {
+        _ = try await call(action: "ReplaceNetworkAclEntry", parameters: entryParameters(networkACLID, entry))
+    }
+
+    public func deleteNetworkACLEntry(networkACLID: String, ruleNumber: Int, egress: Bool) async throws {
+        _ = try await call(action: "DeleteNetworkAclEntry", parameters: [
+            "NetworkAclId": networkACLID, "RuleNumber": String(ruleNumber), "Egress": egress ? "true" : "false",
+        ])
+    }
+
+    /// Moves a subnet to another ACL: `associationID` is the subnet's current ACL association
+    /// (every subnet has exactly one); returns the new association id.
+    public func replaceNetworkACLAssociation(associationID: String, networkACLID: String) async throws -> String {
+        try await call(action: "ReplaceNetworkAclAssociation", parameters: ["AssociationId": associationID, "NetworkAclId": networkACLID])
+            .text("newAssociationId") ?? ""
+    }
+
+    private func entryParameters(_ networkACLID: String, _ entry: EC2NetworkACLEntry) -> AWSQueryParameters {
+        var parameters: AWSQueryParameters = [
+            "NetworkAclId": networkACLID, "RuleNumber": String(entry.ruleNumber), "Protocol": entry.ipProtocol,
+            "RuleAction": entry.ruleAction, "Egress": entry.isEgress ? "true" : "false",
+        ]
+        parameters.set("CidrBlock", entry.cidrBlock)
+        parameters.set("PortRange.From", entry.fromPort)
+        parameters.set("PortRange.To", entry.toPort)
+        return parameters
+    }
+
+    // MARK: Flow logs
+
+    /// Flow logs of a VPC to a CloudWatch Logs group (delivered with `deliverLogsPermissionARN`)
+    /// or to an S3 bucket ARN. Returns the flow log ids.
+    public func createFlowLogs(vpcID: String, trafficType: String, logGroupName: String? = nil, deliverLogsPermissionARN: String? = nil,
+                               s3DestinationARN: String? = nil, tags: [AWSTag] = []) async throws -> [String] {
+        var parameters: AWSQueryParameters = ["ResourceId.1": vpcID, "ResourceType": "VPC", "TrafficType": trafficType]
+        if let s3DestinationARN {
+            parameters.set("LogDestinationType", "s3")
+            parameters.set("LogDestination", s3DestinationARN)
+        } else {
+            parameters.set("LogDestinationType", "cloud-watch-logs")
+            parameters.set("LogGroupName", logGroupName)
+            parameters.set("DeliverLogsPermissionArn", deliverLogsPermissionARN)
+        }
+        parameters.setTagSpecification(resourceType: "vpc-flow-log", tags: tags)
+        let root = try await call(action: "CreateFlowLogs", parameters: parameters)
+        let failures = root["unsuccessful"].items
+        if let failure = failures.first {
+            let error = failure["error"]
+            throw AWSError(kind: .client, service: "ec2", action: "CreateFlowLogs", statusCode: 200,
+                           code: error.text("code") ?? "FlowLogFailed", message: error.text("message") ?? "")
+        }
+        return root.itemTexts("flowLogIdSet")
+    }
+
+    public func describeFlowLogs(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2FlowLog] {
+        try await describeAll(action: "DescribeFlowLogs", setName: "flowLogSet", ids: ids, idParameter: "FlowLogId", filters: filters)
+            .map(EC2FlowLog.init(xml:))
+    }
+
+    public func deleteFlowLogs(ids: [String]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("FlowLogId", ids)
+        _ = try await call(action: "DeleteFlowLogs", parameters: parameters)
+    }
+
+    // MARK: Placement groups
+
+    public func createPlacementGroup(name: String, strategy: String, tags: [AWSTag] = []) async throws {
+        var parameters: AWSQueryParameters = ["GroupName": name, "Strategy": strategy]
+        parameters.setTagSpecification(resourceType: "placement-group", tags: tags)
+        _ = try await call(action: "CreatePlacementGroup", parameters: parameters)
+    }
+
+    /// DescribePlacementGroups does not page.
+    public func describePlacementGroups(names: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2PlacementGroup] {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("GroupName", names)
+        parameters.setFilters(filters)
+        return try await call(action: "DescribePlacementGroups", parameters: parameters)["placementGroupSet"].items.map(EC2PlacementGroup.init(xml:))
+    }
+
+    public func deletePlacementGroup(name: String) async throws {
+        _ = try await call(action: "DeletePlacementGroup", parameters: ["GroupName": name])
+    }
+
+    // MARK: Instances
+
+    public struct RunInstancesRequest: Sendable, Hashable {
+        public var imageID: String
+        public var instanceType: String
+        public var count: Int
+        public var subnetID: String?
+        public var securityGroupIDs: [String]
+        public var keyName: String?
+        public var placementGroupName: String?
+        public var instanceProfileName: String?
+        /// Base64, as EC2 expects it.
+        public var userDataBase64: String?
+        public var tags: [AWSTag]
+
+        public init(imageID: String, instanceType: String, count: Int = 1, subnetID: String? = nil, securityGroupIDs: [String] = [],
+                    keyName: String? = nil, placementGroupName: String? = nil, instanceProfileName: String? = nil,
+                    userDataBase64: String? = nil, tags: [AWSTag] = []) {
+            self.imageID = imageID
+            self.instanceType = instanceType
+            self.count = count
+            self.subnetID = subnetID
+            self.securityGroupIDs = securityGroupIDs
+            self.keyName = keyName
+            self.placementGroupName = placementGroupName
+            self.instanceProfileName = instanceProfileName
+            self.userDataBase64 = userDataBase64
+            self.tags = tags
+        }
+    }
+
+    public func runInstances(_ request: RunInstancesRequest) async throws -> [EC2Instance] {
+        var parameters: AWSQueryParameters = [
+            "ImageId": request.imageID, "InstanceType": request.instanceType,
+            "MinCount": String(request.count), "MaxCount": String(request.count),
+        ]
+        parameters.set("SubnetId", request.subnetID)
+        parameters.setEC2List("SecurityGroupId", request.securityGroupIDs)
+        parameters.set("KeyName", request.keyName)
+        parameters.set("Placement.GroupName", request.placementGroupName)
+        parameters.set("IamInstanceProfile.Name", request.instanceProfileName)
+        parameters.set("UserData", request.userDataBase64)
+        parameters.setTagSpecification(resourceType: "instance", tags: request.tags)
+        return try await call(action: "RunInstances", parameters: parameters)["instancesSet"].items.map(EC2Instance.init(xml:))
+    }
+
+    public func describeInstances(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Instance] {
+        try await describeAll(action: "DescribeInstances", setName: "reservationSet", ids: ids, idParameter: "InstanceId", filters: filters)
+            .flatMap { $0["instancesSet"].items.map(EC2Instance.init(xml:)) }
+    }
+
+    public func terminateInstances(ids: [String]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("InstanceId", ids)
+        _ = try await call(action: "TerminateInstances", parameters: parameters)
+    }
+
+    // MARK: Tags
+
+    public func createTags(resourceIDs: [String], tags: [AWSTag]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("ResourceId", resourceIDs)
+        parameters.setEC2Tags(tags)
+        _ = try await call(action: "CreateTags", parameters: parameters)
+    }
+
+    /// Deletes the named keys whatever their values.
+    public func deleteTags(resourceIDs: [String], keys: [String]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setEC2List("ResourceId", resourceIDs)
+        for (index, key) in keys.enumerated() { parameters.set("Tag.\(index + 1).Key", key) }
+        _ = try await call(action: "DeleteTags", parameters: parameters)
+    }
+}

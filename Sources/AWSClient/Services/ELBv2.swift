@@ -1,0 +1,202 @@
+/// Elastic Load Balancing v2 (ALB/NLB) over the Query protocol (`Name.member.N` lists;
+/// signing name `elasticloadbalancing`, shared with the classic ELB API and told apart by
+/// `Version`).
+public struct ELBv2: Sendable {
+    public let core: AWSClientCore
+
+    public init(core: AWSClientCore) {
+        self.core = core
+    }
+
+    /// Any ELBv2 action; returns the `<ActionResult>` element.
+    public func call(action: String, parameters: AWSQueryParameters = AWSQueryParameters()) async throws -> AWSXMLNode {
+        try await core.queryResult(service: .elasticLoadBalancingV2, action: action, parameters: parameters)
+    }
+
+    /// A Describe* over all pages (`Marker` in, `NextMarker` out).
+    public func describeAll(action: String, listName: String, parameters: AWSQueryParameters) async throws -> [AWSXMLNode] {
+        try await AWSPaging.collect { marker in
+            var page = parameters
+            page.set("Marker", marker)
+            let result = try await call(action: action, parameters: page)
+            return (result[listName].items, result.text("NextMarker"))
+        }
+    }
+
+    public struct LoadBalancer: Sendable, Hashable {
+        public var arn: String
+        public var name: String
+        public var dnsName: String
+        /// `internet-facing` or `internal`.
+        public var scheme: String
+        /// `application`, `network` or `gateway`.
+        public var type: String
+        public var vpcID: String
+        public var state: String
+        public var subnetIDs: [String]
+        public var securityGroupIDs: [String]
+
+        init(xml: AWSXMLNode) {
+            arn = xml.text("LoadBalancerArn") ?? ""
+            name = xml.text("LoadBalancerName") ?? ""
+            dnsName = xml.text("DNSName") ?? ""
+            scheme = xml.text("Scheme") ?? ""
+            type = xml.text("Type") ?? ""
+            vpcID = xml.text("VpcId") ?? ""
+            state = xml["State"].text("Code") ?? ""
+            subnetIDs = xml["AvailabilityZones"].items.compactMap { $0.text("SubnetId") }
+            securityGroupIDs = xml["SecurityGroups"].items.map(\.text)
+        }
+    }
+
+    public func createLoadBalancer(name: String, type: String = "application", scheme: String = "internet-facing", subnetIDs: [String],
+                                   securityGroupIDs: [String] = [], tags: [AWSTag] = []) async throws -> LoadBalancer {
+        var parameters: AWSQueryParameters = ["Name": name, "Type": type, "Scheme": scheme]
+        parameters.setMemberList("Subnets", subnetIDs)
+        parameters.setMemberList("SecurityGroups", securityGroupIDs)
+        parameters.setMemberTags(tags)
+        return LoadBalancer(xml: try await call(action: "CreateLoadBalancer", parameters: parameters)["LoadBalancers"].items.first ?? .empty)
+    }
+
+    public func describeLoadBalancers(arns: [String] = [], names: [String] = []) async throws -> [LoadBalancer] {
+        var parameters = AWSQueryParameters()
+        parameters.setMemberList("LoadBalancerArns", arns)
+        parameters.setMemberList("Names", names)
+        return try await describeAll(action: "DescribeLoadBalancers", listName: "LoadBalancers", parameters: parameters).map(LoadBalancer.init(xml:))
+    }
+
+    public func deleteLoadBalancer(arn: String) async throws {
+        _ = try await call(action: "DeleteLoadBalancer", parameters: ["LoadBalancerArn": arn])
+    }
+
+    public struct TargetGroup: Sendable, Hashable {
+        public var arn: String
+        public var name: String
+        public var targetProtocol: String
+        public var port: Int
+        public var vpcID: String
+        /// `instance`, `ip` or `lambda`.
+        public var targetType: String
+        public var healthCheckPath: String?
+        public var loadBalancerARNs: [String]
+
+        init(xml: AWSXMLNode) {
+            arn = xml.text("TargetGroupArn") ?? ""
+            name = xml.text("TargetGroupName") ?? ""
+            targetProtocol = xml.text("Protocol") ?? ""
+            port = xml.int("Port") ?? 0
+            vpcID = xml.text("VpcId") ?? ""
+            targetType = xml.text("TargetType") ?? ""
+            healthCheckPath = xml.text("HealthCheckPath")
+            loadBalancerARNs = xml["LoadBalancerArns"].items.map(\.text)
+        }
+    }
+
+    public func createTargetGroup(name: String, targetProtocol: String, port: Int, vpcID: String, targetType: String = "instance",
+                                  healthCheckPath: String? = nil, tags: [AWSTag] = []) async throws -> TargetGroup {
+        var parameters: AWSQueryParameters = ["Name": name, "Protocol": targetProtocol, "Port": String(port), "VpcId": vpcID, "TargetType": targetType]
+        parameters.set("HealthCheckPath", healthCheckPath)
+        parameters.setMemberTags(tags)
+        return TargetGroup(xml: try await call(action: "CreateTargetGroup", parameters: parameters)["TargetGroups"].items.first ?? .empty)
+    }
+
+    public func describeTargetGroups(arns: [String] = [], loadBalancerARN: String? = nil) async throws -> [TargetGroup] {
+        var parameters = AWSQueryParameters()
+        parameters.setMemberList("TargetGroupArns", arns)
+        parameters.set("LoadBalancerArn", loadBalancerARN)
+        return try await describeAll(action: "DescribeTargetGroups", listName: "TargetGroups", parameters: parameters).map(TargetGroup.init(xml:))
+    }
+
+    public func deleteTargetGroup(arn: String) async throws {
+        _ = try await call(action: "DeleteTargetGroup", parameters: ["TargetGroupArn": arn])
+    }
+
+    public struct Listener: Sendable, Hashable {
+        public var arn: String
+        public var loadBalancerARN: String
+        public var port: Int
+        public var listenerProtocol: String
+        public var defaultTargetGroupARNs: [String]
+
+        init(xml: AWSXMLNode) {
+            arn = xml.text("ListenerArn") ?? ""
+            loadBalancerARN = xml.text("LoadBalancerArn") ?? ""
+            port = xml.int("Port") ?? 0
+            listenerProtocol = xml.text("Protocol") ?? ""
+            defaultTargetGroupARNs = xml["DefaultActions"].items.compactMap { $0.text("TargetGroupArn") }
+        }
+    }
+
+    /// A listener whose default action forwards to one target group.
+    public func createListener(loadBalancerARN: String, listenerProtocol: String, port: Int, forwardTo targetGroupARN: String,
+                               certificateARN: String? = nil, sslPolicy: String? = nil, tags: [AWSTag] = []) async throws -> Listener {
+        var parameters: AWSQueryParameters = [
+            "LoadBalancerArn": loadBalancerARN, "Protocol": listenerProtocol, "Port": String(port),
+            "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": targetGroupARN,
+        ]
+        parameters.set("Certificates.member.1.CertificateArn", certificateARN)
+        parameters.set("SslPolicy", sslPolicy)
+        parameters.setMemberTags(tags)
+        return Listener(xml: try await call(action: "CreateListener", parameters: parameters)["Listeners"].items.first ?? .empty)
+    }
+
+    public func describeListeners(loadBalancerARN: String) async throws -> [Listener] {
+        try await describeAll(action: "DescribeListeners", listName: "Listeners", parameters: ["LoadBalancerArn": loadBalancerARN]).map(Listener.init(xml:))
+    }
+
+    public func deleteListener(arn: String) async throws {
+        _ = try await call(action: "DeleteListener", parameters: ["ListenerArn": arn])
+    }
+
+    public struct Target: Sendable, Hashable {
+        public var id: String
+        public var port: Int?
+        public init(id: String, port: Int? = nil) {
+            self.id = id
+            self.port = port
+        }
+    }
+
+    public func registerTargets(targetGroupARN: String, targets: [Target]) async throws {
+        _ = try await call(action: "RegisterTargets", parameters: targetParameters(targetGroupARN, targets))
+    }
+
+    public func deregisterTargets(targetGroupARN: String, targets: [Target]) async throws {
+        _ = try await call(action: "DeregisterTargets", parameters: targetParameters(targetGroupARN, targets))
+    }
+
+    private func targetParameters(_ targetGroupARN: String, _ targets: [Target]) -> AWSQueryParameters {
+        var parameters: AWSQueryParameters = ["TargetGroupArn": targetGroupARN]
+        for (index, target) in targets.enumerated() {
+            parameters.set("Targets.member.\(index + 1).Id", target.id)
+            parameters.set("Targets.member.\(index + 1).Port", target.port)
+        }
+        return parameters
+    }
+
+    public func addTags(resourceARNs: [String], tags: [AWSTag]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setMemberList("ResourceArns", resourceARNs)
+        parameters.setMemberTags(tags)
+        _ = try await call(action: "AddTags", parameters: parameters)
+    }
+
+    public func removeTags(resourceARNs: [String], keys: [String]) async throws {
+        var parameters = AWSQueryParameters()
+        parameters.setMemberList("ResourceArns", resourceARNs)
+        parameters.setMemberList("TagKeys", keys)
+        _ = try await call(action: "RemoveTags", parameters: parameters)
+    }
+
+    /// Tags per resource ARN (at most 20 ARNs per call, as the API allows).
+    public func describeTags(resourceARNs: [String]) async throws -> [String: [AWSTag]] {
+        var parameters = AWSQueryParameters()
+        parameters.setMemberList("ResourceArns", resourceARNs)
+        let result = try await call(action: "DescribeTags", parameters: parameters)
+        var tags: [String: [AWSTag]] = [:]
+        for description in result["TagDescriptions"].items {
+            tags[description.text("ResourceArn") ?? ""] = description["Tags"].items.map { AWSTag($0.text("Key") ?? "", $0.text("Value") ?? "") }
+        }
+        return tags
+    }
+}

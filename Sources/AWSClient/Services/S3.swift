@@ -1,0 +1,275 @@
+import AWSSigV4
+import Crypto
+import Foundation
+
+/// Amazon S3 over REST-XML.
+///
+/// Requests are signed with S3's rules (path not normalised nor encoded twice, and
+/// `x-amz-content-sha256` on every request). Buckets are addressed virtual-host style
+/// (`bucket.s3.region.amazonaws.com`) against AWS, and path-style (`endpoint/bucket`) against a
+/// custom endpoint (moto, LocalStack) or for bucket names with dots, which break the TLS wildcard.
+public struct S3: Sendable {
+    public enum Addressing: Sendable, Hashable {
+        case automatic
+        case pathStyle
+        case virtualHost
+    }
+
+    public let core: AWSClientCore
+    public var addressing: Addressing
+
+    public init(core: AWSClientCore, addressing: Addressing = .automatic) {
+        self.core = core
+        self.addressing = addressing
+    }
+
+    /// Where a request for `bucket`/`key` goes: host and wire path.
+    public func location(bucket: String, key: String? = nil) throws -> (endpoint: AWSEndpoint, path: String) {
+        var endpoint = try core.endpoint(for: .s3)
+        let keyPath = key.map { "/" + SigV4URIEncoding.encodePath($0) } ?? "/"
+        let useVirtualHost: Bool
+        switch addressing {
+        case .pathStyle: useVirtualHost = false
+        case .virtualHost: useVirtualHost = true
+        case .automatic: useVirtualHost = !endpoint.isCustom && !bucket.contains(".")
+        }
+        if useVirtualHost {
+            endpoint.host = "\(bucket).\(endpoint.host)"
+            return (endpoint, endpoint.basePath + keyPath)
+        }
+        let bucketPath = "/" + SigV4URIEncoding.encode(bucket) + (key == nil ? "" : keyPath)
+        return (endpoint, endpoint.basePath + bucketPath)
+    }
+
+    /// Any S3 operation on a bucket (or object): method, sub-resource query and XML body.
+    /// Returns the answer (2xx only; errors are thrown as `AWSError`).
+    public func call(action: String, method: String, bucket: String, key: String? = nil, query: [SigV4Request.QueryItem] = [],
+                     headers: [SigV4Request.HeaderField] = [], body: [UInt8] = []) async throws -> AWSHTTPResponse {
+        let (endpoint, path) = try location(bucket: bucket, key: key)
+        var request = SigV4Request(method: method, host: endpoint.hostHeader, path: path, query: query, headers: headers)
+        if !body.isEmpty, request.headerValues("Content-MD5").isEmpty {
+            // Several bucket configuration PUTs (tagging, lifecycle) are refused without a body
+            // checksum; Content-MD5 is the one every S3 implementation accepts.
+            request.setHeader("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString())
+        }
+        return try await core.send(service: .s3, action: action, request: request, body: body, endpoint: endpoint,
+                                   parseError: AWSRESTXMLProtocol.parseError)
+    }
+
+    private func xml(_ response: AWSHTTPResponse, action: String) throws -> AWSXMLNode {
+        guard let root = AWSXMLNode.parse(response.body) else {
+            throw AWSError(kind: .notImplemented, service: "s3", action: action, statusCode: response.status, message: "answer is not XML")
+        }
+        return root
+    }
+
+    // MARK: Buckets
+
+    /// us-east-1 is the one region where a LocationConstraint must not be sent.
+    public func createBucket(_ bucket: String) async throws {
+        var body: [UInt8] = []
+        let region = try core.endpoint(for: .s3).signingRegion
+        if region != "us-east-1" {
+            body = Array("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(region.xmlEscaped)</LocationConstraint></CreateBucketConfiguration>".utf8)
+        }
+        _ = try await call(action: "CreateBucket", method: "PUT", bucket: bucket, body: body)
+    }
+
+    public func deleteBucket(_ bucket: String) async throws {
+        _ = try await call(action: "DeleteBucket", method: "DELETE", bucket: bucket)
+    }
+
+    /// True when the bucket exists and is ours to read; false on 404. A 403 (someone else's
+    /// bucket) is thrown.
+    public func bucketExists(_ bucket: String) async throws -> Bool {
+        do {
+            _ = try await call(action: "HeadBucket", method: "HEAD", bucket: bucket)
+            return true
+        } catch let error as AWSError where error.statusCode == 404 {
+            return false
+        }
+    }
+
+    public func putBucketTagging(_ bucket: String, tags: [AWSTag]) async throws {
+        let tagXML = tags.map { "<Tag><Key>\($0.key.xmlEscaped)</Key><Value>\($0.value.xmlEscaped)</Value></Tag>" }.joined()
+        let body = "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>\(tagXML)</TagSet></Tagging>"
+        _ = try await call(action: "PutBucketTagging", method: "PUT", bucket: bucket, query: [.init("tagging", "")], body: Array(body.utf8))
+    }
+
+    /// An untagged bucket answers `NoSuchTagSet`; that reads as no tags.
+    public func getBucketTagging(_ bucket: String) async throws -> [AWSTag] {
+        do {
+            let response = try await call(action: "GetBucketTagging", method: "GET", bucket: bucket, query: [.init("tagging", "")])
+            return try xml(response, action: "GetBucketTagging")["TagSet"].all("Tag").map { AWSTag($0.text("Key") ?? "", $0.text("Value") ?? "") }
+        } catch let error as AWSError where error.code == "NoSuchTagSet" {
+            return []
+        }
+    }
+
+    public func deleteBucketTagging(_ bucket: String) async throws {
+        _ = try await call(action: "DeleteBucketTagging", method: "DELETE", bucket: bucket, query: [.init("tagging", "")])
+    }
+
+    /// `Enabled` or `Suspended` (a bucket that never had versioning cannot go back to "off").
+    public func putBucketVersioning(_ bucket: String, enabled: Bool) async throws {
+        let body = "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>\(enabled ? "Enabled" : "Suspended")</Status></VersioningConfiguration>"
+        _ = try await call(action: "PutBucketVersioning", method: "PUT", bucket: bucket, query: [.init("versioning", "")], body: Array(body.utf8))
+    }
+
+    /// `Enabled`, `Suspended`, or nil for a bucket that never had versioning.
+    public func getBucketVersioning(_ bucket: String) async throws -> String? {
+        let response = try await call(action: "GetBucketVersioning", method: "GET", bucket: bucket, query: [.init("versioning", "")])
+        return try xml(response, action: "GetBucketVersioning").text("Status")
+    }
+
+    /// Default encryption: SSE-S3 (`AES256`) or SSE-KMS (`aws:kms` with a key id).
+    public func putBucketEncryption(_ bucket: String, algorithm: String = "AES256", kmsKeyID: String? = nil, bucketKeyEnabled: Bool? = nil) async throws {
+        let keyXML = kmsKeyID.map { "<KMSMasterKeyID>\($0.xmlEscaped)</KMSMasterKeyID>" } ?? ""
+        let bucketKeyXML = bucketKeyEnabled.map { "<BucketKeyEnabled>\($0)</BucketKeyEnabled>" } ?? ""
+        let body = "<ServerSideEncryptionConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>\(algorithm.xmlEscaped)</SSEAlgorithm>\(keyXML)</ApplyServerSideEncryptionByDefault>\(bucketKeyXML)</Rule></ServerSideEncryptionConfiguration>"
+        _ = try await call(action: "PutBucketEncryption", method: "PUT", bucket: bucket, query: [.init("encryption", "")], body: Array(body.utf8))
+    }
+
+    /// The default encryption algorithm, nil when none is configured.
+    public func getBucketEncryption(_ bucket: String) async throws -> String? {
+        do {
+            let response = try await call(action: "GetBucketEncryption", method: "GET", bucket: bucket, query: [.init("encryption", "")])
+            return try xml(response, action: "GetBucketEncryption")["Rule"]["ApplyServerSideEncryptionByDefault"].text("SSEAlgorithm")
+        } catch let error as AWSError where error.code == "ServerSideEncryptionConfigurationNotFoundError" {
+            return nil
+        }
+    }
+
+    public struct PublicAccessBlock: Sendable, Hashable {
+        public var blockPublicACLs: Bool
+        public var ignorePublicACLs: Bool
+        public var blockPublicPolicy: Bool
+        public var restrictPublicBuckets: Bool
+
+        public static let all = PublicAccessBlock(blockPublicACLs: true, ignorePublicACLs: true, blockPublicPolicy: true, restrictPublicBuckets: true)
+
+        public init(blockPublicACLs: Bool, ignorePublicACLs: Bool, blockPublicPolicy: Bool, restrictPublicBuckets: Bool) {
+            self.blockPublicACLs = blockPublicACLs
+            self.ignorePublicACLs = ignorePublicACLs
+            self.blockPublicPolicy = blockPublicPolicy
+            self.restrictPublicBuckets = restrictPublicBuckets
+        }
+    }
+
+    public func putPublicAccessBlock(_ bucket: String, _ block: PublicAccessBlock = .all) async throws {
+        let body = "<PublicAccessBlockConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><BlockPublicAcls>\(block.blockPublicACLs)</BlockPublicAcls><IgnorePublicAcls>\(block.ignorePublicACLs)</IgnorePublicAcls><BlockPublicPolicy>\(block.blockPublicPolicy)</BlockPublicPolicy><RestrictPublicBuckets>\(block.restrictPublicBuckets)</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
+        _ = try await call(action: "PutPublicAccessBlock", method: "PUT", bucket: bucket, query: [.init("publicAccessBlock", "")], body: Array(body.utf8))
+    }
+
+    /// Nil when the bucket has no public access block.
+    public func getPublicAccessBlock(_ bucket: String) async throws -> PublicAccessBlock? {
+        do {
+            let response = try await call(action: "GetPublicAccessBlock", method: "GET", bucket: bucket, query: [.init("publicAccessBlock", "")])
+            let root = try xml(response, action: "GetPublicAccessBlock")
+            return PublicAccessBlock(blockPublicACLs: root.bool("BlockPublicAcls") ?? false, ignorePublicACLs: root.bool("IgnorePublicAcls") ?? false,
+                                     blockPublicPolicy: root.bool("BlockPublicPolicy") ?? false, restrictPublicBuckets: root.bool("RestrictPublicBuckets") ?? false)
+        } catch let error as AWSError where error.code == "NoSuchPublicAccessBlockConfiguration" {
+            return nil
+        }
+    }
+
+    public struct LifecycleRule: Sendable, Hashable {
+        public var id: String
+        public var prefix: String
+        public var enabled: Bool
+        public var expirationDays: Int?
+        public var noncurrentVersionExpirationDays: Int?
+        public var abortIncompleteMultipartUploadDays: Int?
+
+        public init(id: String, prefix: String = "", enabled: Bool = true, expirationDays: Int? = nil,
+                    noncurrentVersionExpirationDays: Int? = nil, abortIncompleteMultipartUploadDays: Int? = nil) {
+            self.id = id
+            self.prefix = prefix
+            self.enabled = enabled
+            self.expirationDays = expirationDays
+            self.noncurrentVersionExpirationDays = noncurrentVersionExpirationDays
+            self.abortIncompleteMultipartUploadDays = abortIncompleteMultipartUploadDays
+        }
+    }
+
+    public func putBucketLifecycle(_ bucket: String, rules: [LifecycleRule]) async throws {
+        let rulesXML = rules.map { rule -> String in
+            var xml = "<Rule><ID>\(rule.id.xmlEscaped)</ID><Filter><Prefix>\(rule.prefix.xmlEscaped)</Prefix></Filter><Status>\(rule.enabled ? "Enabled" : "Disabled")</Status>"
+            if let days = rule.expirationDays { xml += "<Expiration><Days>\(days)</Days></Expiration>" }
+            if let days = rule.noncurrentVersionExpirationDays { xml += "<NoncurrentVersionExpiration><NoncurrentDays>\(days)</NoncurrentDays></NoncurrentVersionExpiration>" }
+            if let days = rule.abortIncompleteMultipartUploadDays { xml += "<AbortIncompleteMultipartUpload><DaysAfterInitiation>\(days)</DaysAfterInitiation></AbortIncompleteMultipartUpload>" }
+            return xml + "</Rule>"
+        }.joined()
+        let body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(rulesXML)</LifecycleConfiguration>"
+        _ = try await call(action: "PutBucketLifecycleConfiguration", method: "PUT", bucket: bucket, query: [.init("lifecycle", "")], body: Array(body.utf8))
+    }
+
+    /// Empty when the bucket has no lifecycle configuration.
+    public func getBucketLifecycle(_ bucket: String) async throws -> [LifecycleRule] {
+        do {
+            let response = try await call(action: "GetBucketLifecycleConfiguration", method: "GET", bucket: bucket, query: [.init("lifecycle", "")])
+            return try xml(response, action: "GetBucketLifecycleConfiguration").all("Rule").map { rule in
+                LifecycleRule(id: rule.text("ID") ?? "", prefix: rule["Filter"].text("Prefix") ?? rule.text("Prefix") ?? "",
+                              enabled: rule.text("Status") == "Enabled", expirationDays: rule["Expiration"].int("Days"),
+                              noncurrentVersionExpirationDays: rule["NoncurrentVersionExpiration"].int("NoncurrentDays"),
+                              abortIncompleteMultipartUploadDays: rule["AbortIncompleteMultipartUpload"].int("DaysAfterInitiation"))
+            }
+        } catch let error as AWSError where error.code == "NoSuchLifecycleConfiguration" {
+            return []
+        }
+    }
+
+    public func deleteBucketLifecycle(_ bucket: String) async throws {
+        _ = try await call(action: "DeleteBucketLifecycle", method: "DELETE", bucket: bucket, query: [.init("lifecycle", "")])
+    }
+
+    // MARK: Objects
+
+    public func putObject(_ bucket: String, key: String, body: [UInt8], contentType: String = "application/octet-stream") async throws {
+        _ = try await call(action: "PutObject", method: "PUT", bucket: bucket, key: key, headers: [.init("Content-Type", contentType)], body: body)
+    }
+
+    public func getObject(_ bucket: String, key: String) async throws -> [UInt8] {
+        try await call(action: "GetObject", method: "GET", bucket: bucket, key: key).body
+    }
+
+    public func deleteObject(_ bucket: String, key: String) async throws {
+        _ = try await call(action: "DeleteObject", method: "DELETE", bucket: bucket, key: key)
+    }
+
+    public struct Object: Sendable, Hashable {
+        public var key: String
+        public var size: Int
+        public var eTag: String
+    }
+
+    /// ListObjectsV2 over all pages (`continuation-token`).
+    public func listObjects(_ bucket: String, prefix: String? = nil) async throws -> [Object] {
+        try await AWSPaging.collect { token in
+            var query: [SigV4Request.QueryItem] = [.init("list-type", "2")]
+            if let prefix { query.append(.init("prefix", prefix)) }
+            if let token { query.append(.init("continuation-token", token)) }
+            let root = try xml(try await call(action: "ListObjectsV2", method: "GET", bucket: bucket, query: query), action: "ListObjectsV2")
+            let objects = root.all("Contents").map { Object(key: $0.text("Key") ?? "", size: $0.int("Size") ?? 0, eTag: $0.text("ETag") ?? "") }
+            return (objects, (root.bool("IsTruncated") ?? false) ? root.text("NextContinuationToken") : nil)
+        }
+    }
+}
+
+extension String {
+    /// Escapes the five XML special characters for element text.
+    var xmlEscaped: String {
+        var out = ""
+        for character in self {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,98 @@
+import AWSClient
+import AWSSigV4
+import Foundation
+import Logging
+
+/// A transport that answers from a script and records what it was sent.
+actor FakeTransport: HTTPTransport {
+    enum Step: Sendable {
+        case respond(AWSHTTPResponse)
+        case fail(AWSTransportError)
+    }
+
+    private var steps: [Step]
+    /// When the script runs out, the last step repeats.
+    private var lastStep: Step?
+    private(set) var requests: [AWSHTTPRequest] = []
+
+    init(_ steps: [Step]) {
+        self.steps = steps
+    }
+
+    func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
+        requests.append(request)
+        let step = steps.isEmpty ? lastStep : steps.removeFirst()
+        lastStep = step
+        switch step {
+        case .respond(let response): return response
+        case .fail(let error): throw error
+        case nil: throw AWSTransportError(.other, "fake transport has no answer scripted")
+        }
+    }
+
+    static func xml(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Step {
+        .respond(AWSHTTPResponse(status: status, headers: ["content-type": "text/xml"].merging(headers) { $1 }, body: Array(body.utf8)))
+    }
+
+    static func json(_ status: Int, _ body: String) -> Step {
+        .respond(AWSHTTPResponse(status: status, headers: ["content-type": "application/x-amz-json-1.1"], body: Array(body.utf8)))
+    }
+
+    static func html(_ status: Int, _ body: String) -> Step {
+        .respond(AWSHTTPResponse(status: status, headers: ["content-type": "text/html"], body: Array(body.utf8)))
+    }
+}
+
+/// Records the delays the retry policy asks for instead of sleeping.
+actor SleepRecorder {
+    private(set) var delays: [Duration] = []
+    func record(_ delay: Duration) { delays.append(delay) }
+}
+
+/// Collects log lines (message and metadata) in memory.
+final class CapturedLogs: Sendable {
+    private let lines = LockedLines()
+
+    var all: [String] { lines.value }
+
+    func handler(label: String) -> any LogHandler { CapturingLogHandler(lines: lines) }
+}
+
+final class LockedLines: @unchecked Sendable {
+    // Guarded by `lock`; the log handler is called from any task.
+    private var storage: [String] = []
+    private let lock = NSLock()
+    var value: [String] { lock.withLock { storage } }
+    func append(_ line: String) { lock.withLock { storage.append(line) } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let lines: LockedLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let merged = self.metadata.merging(explicit ?? [:]) { $1 }
+        lines.append("\(level) \(message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+    }
+}
+
+enum Fixture {
+    static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    static let token = "FAKESESSIONTOKEN+/=="
+    static let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: secret, sessionToken: token)
+    static let fixedDate = Date(timeIntervalSince1970: 1_440_938_160)
+
+    static func core(_ transport: FakeTransport, sleeps: SleepRecorder = SleepRecorder(), maxAttempts: Int = 8,
+                     random: Double = 1.0, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) -> AWSClientCore {
+        let retry = AWSRetryPolicy(maxAttempts: maxAttempts, base: .milliseconds(100), cap: .seconds(2),
+                                   sleep: { await sleeps.record($0) }, random: { random })
+        return AWSClientCore(transport: transport, credentials: credentials, region: "eu-west-1",
+                             endpoints: AWSEndpointResolver(environment: [:]), retry: retry, logger: logger, now: { fixedDate })
+    }
+}
