@@ -142,10 +142,11 @@ struct CostTableRenderer {
         lines.append("  without public IPv4:        $\(money(estimate.monthlyUSDWithoutPublicIPv4))  (public IPv4: $\(money(estimate.publicIPv4USD)))")
         if !estimate.sageMakerItems.isEmpty {
             let hours = estimate.sageMakerItems.map(\.quantity).reduce(0, +)
-            lines.append("  not included: \(quantity(hours)) node-hours billed by SageMaker (\(estimate.sageMakerItems.map(\.address).joined(separator: ", ")))")
+            lines += wrap("not included: \(quantity(hours)) node-hours billed by SageMaker (\(estimate.sageMakerItems.map(\.address).joined(separator: ", ")))", indent: "  ", continuation: "    ")
         }
         if !estimate.unpriced.isEmpty {
-            lines.append(console.style("  price unknown for \(estimate.unpriced.map(\.address).joined(separator: ", ")): the total is a lower bound", .yellow))
+            lines += wrap("price unknown for \(estimate.unpriced.map(\.address).joined(separator: ", ")): the total is a lower bound", indent: "  ", continuation: "    ")
+                .map { console.style($0, .yellow) }
         }
         lines.append("")
         lines.append(console.style("Assumptions (usage):", .bold))
@@ -155,10 +156,27 @@ struct CostTableRenderer {
             lines.append("")
             lines.append(console.style("Advice:", .bold))
             for advice in estimate.advice {
-                lines.append("  - save up to $\(money(advice.monthlySavingsUSD))/month: \(advice.message)")
+                lines += wrap("- save up to $\(money(advice.monthlySavingsUSD))/month: \(advice.message)", indent: "  ", continuation: "    ")
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Word-wraps prose to the table's width so the whole report fits 100 columns.
+    func wrap(_ text: String, indent: String, continuation: String, width: Int = 100) -> [String] {
+        var lines: [String] = []
+        var current = indent
+        for word in text.split(separator: " ") {
+            let prefix = lines.isEmpty ? indent : continuation
+            if current.count > prefix.count, current.count + 1 + word.count > width {
+                lines.append(current)
+                current = continuation + word
+            } else {
+                current += (current.count > prefix.count ? " " : "") + word
+            }
+        }
+        lines.append(current)
+        return lines
     }
 
     func cell(_ text: String, _ width: Int) -> String {

@@ -98,8 +98,11 @@ let ruleCases: [RuleCase] = [
              violating: stack(subnets: privateSubnets, "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n" + instance(subnet: "private", "    public_ip: true\n")),
              fixed: stack(subnets: privateSubnets, "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n" + instance(subnet: "private"))),
     RuleCase(id: "NL-NET-002", violating: stack(network: "", ""), fixed: stack("")),
-    RuleCase(id: "NL-NET-003", violating: stack(azs: "[us-east-1a, us-east-1b]", nat: "single", subnets: privateSubnets, ""),
-             fixed: stack(azs: "[us-east-1a, us-east-1b]", nat: "per-az", subnets: privateSubnets, "")),
+    RuleCase(id: "NL-NET-003",
+             violating: stack(azs: "[us-east-1a, us-east-1b]", nat: "single", subnets: privateSubnets,
+                              "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n" + instance(subnet: "private", "    count: 2\n")),
+             fixed: stack(azs: "[us-east-1a, us-east-1b]", nat: "per-az", subnets: privateSubnets,
+                          "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n" + instance(subnet: "private", "    count: 2\n"))),
     RuleCase(id: "NL-NET-004",
              violating: stack(network: "  flow_logs: { retention_days: 30 }\n  endpoints: { interface: [ssm], security_group: ep }\n", subnets: privateSubnets,
                               "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n  ep:\n    description: endpoints\n    ingress:\n      - { from: 192.168.0.0/16, protocol: tcp, ports: 443 }\n" + instance(subnet: "private")),
@@ -154,8 +157,9 @@ let ruleCases: [RuleCase] = [
              fixed: stack(network: "  flow_logs: { retention_days: 30 }\n  endpoints: { gateway: [s3], interface: [ecr.api, ecr.dkr, logs, sts], subnet: train }\n",
                           subnets: "  public: { tier: public, size: /24 }\n  train: { tier: isolated, size: /24 }\n", cluster(subnet: "train"))),
 
-    RuleCase(id: "NL-COST-001", violating: stack(nat: "single", subnets: privateSubnets, ""),
-             fixed: stack(nat: "single", network: "  flow_logs: { retention_days: 30 }\n  endpoints: { gateway: [s3] }\n", subnets: privateSubnets, "")),
+    RuleCase(id: "NL-COST-001", violating: stack(nat: "single", subnets: privateSubnets, "usage: { nat_gb: 100 }\n"),
+             fixed: stack(nat: "single", network: "  flow_logs: { retention_days: 30 }\n  endpoints: { gateway: [s3] }\n", subnets: privateSubnets,
+                          "usage: { nat_gb: 100 }\n")),
     RuleCase(id: "NL-COST-002",
              violating: stack(azs: "[us-east-1a, us-east-1b]", nat: "per-az", subnets: privateSubnets,
                               "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n" + instance(subnet: "private")),
@@ -250,6 +254,22 @@ struct ComplianceRuleTests {
     func nonEFAClusterIsExempt() throws {
         let report = try findings(stack(subnets: privateSubnets, cluster(type: "ml.g5.xlarge", ingress: "", egress: "")))
         #expect(!report.findings.contains { $0.ruleID == "NL-ML-001" || $0.ruleID == "NL-ML-002" })
+    }
+
+    @Test("a single NAT gateway in front of empty private subnets is idle, not an availability risk")
+    func idleSingleNAT() throws {
+        let report = try findings(stack(azs: "[us-east-1a, us-east-1b]", nat: "single", subnets: privateSubnets, ""))
+        #expect(report.findings.contains { $0.ruleID == "NL-COST-002" && $0.address == "nat_gateway:us-east-1a" })
+        #expect(!report.findings.contains { $0.ruleID == "NL-NET-003" || $0.ruleID == "NL-COST-001" })
+    }
+
+    @Test("a range of notebook ports open to the world is one finding naming each port")
+    func notebookRangeIsOneFinding() throws {
+        let report = try findings(stack(group("      - { from: any, protocol: tcp, ports: \"8000-9000\", description: notebooks }\n")))
+        let hits = report.findings.filter { $0.ruleID == "NL-SG-003" }
+        #expect(hits.count == 1)
+        #expect(hits.first.map { $0.message.contains("Jupyter (tcp 8888)") && $0.message.contains("Ray dashboard (tcp 8265)") } == true)
+        #expect(!report.findings.contains { $0.ruleID == "NL-SG-006" })
     }
 
     @Test("the S3-through-NAT finding prices the NAT processing at usage.nat_gb")

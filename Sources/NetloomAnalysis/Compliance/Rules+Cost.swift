@@ -10,6 +10,11 @@ extension RuleCatalog {
             let prices = PriceTable.usEast1
             guard let hit = CostEstimator.s3ThroughNAT(context.spec, natAZs: context.natAZs, prices: prices) else { return [] }
             let gb = context.spec.usage.natGB
+            // Empty private subnets send nothing to S3 yet; NL-COST-002 reports the idle NAT instead.
+            let busy = context.spec.subnets.filter { $0.tier == .private }.contains { subnet in
+                context.spec.azs(of: subnet).contains { !context.workloads(in: SubnetKey(subnet: subnet.name, az: $0)).isEmpty }
+            }
+            guard busy || gb > 0 else { return [] }
             let cost = gb > 0
                 ? "at usage.nat_gb = \(gb == gb.rounded() ? String(Int(gb)) : String(gb)) GB/month that is up to $\(hit.monthlyUSD.dollars)/month of NAT processing a free gateway endpoint would avoid"
                 : "usage.nat_gb is 0, so no charge is estimated, but every GB of S3 traffic would pay $\(prices.natGatewayGB.usd) of NAT processing that a free gateway endpoint avoids"
@@ -17,18 +22,23 @@ extension RuleCatalog {
                             message: "\(hit.subnets.joined(separator: ", ")) reach S3 only through NAT: \(cost)",
                             location: context.spec.network.location)]
         },
-        ComplianceRule("NL-COST-002", .low, title: "NAT gateway in an AZ with no private workload",
-                       rationale: "A NAT gateway bills $32.85 a month plus its public IPv4 whether or not anything behind it sends traffic.",
-                       fix: "Use nat: single for stacks whose private workloads sit in one AZ, or keep it deliberately as a standby for moving capacity.") { context in
-            guard context.spec.network.nat == .perAZ else { return [] }
+        ComplianceRule("NL-COST-002", .low, title: "NAT gateway with no private workload behind it",
+                       rationale: "A NAT gateway bills $32.85 a month plus $3.65 for its public IPv4 whether or not anything behind it sends traffic.",
+                       fix: "Drop the NAT (nat: none) until private subnets hold workloads, use nat: single when they sit in one AZ, or keep it deliberately as a standby.") { context in
+            let spec = context.spec
+            guard spec.network.nat != .none else { return [] }
             let prices = PriceTable.usEast1
-            let monthly = context.spec.usage.hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd)
-            return context.natAZs.compactMap { az in
-                let keys = context.spec.subnets.filter { $0.tier == .private && context.spec.azs(of: $0).contains(az) }.map { SubnetKey(subnet: $0.name, az: az) }
-                guard keys.allSatisfy({ context.workloads(in: $0).isEmpty }) else { return nil }
+            let monthly = spec.usage.hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd)
+            let natAZs = context.natAZs
+            return natAZs.compactMap { az in
+                // The private subnets that route through this NAT: its own AZ's with per-az, all of them with single.
+                let keys = spec.subnets.filter { $0.tier == .private }.flatMap { subnet in
+                    spec.azs(of: subnet).filter { spec.network.nat == .single || $0 == az }.map { SubnetKey(subnet: subnet.name, az: $0) }
+                }
+                guard !keys.isEmpty, keys.allSatisfy({ context.workloads(in: $0).isEmpty }) else { return nil }
                 return RuleHit(address: "nat_gateway:\(az)",
                                message: "NAT gateway in \(az) ($\(monthly.dollars)/month with its Elastic IP) serves \(keys.map { "subnet:\($0)" }.joined(separator: ", ")), where no instance or cluster is placed",
-                               location: context.spec.network.location)
+                               location: spec.network.location)
             }
         },
         ComplianceRule("NL-COST-003", .low, title: "gp2 volume where gp3 is cheaper",

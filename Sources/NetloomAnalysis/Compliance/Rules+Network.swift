@@ -27,11 +27,14 @@ extension RuleCatalog {
                        rationale: "When the NAT gateway's AZ fails, private subnets in the other AZs lose their route out, and their traffic crosses AZs at $0.01/GB each way.",
                        fix: "Use network.nat: per-az for production stacks; keep single only where an AZ outage is acceptable (dev).") { context in
             guard context.spec.network.nat == .single, let natAZ = context.natAZs.first else { return [] }
-            let privateAZs = Set(context.spec.subnets.filter { $0.tier == .private }.flatMap { context.spec.azs(of: $0) })
-            let others = privateAZs.subtracting([natAZ]).sorted()
-            guard !others.isEmpty else { return [] }
+            // Only AZs whose private subnets hold instances or cluster nodes lose anything in an outage.
+            let dependent = context.spec.subnets.filter { $0.tier == .private }.flatMap { subnet in
+                context.spec.azs(of: subnet).filter { $0 != natAZ }.map { SubnetKey(subnet: subnet.name, az: $0) }
+            }.filter { !context.workloads(in: $0).isEmpty }
+            guard !dependent.isEmpty else { return [] }
+            let owners = Set(dependent.flatMap { context.workloads(in: $0).map(\.owner) }).sorted()
             return [RuleHit(address: "nat_gateway:\(natAZ)",
-                            message: "the single NAT gateway in \(natAZ) also carries the private subnets of \(others.joined(separator: ", ")); an outage of \(natAZ) cuts them off",
+                            message: "the single NAT gateway in \(natAZ) also carries \(dependent.map { "subnet:\($0)" }.joined(separator: ", ")) (\(owners.joined(separator: ", "))); an outage of \(natAZ) cuts them off",
                             location: context.spec.network.location)]
         },
         ComplianceRule("NL-NET-004", .high, title: "Interface endpoint group does not admit HTTPS from its users",

@@ -23,12 +23,14 @@ extension RuleCatalog {
     static func openPortRule(_ id: String, _ severity: Severity, title: String, rationale: String, fix: String, ports: [(port: Int, name: String)],
                              checkov: [String]) -> ComplianceRule {
         ComplianceRule(id, severity, title: title, rationale: rationale, fix: fix, checkov: checkov, trivy: ["AVD-AWS-0107"]) { context in
-            internetIngress(context).filter { !$0.rule.coversAllPorts }.flatMap { group, rule in
-                ports.filter { rule.admits(.tcp, port: $0.port) }.map { port in
-                    RuleHit(address: ComplianceContext.ruleAddress(rule, group: group.name),
-                            message: "security group '\(group.name)' admits \(port.name) (tcp \(port.port)) from the internet: \(rule.summary(vpc: context.spec.network.cidr))",
-                            location: rule.location)
-                }
+            internetIngress(context).filter { !$0.rule.coversAllPorts }.compactMap { group, rule in
+                // One finding per rule, naming every listed port its range opens.
+                let open = ports.filter { rule.admits(.tcp, port: $0.port) }
+                guard !open.isEmpty else { return nil }
+                let names = open.map { "\($0.name) (tcp \($0.port))" }.joined(separator: ", ")
+                return RuleHit(address: ComplianceContext.ruleAddress(rule, group: group.name),
+                               message: "security group '\(group.name)' admits \(names) from the internet: \(rule.summary(vpc: context.spec.network.cidr))",
+                               location: rule.location)
             }
         }
     }

@@ -143,7 +143,16 @@ public struct CostEstimator: Sendable {
                                      message: "add network.endpoints.gateway: [s3]: S3 traffic from \(hit.subnets.joined(separator: ", ")) stops paying NAT processing ($\(prices.natGatewayGB.usd)/GB; the endpoint is free). At usage.nat_gb = \(format(spec.usage.natGB)) that is up to $\(hit.monthlyUSD.dollars)/month if it is all S3",
                                      monthlySavingsUSD: hit.monthlyUSD))
         }
-        if spec.network.nat == .perAZ, natAZs.count > 1 {
+        let privateKeys = spec.subnets.filter { $0.tier == .private }.flatMap { subnet in spec.azs(of: subnet).map { SubnetKey(subnet: subnet.name, az: $0) } }
+        let idle = privateKeys.allSatisfy { key in
+            (expanded.demand.placements[key] ?? []).allSatisfy { $0.kind != .cluster && $0.kind != .instance }
+        }
+        if !natAZs.isEmpty, idle {
+            let saving = Double(natAZs.count) * hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd) + spec.usage.natGB * prices.natGatewayGB.usd
+            advice.append(CostAdvice(address: natAZs.count == 1 ? "nat_gateway:\(natAZs[0])" : "nat_gateway:*",
+                                     message: "no instance or cluster sits in a private subnet yet: nat: none saves $\(saving.dollars)/month until one does (a NAT instance is cheaper still, but less reliable)",
+                                     monthlySavingsUSD: saving))
+        } else if spec.network.nat == .perAZ, natAZs.count > 1 {
             let extra = Double(natAZs.count - 1)
             let saving = extra * hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd)
             advice.append(CostAdvice(address: "nat_gateway:*",
