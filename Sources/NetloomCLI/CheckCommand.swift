@@ -18,23 +18,28 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Run the compliance rules (and the spec's assertions) over a spec.",
         discussion: """
-        Every rule has a stable id (NL-SG-001, NL-ML-001, ...), a severity and, where one exists,
-        the Checkov and Trivy ids that check the same thing on Terraform. Skip a rule for one
-        resource with a comment on the line of its name (or the comment lines right above it):
+        Every rule has a stable id (NL-SG-001, NL-ML-001, ...), a severity and,
+        where one exists, the Checkov and Trivy ids that check the same thing on
+        Terraform (shown in SARIF rule properties).
+
+        Skip a rule for one resource with a comment on the line of its name, or on
+        the comment lines right above it; the reason is required and reported:
 
           security_groups:
-            bastion:  # netloom:skip=NL-SG-001 office VPN egress IPs are not fixed yet
+            bastion:  # netloom:skip=NL-SG-001 office VPN has no fixed range yet
 
-        or for the whole stack with --skip. Skipped findings are reported with their reason.
+        Skip a rule everywhere with --skip. A skip naming an unknown rule is an
+        error (exit 65 for a comment, 64 for the option).
 
-        Exit status: 3 when a finding is at or above --fail-on (default high) or an assertion
-        fails, 0 otherwise; 65 for an invalid spec; 64 for a wrong option.
+        Exit status: 3 when a finding is at or above --fail-on (default high) or
+        an assertion fails; 0 otherwise; 65 invalid spec; 64 wrong option.
 
         Examples:
           netloom check examples/hyperpod-eks.yaml
-          netloom check examples/ml-workstation.yaml --fail-on medium --skip NL-EC2-003
-          netloom check spec.yaml --format sarif > netloom.sarif    # for GitHub code scanning
-          netloom check spec.yaml --format json | jq '.findings[] | select(.severity == "critical")'
+          netloom check examples/ml-workstation.yaml --fail-on medium
+          netloom check spec.yaml --skip NL-EC2-003 --skip NL-SG-010
+          netloom check spec.yaml --format sarif > netloom.sarif
+          netloom check spec.yaml --format json | jq '.findings[].id'
 
         Rules:
         \(CheckCommand.ruleList)
@@ -72,9 +77,7 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitStatus.invalidSpec
         }
         let report = ComplianceChecker().check(expanded, skipping: Set(skip))
-        // The spec's reachability assertions are evaluated by the reachability engine; until it is
-        // wired in here, no assertion result is reported (an empty list, never an invented verdict).
-        let assertions: [AssertionOutcome] = []
+        let assertions = assertionOutcomes(expanded)
 
         switch format {
         case .json: console.write(JSONOutput.encode(CheckDocument(report: report, assertions: assertions)))
@@ -90,6 +93,14 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitStatus.checkFailed
         }
     }
+}
+
+extension CheckCommand {
+    /// The spec's reachability assertions are evaluated by the reachability engine
+    /// (`ReachabilityAnalyzer(expanded).evaluate(assertion)`), which lives on another branch; until
+    /// it is merged and called here, no assertion result is reported: an empty list, never an
+    /// invented verdict. Failed outcomes already make `check` exit 3.
+    func assertionOutcomes(_ expanded: ExpandedStack) -> [AssertionOutcome] { [] }
 }
 
 /// The result of one spec assertion, as SPEC.md section 4 shapes it.

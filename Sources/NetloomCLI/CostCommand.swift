@@ -9,14 +9,16 @@ struct CostCommand: AsyncParsableCommand {
         commandName: "cost",
         abstract: "Estimate the stack's monthly AWS cost, line by line.",
         discussion: """
-        Prices are us-east-1 on-demand list prices (each with its date in the price table),
-        applied to every region. Traffic figures come from the spec's `usage` section
-        (nat_gb, endpoint_gb, s3_gb, logs_gb, internet_egress_gb, lb_lcu, hours) and are
-        printed with the estimate. Public IPv4 addresses (NAT Elastic IPs, instances with public
-        IPs, internet-facing load-balancer nodes) are billed since February 2024; the total is
-        shown with and without them. SageMaker HyperPod capacity (ml.* types) is listed with its
-        node-hours but billed by SageMaker, outside the total. An instance type missing from
-        the price table is listed as "price unknown", never as zero.
+        Prices are us-east-1 on-demand list prices, each dated in the price table,
+        and are applied to every region. Traffic comes from the spec's `usage`
+        section (nat_gb, endpoint_gb, s3_gb, logs_gb, internet_egress_gb, lb_lcu,
+        hours), printed with the estimate.
+
+        Public IPv4 addresses (NAT Elastic IPs, instances with public IPs,
+        internet-facing load-balancer nodes) are billed since February 2024; the
+        total is shown with and without them. ml.* cluster capacity is listed in
+        node-hours but billed by SageMaker, outside the total. An instance type
+        missing from the price table is shown as "price unknown", never as zero.
 
         Examples:
           netloom cost examples/ml-workstation.yaml
@@ -188,6 +190,7 @@ struct CostTableRenderer {
     }
 
     func money(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return String(describing: value) }
         let cents = Int((value * 100).rounded())
         let fraction = abs(cents) % 100
         return "\((cents / 100).grouped).\(fraction < 10 ? "0" : "")\(fraction)"

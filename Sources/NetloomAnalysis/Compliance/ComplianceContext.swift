@@ -77,6 +77,8 @@ extension SecurityGroupRuleSpec {
 extension Double {
     /// Dollars with cents: `22.50`.
     var dollars: String {
+        // Spec validation bounds usage and sizes far below this; the guard keeps Int() from trapping anyway.
+        guard isFinite, abs(self) < 1e15 else { return String(describing: self) }
         let cents = (self * 100).rounded()
         let whole = Int(cents / 100)
         let fraction = Int(abs(cents).truncatingRemainder(dividingBy: 100))

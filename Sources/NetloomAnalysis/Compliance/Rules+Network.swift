@@ -4,7 +4,7 @@ import NetloomSpec
 
 extension RuleCatalog {
     static let networkRules: [ComplianceRule] = [
-        ComplianceRule("NL-NET-001", .high, title: "Instance with a public IP in a private or isolated subnet",
+        ComplianceRule("NL-NET-001", .high, title: "Public IP on an instance in a private subnet",
                        rationale: "A public IP in a subnet without an internet-gateway route is either useless or a sign the instance was meant to be exposed; either way the spec and the intent disagree.",
                        fix: "Set public_ip: false, or move the instance to a public subnet if it must be reachable.",
                        checkov: ["CKV_AWS_88"]) { context in
@@ -37,7 +37,7 @@ extension RuleCatalog {
                             message: "the single NAT gateway in \(natAZ) also carries \(dependent.map { "subnet:\($0)" }.joined(separator: ", ")) (\(owners.joined(separator: ", "))); an outage of \(natAZ) cuts them off",
                             location: context.spec.network.location)]
         },
-        ComplianceRule("NL-NET-004", .high, title: "Interface endpoint group does not admit HTTPS from its users",
+        ComplianceRule("NL-NET-004", .high, title: "Endpoint group refuses HTTPS from its clients",
                        rationale: "With private DNS on, every AWS API call from the VPC goes to the endpoint; if its group drops tcp 443 from a client, SSM, ECR pulls and log shipping time out.",
                        fix: "Add an ingress rule to the endpoint group: tcp 443 from vpc, or from each client group (sg:NAME).") { context in
             let spec = context.spec

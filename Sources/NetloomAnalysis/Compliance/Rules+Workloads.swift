@@ -186,7 +186,7 @@ extension RuleCatalog {
                 }
             }
         },
-        ComplianceRule("NL-LB-002", .medium, title: "Load-balancer target reachable around the load balancer",
+        ComplianceRule("NL-LB-002", .medium, title: "Load-balancer target reachable directly",
                        rationale: "A target with a public IP can be reached directly, bypassing the listener's TLS, WAF and health routing.",
                        fix: "Set public_ip: false on the target instances and keep them in a private subnet.") { context in
             context.spec.targetGroups.flatMap { group in
