@@ -9,7 +9,6 @@ let package = Package(
         .library(name: "NetloomModel", targets: ["NetloomModel"]),
         .library(name: "NetloomSpec", targets: ["NetloomSpec"]),
         .library(name: "NetloomPlanning", targets: ["NetloomPlanning"]),
-        .library(name: "NetloomAnalysis", targets: ["NetloomAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
