@@ -43,9 +43,11 @@ let package = Package(
             .product(name: "SWXMLHash", package: "SWXMLHash"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Questions asked of the expanded stack: reachability, compliance rules, cost.
+        .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning",
+            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
@@ -68,6 +70,9 @@ let package = Package(
         .testTarget(name: "NetloomPlanningTests", dependencies: [
             "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NetloomAnalysisTests", dependencies: [
+            "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",
         ]),
         .testTarget(name: "NetloomCLITests", dependencies: [
             "NetloomCLI", "NetloomPlanning", "NetloomSpec", "NetloomModel",

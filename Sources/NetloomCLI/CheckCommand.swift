@@ -1,0 +1,200 @@
+import ArgumentParser
+import Foundation
+import NetloomAnalysis
+import NetloomModel
+import NetloomPlanning
+import NetloomSpec
+
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+    case sarif
+}
+
+extension Severity: ExpressibleByArgument {}
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the compliance rules (and the spec's assertions) over a spec.",
+        discussion: """
+        Every rule has a stable id (NL-SG-001, NL-ML-001, ...), a severity and,
+        where one exists, the Checkov and Trivy ids that check the same thing on
+        Terraform (shown in SARIF rule properties).
+
+        Skip a rule for one resource with a comment on the line of its name, or on
+        the comment lines right above it; the reason is required and reported:
+
+          security_groups:
+            bastion:  # netloom:skip=NL-SG-001 office VPN has no fixed range yet
+
+        Skip a rule everywhere with --skip. A skip naming an unknown rule is an
+        error (exit 65 for a comment, 64 for the option).
+
+        Exit status: 3 when a finding is at or above --fail-on (default high) or
+        an assertion fails; 0 otherwise; 65 invalid spec; 64 wrong option.
+
+        Examples:
+          netloom check examples/hyperpod-eks.yaml
+          netloom check examples/ml-workstation.yaml --fail-on medium
+          netloom check spec.yaml --skip NL-EC2-003 --skip NL-SG-010
+          netloom check spec.yaml --format sarif > netloom.sarif
+          netloom check spec.yaml --format json | jq '.findings[].id'
+
+        Rules:
+        \(CheckCommand.ruleList)
+        """
+    )
+
+    static var ruleList: String {
+        RuleCatalog.all.map { "  \($0.id.padding(toLength: 12)) \($0.severity.rawValue.padding(toLength: 9)) \($0.title)" }.joined(separator: "\n")
+    }
+
+    @OptionGroup var spec: SpecOptions
+
+    @Option(name: .long, help: "Output format: text, json or sarif.")
+    var format: CheckFormat = .text
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 3 when a finding is at or above this severity: critical, high, medium or low.", valueName: "severity"))
+    var failOn: Severity = .high
+
+    @Option(name: .long, help: ArgumentHelp("Skip a rule everywhere (repeatable).", valueName: "rule-id"))
+    var skip: [String] = []
+
+    func validate() throws {
+        for id in skip where RuleCatalog.rule(id) == nil {
+            throw ValidationError("--skip \(id): no such rule\(DidYouMean.hint(for: id, among: RuleCatalog.ids)); `netloom check --help` lists the rules")
+        }
+    }
+
+    func run() async throws {
+        let console = Console.current(environment: ProcessInfo.processInfo.environment)
+        let expanded = try SpecInput.expand(spec, console: console)
+        do {
+            try ComplianceChecker.validateSkipComments(expanded.spec)
+        } catch {
+            console.report(error)
+            throw ExitStatus.invalidSpec
+        }
+        let report = ComplianceChecker().check(expanded, skipping: Set(skip))
+        let assertions = assertionOutcomes(expanded)
+
+        switch format {
+        case .json: console.write(JSONOutput.encode(CheckDocument(report: report, assertions: assertions)))
+        case .sarif: console.write(JSONOutput.encode(SARIFLog(report: report, toolVersion: NetloomCommand.configuration.version)))
+        case .text:
+            var text = CheckRenderer(console: console).render(report, assertions: assertions, stack: expanded.spec.stack, failOn: failOn)
+            if assertions.isEmpty, !expanded.spec.assertions.isEmpty {
+                text += "\n" + console.style("\(expanded.spec.assertions.count) reachability assertion(s) not evaluated: this build has no reachability engine yet", .dim)
+            }
+            console.write(text)
+        }
+        if report.hasFinding(atOrAbove: failOn) || assertions.contains(where: { !$0.passed }) {
+            throw ExitStatus.checkFailed
+        }
+    }
+}
+
+extension CheckCommand {
+    /// The spec's reachability assertions are evaluated by the reachability engine
+    /// (`ReachabilityAnalyzer(expanded).evaluate(assertion)`), which lives on another branch; until
+    /// it is merged and called here, no assertion result is reported: an empty list, never an
+    /// invented verdict. Failed outcomes already make `check` exit 3.
+    func assertionOutcomes(_ expanded: ExpandedStack) -> [AssertionOutcome] { [] }
+}
+
+/// The result of one spec assertion, as SPEC.md section 4 shapes it.
+struct AssertionOutcome: Encodable {
+    var name: String
+    var passed: Bool
+    var reachable: Bool
+}
+
+/// `netloom check --format json`: SPEC.md section 4. Fields may be added, never renamed.
+struct CheckDocument: Encodable {
+    struct Location: Encodable {
+        var file: String
+        var line: Int
+        var column: Int
+    }
+
+    struct FindingEntry: Encodable {
+        var id: String
+        var severity: String
+        var address: String
+        var message: String
+        var location: Location
+    }
+
+    struct SkippedEntry: Encodable {
+        var id: String
+        var address: String
+        var reason: String
+        var source: String
+    }
+
+    var findings: [FindingEntry]
+    var assertions: [AssertionOutcome]
+    var skipped: [SkippedEntry]
+    var summary: [String: Int]
+
+    init(report: ComplianceReport, assertions: [AssertionOutcome]) {
+        findings = report.findings.map { finding in
+            FindingEntry(id: finding.ruleID, severity: finding.severity.rawValue, address: finding.address, message: finding.message,
+                         location: Location(file: finding.location.file, line: finding.location.line, column: finding.location.column))
+        }
+        self.assertions = assertions
+        skipped = report.skipped.map { SkippedEntry(id: $0.finding.ruleID, address: $0.finding.address, reason: $0.reason, source: $0.source.rawValue) }
+        summary = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.count($0)) })
+        summary["skipped"] = report.skipped.count
+    }
+}
+
+/// Findings grouped by severity, most severe first, each with where to fix it.
+struct CheckRenderer {
+    let console: Console
+
+    func render(_ report: ComplianceReport, assertions: [AssertionOutcome], stack: String, failOn: Severity) -> String {
+        var lines: [String] = []
+        for severity in Severity.allCases.sorted(by: >) {
+            let findings = report.findings.filter { $0.severity == severity }
+            guard !findings.isEmpty else { continue }
+            lines.append(console.style("\(severity.rawValue.uppercased()) (\(findings.count))", [.bold, colour(severity)]))
+            for finding in findings {
+                lines.append("  \(console.style(finding.ruleID, colour(severity)))  \(finding.address)  \(console.style(finding.location.description, .dim))")
+                lines.append("      \(finding.message)")
+                if let rule = RuleCatalog.rule(finding.ruleID) { lines.append(console.style("      fix: \(rule.fix)", .dim)) }
+            }
+            lines.append("")
+        }
+        if !report.skipped.isEmpty {
+            lines.append(console.style("SKIPPED (\(report.skipped.count))", .bold))
+            for skipped in report.skipped {
+                lines.append("  \(skipped.finding.ruleID)  \(skipped.finding.address)  \(console.style("(\(skipped.source.rawValue)) \(skipped.reason)", .dim))")
+            }
+            lines.append("")
+        }
+        for outcome in assertions {
+            lines.append("\(outcome.passed ? console.style("pass", .green) : console.style("FAIL", .red))  \(outcome.name)")
+        }
+        let counts = Severity.allCases.sorted(by: >).map { "\(report.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        let failing = report.hasFinding(atOrAbove: failOn)
+        let verdict = report.findings.isEmpty ? "no findings" : counts
+        lines.append(console.style("\(stack): \(verdict); \(report.skipped.count) skipped; \(failing ? "fails" : "passes") --fail-on \(failOn.rawValue)", .bold))
+        return lines.joined(separator: "\n")
+    }
+
+    func colour(_ severity: Severity) -> Style {
+        switch severity {
+        case .critical, .high: .red
+        case .medium: .yellow
+        case .low: .blue
+        }
+    }
+}
+
+extension Console {
+    func style(_ text: String, _ styles: [Style]) -> String {
+        colour ? styles.reduce(text) { $1.wrap($0) } : text
+    }
+}
