@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "NetloomModel", targets: ["NetloomModel"]),
         .library(name: "NetloomSpec", targets: ["NetloomSpec"]),
         .library(name: "NetloomPlanning", targets: ["NetloomPlanning"]),
+        .library(name: "NetloomAnalysis", targets: ["NetloomAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,9 +26,11 @@ let package = Package(
         ]),
         // Blueprints (expansion into AWS resources) and address planning.
         .target(name: "NetloomPlanning", dependencies: ["NetloomSpec", "NetloomModel"]),
+        // Reachability (with its reference evaluator), compliance rules and cost.
+        .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning",
+            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
@@ -35,6 +38,11 @@ let package = Package(
             name: "netloom-bench",
             dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI"],
             path: "Benchmarks/netloom-bench"
+        ),
+        .executableTarget(
+            name: "reach-bench",
+            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis"],
+            path: "Benchmarks/reach-bench"
         ),
 
         .testTarget(name: "NetloomModelTests", dependencies: [
@@ -47,6 +55,10 @@ let package = Package(
         ], resources: [.copy("Malformed")]),
         .testTarget(name: "NetloomPlanningTests", dependencies: [
             "NetloomPlanning", "NetloomSpec", "NetloomModel",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NetloomAnalysisTests", dependencies: [
+            "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomCLITests", dependencies: [

@@ -1,0 +1,1 @@
+print("reach-bench: not yet")
