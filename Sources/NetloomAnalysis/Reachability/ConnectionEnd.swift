@@ -57,8 +57,9 @@ struct EndResolver: Sendable {
             return owned { $0.kind == .interfaceEndpoint && $0.service == service }
         case .subnet(let name):
             let ends = topology.subnets.indices.filter { topology.subnets[$0].key.subnet == name }.map { index in
-                // The first address AWS hands out (.0 to .3 are reserved): a host of the subnet.
-                ConnectionEnd.subnetAddress(subnet: index, address: IPv4Address(topology.subnets[index].cidr.base.value + 4))
+                // The last address AWS hands out (it keeps the broadcast one): a host of the subnet
+                // that no planned interface takes, since the planner allocates from the start.
+                ConnectionEnd.subnetAddress(subnet: index, address: IPv4Address(topology.subnets[index].cidr.last - 1))
             }
             return ends.isEmpty
                 ? ResolvedEnds(ends: [], problem: BlockExplanation(code: .endHasNoInterfaces, address: endpoint.description, detail: "no subnet named '\(name)'"))
