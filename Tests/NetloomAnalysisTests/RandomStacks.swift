@@ -196,7 +196,7 @@ struct RandomStack {
     // MARK: StackSpec directly
 
     /// One of each kind of spec value, loaded once; random specs are copies with fields changed.
-    nonisolated(unsafe) static let prototype: StackSpec? = try? SpecLoader.parse("""
+    static let prototype: StackSpec? = try? SpecLoader.parse("""
         stack: rt
         region: us-east-1
         network: { cidr: 10.0.0.0/16, azs: [us-east-1a], nat: none }

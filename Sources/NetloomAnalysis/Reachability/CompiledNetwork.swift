@@ -80,6 +80,8 @@ struct CompiledNetwork: Sendable {
     let subnetRoutes: [[CompiledRoute]]
     let natInterfaceByAZ: [String: Int]
     let subnetIndexByKey: [SubnetKey: Int]
+    /// Per interface: the index of its subnet (`nil` only if the topology is inconsistent).
+    let interfaceSubnet: [Int?]
 
     init(_ expanded: ExpandedStack) {
         let topology = expanded.topology, spec = expanded.spec
@@ -141,6 +143,7 @@ struct CompiledNetwork: Sendable {
         var subnetIndex: [SubnetKey: Int] = [:]
         for (offset, subnet) in topology.subnets.enumerated() { subnetIndex[subnet.key] = offset }
         subnetIndexByKey = subnetIndex
+        interfaceSubnet = topology.interfaces.map { subnetIndex[$0.subnet] }
     }
 
     // MARK: routes

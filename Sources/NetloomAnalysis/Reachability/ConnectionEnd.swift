@@ -27,10 +27,25 @@ struct EndResolver: Sendable {
     let spec: StackSpec
     let subnetIndexByKey: [SubnetKey: Int]
     let internetRanges: [ClosedRange<UInt32>]
+    /// Interface indices by the query end that names them (`instance:api` -> its interfaces).
+    let interfacesByEnd: [Endpoint: [Int]]
 
     init(_ expanded: ExpandedStack) {
         topology = expanded.topology
         spec = expanded.spec
+        var byEnd: [Endpoint: [Int]] = [:]
+        for (index, interface) in expanded.topology.interfaces.enumerated() {
+            let end: Endpoint? = switch interface.kind {
+            case .instance:
+                .instance(String(interface.owner.dropFirst("instance:".count).split(separator: "/").first ?? ""))
+            case .clusterNode: .cluster(String(interface.owner.dropFirst("cluster:".count)))
+            case .loadBalancer: .loadBalancer(String(interface.owner.dropFirst("load_balancer:".count)))
+            case .interfaceEndpoint: interface.service.map(Endpoint.interfaceEndpoint)
+            case .natGateway: nil
+            }
+            if let end { byEnd[end, default: []].append(index) }
+        }
+        interfacesByEnd = byEnd
         var index: [SubnetKey: Int] = [:]
         for (offset, subnet) in expanded.topology.subnets.enumerated() { index[subnet.key] = offset }
         subnetIndexByKey = index
@@ -39,22 +54,16 @@ struct EndResolver: Sendable {
 
     func resolve(_ endpoint: Endpoint) -> ResolvedEnds {
         let interfaces = topology.interfaces
-        func owned(_ match: (NetworkInterface) -> Bool) -> ResolvedEnds {
-            let found = interfaces.indices.filter { match(interfaces[$0]) }.map(ConnectionEnd.interface)
+        func owned() -> ResolvedEnds {
+            let found = (interfacesByEnd[endpoint] ?? []).map(ConnectionEnd.interface)
             return found.isEmpty
                 ? ResolvedEnds(ends: [], problem: BlockExplanation(code: .endHasNoInterfaces, address: endpoint.description,
                                                                    detail: "\(endpoint) has no network interface in the expanded stack"))
                 : ResolvedEnds(ends: found, problem: nil)
         }
         switch endpoint {
-        case .instance(let name):
-            return owned { $0.kind == .instance && ($0.owner == "instance:\(name)" || $0.owner.hasPrefix("instance:\(name)/")) }
-        case .cluster(let name):
-            return owned { $0.kind == .clusterNode && $0.owner == "cluster:\(name)" }
-        case .loadBalancer(let name):
-            return owned { $0.kind == .loadBalancer && $0.owner == "load_balancer:\(name)" }
-        case .interfaceEndpoint(let service):
-            return owned { $0.kind == .interfaceEndpoint && $0.service == service }
+        case .instance, .cluster, .loadBalancer, .interfaceEndpoint:
+            return owned()
         case .subnet(let name):
             let ends = topology.subnets.indices.filter { topology.subnets[$0].key.subnet == name }.map { index in
                 // The last address AWS hands out (it keeps the broadcast one): a host of the subnet

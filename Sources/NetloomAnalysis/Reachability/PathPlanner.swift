@@ -36,11 +36,17 @@ struct PathPlan {
     var routing: [BlockExplanation] = []
     var clientEphemeral: PortSet = .all
     let network: CompiledNetwork
+    /// Off when only the verdict matters (all-pairs analysis): hop texts are never built.
+    let recordsHops: Bool
 
-    init(network: CompiledNetwork) { self.network = network }
+    init(network: CompiledNetwork, recordsHops: Bool = true) {
+        self.network = network
+        self.recordsHops = recordsHops
+    }
 
-    mutating func hop(_ component: String, _ address: String, _ detail: String) {
-        steps.append(.hop(PathHop(component: component, address: address, detail: detail)))
+    mutating func hop(_ component: String, _ address: @autoclosure () -> String, _ detail: @autoclosure () -> String) {
+        guard recordsHops else { return }
+        steps.append(.hop(PathHop(component: component, address: address(), detail: detail())))
     }
 
     mutating func check(_ kind: FilterCheck.Kind, _ port: PortRole) {
@@ -67,7 +73,11 @@ struct PathPlan {
         for filter in filters {
             let want = wanted(filter.port)
             let allowed = allowedPorts(filter.kind, ipProtocol).intersection(want)
-            if allowed.isEmpty { reasons.append(explain(filter, ipProtocol, want)) }
+            if allowed.isEmpty {
+                // Without hops only the verdict is wanted: no need to word every reason.
+                guard recordsHops else { return .blocked([]) }
+                reasons.append(explain(filter, ipProtocol, want))
+            }
             remaining[filter.port] = (remaining[filter.port] ?? want).intersection(allowed)
         }
         if !reasons.isEmpty { return .blocked(reasons) }
@@ -86,6 +96,26 @@ struct PathPlan {
             }
         }
         return .reachable(path)
+    }
+
+    /// Destination ports on which some packet of `ipProtocol` passes every filter both ways
+    /// (for ICMP: `0` when it passes); empty when routing alone blocks the path.
+    func reachablePorts(_ ipProtocol: IPProtocol) -> PortSet {
+        guard routing.isEmpty else { return .empty }
+        let icmp = ipProtocol == .icmp
+        var destination = icmp ? PortSet(0...0) : PortSet.all
+        var client = icmp ? PortSet(0...0) : clientEphemeral
+        var nat = icmp ? PortSet(0...0) : PortSet(PortRange.awsManagedEphemeral)
+        for filter in filters {
+            let allowed = allowedPorts(filter.kind, ipProtocol)
+            switch filter.port {
+            case .destination: destination = destination.intersection(allowed)
+            case .clientEphemeral: client = client.intersection(allowed)
+            case .natEphemeral: nat = nat.intersection(allowed)
+            }
+            if destination.isEmpty || client.isEmpty || nat.isEmpty { return .empty }
+        }
+        return destination
     }
 
     func allowedPorts(_ kind: FilterCheck.Kind, _ ipProtocol: IPProtocol) -> PortSet {
@@ -162,6 +192,7 @@ struct PathPlan {
 struct PathPlanner {
     let network: CompiledNetwork
     let resolver: EndResolver
+    var recordsHops = true
 
     var topology: NetworkTopology { network.topology }
 
@@ -178,7 +209,7 @@ struct PathPlanner {
         switch end {
         case .interface(let index):
             let interface = topology.interfaces[index]
-            guard let subnet = network.subnetIndexByKey[interface.subnet] else { return nil }
+            guard let subnet = network.interfaceSubnet[index] else { return nil }
             // AWS-managed interfaces pick source ports from 1024-65535 (AWS-NOTES.md).
             let ephemeral: PortRange = switch interface.kind {
             case .instance, .clusterNode: .linuxEphemeral
@@ -208,7 +239,7 @@ struct PathPlanner {
     }
 
     func plan(from source: ConnectionEnd, to destination: ConnectionEnd, address: IPv4Address) -> PathPlan {
-        var plan = PathPlan(network: network)
+        var plan = PathPlan(network: network, recordsHops: recordsHops)
         switch (inside(source), inside(destination)) {
         case (let client?, let server?):
             planInside(&plan, client, server)

@@ -18,7 +18,12 @@ struct PortSet: Sendable, Hashable, CustomStringConvertible {
 
     func contains(_ port: Int) -> Bool { ranges.contains { $0.contains(port) } }
 
+    var isAll: Bool { ranges.count == 1 && ranges[0].lowerBound == 0 && ranges[0].upperBound == 65535 }
+
     func intersection(_ other: PortSet) -> PortSet {
+        // Most filters allow everything (default ACLs, "all" rules): skip the merge.
+        if other.isAll || isEmpty { return self }
+        if isAll || other.isEmpty { return other }
         var result: [ClosedRange<Int>] = []
         var left = 0, right = 0
         while left < ranges.count, right < other.ranges.count {
@@ -31,6 +36,8 @@ struct PortSet: Sendable, Hashable, CustomStringConvertible {
     }
 
     func union(_ other: PortSet) -> PortSet {
+        if other.isEmpty || isAll { return self }
+        if isEmpty || other.isAll { return other }
         let sorted = (ranges + other.ranges).sorted { $0.lowerBound < $1.lowerBound }
         var result: [ClosedRange<Int>] = []
         for range in sorted {

@@ -30,6 +30,8 @@ public struct ReachabilityAnalyzer: Sendable {
     /// Every CIDR any rule, entry, route or range names: checks are constant between them.
     let boundaries: [CIDRBlock]
     let representativeCache: [String: [IPv4Address]]
+    /// Sorted first addresses of the pieces the boundaries cut the address space into.
+    let boundaryStarts: [UInt32]
 
     public init(_ expanded: ExpandedStack) {
         network = CompiledNetwork(expanded)
@@ -42,6 +44,12 @@ public struct ReachabilityAnalyzer: Sendable {
             cache["service:\(service)"] = AddressSpace.representatives(of: AddressSpace.ranges(of: service), boundaries: boundaries)
         }
         representativeCache = cache
+        var starts = Set<UInt32>()
+        for block in boundaries {
+            starts.insert(block.first)
+            if block.last < UInt32.max { starts.insert(block.last + 1) }
+        }
+        boundaryStarts = starts.sorted()
     }
 
     static func cidrBoundaries(_ expanded: ExpandedStack) -> [CIDRBlock] {
@@ -151,15 +159,23 @@ public struct ReachabilityAnalyzer: Sendable {
         // Reasons are reported for the first address tried only: for a set of outside
         // addresses the others repeat them with another address in the text.
         var explanations = ExplanationList()
+        let planner = PathPlanner(network: network, resolver: resolver)
+        var quiet = planner
+        quiet.recordsHops = false
         for (attempt, address) in candidateAddresses(destination).enumerated() {
-            let plan = PathPlanner(network: network, resolver: resolver).plan(from: source, to: destination, address: address)
+            // Later addresses are tried without building hop texts; the one that passes is planned again with them.
+            let plan = (attempt == 0 ? planner : quiet).plan(from: source, to: destination, address: address)
             if !plan.routing.isEmpty {
                 if attempt == 0 { explanations.add(plan.routing) }
                 continue
             }
             for candidate in protocols {
                 switch plan.filter(candidate, port: port) {
-                case .reachable(let path): return .reachable(path)
+                case .reachable(let path):
+                    if attempt == 0 { return .reachable(path) }
+                    if case .reachable(let described) = planner.plan(from: source, to: destination, address: address).filter(candidate, port: port) {
+                        return .reachable(described)
+                    }
                 case .blocked(let reasons): if attempt == 0 { explanations.add(reasons) }
                 }
             }
