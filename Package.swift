@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NetloomPlanning", targets: ["NetloomPlanning"]),
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
         .library(name: "AWSClient", targets: ["AWSClient"]),
+        .library(name: "NetloomAnalysis", targets: ["NetloomAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -43,7 +44,7 @@ let package = Package(
             .product(name: "SWXMLHash", package: "SWXMLHash"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Questions asked of the expanded stack: reachability, compliance rules, cost.
+        // Reachability (with its reference evaluator), compliance rules and cost.
         .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
@@ -58,6 +59,11 @@ let package = Package(
         ),
         // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
         .target(name: "MotoHarness", path: "Tests/MotoHarness"),
+        .executableTarget(
+            name: "reach-bench",
+            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis"],
+            path: "Benchmarks/reach-bench"
+        ),
 
         .testTarget(name: "NetloomModelTests", dependencies: [
             "NetloomModel",
@@ -73,6 +79,7 @@ let package = Package(
         ]),
         .testTarget(name: "NetloomAnalysisTests", dependencies: [
             "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomCLITests", dependencies: [
             "NetloomCLI", "NetloomPlanning", "NetloomSpec", "NetloomModel",

@@ -84,9 +84,6 @@ struct CheckCommand: AsyncParsableCommand {
         case .sarif: console.write(JSONOutput.encode(SARIFLog(report: report, toolVersion: NetloomCommand.configuration.version)))
         case .text:
             var text = CheckRenderer(console: console).render(report, assertions: assertions, stack: expanded.spec.stack, failOn: failOn)
-            if assertions.isEmpty, !expanded.spec.assertions.isEmpty {
-                text += "\n" + console.style("\(expanded.spec.assertions.count) reachability assertion(s) not evaluated: this build has no reachability engine yet", .dim)
-            }
             console.write(text)
         }
         if report.hasFinding(atOrAbove: failOn) || assertions.contains(where: { !$0.passed }) {
@@ -96,18 +93,30 @@ struct CheckCommand: AsyncParsableCommand {
 }
 
 extension CheckCommand {
-    /// The spec's reachability assertions are evaluated by the reachability engine
-    /// (`ReachabilityAnalyzer(expanded).evaluate(assertion)`), which lives on another branch; until
-    /// it is merged and called here, no assertion result is reported: an empty list, never an
-    /// invented verdict. Failed outcomes already make `check` exit 3.
-    func assertionOutcomes(_ expanded: ExpandedStack) -> [AssertionOutcome] { [] }
+    /// The spec's reachability assertions, each decided by the reachability engine on the same
+    /// expanded stack the rules read.
+    func assertionOutcomes(_ expanded: ExpandedStack) -> [AssertionOutcome] {
+        guard !expanded.spec.assertions.isEmpty else { return [] }
+        let analyzer = ReachabilityAnalyzer(expanded)
+        return expanded.spec.assertions.map { assertion in
+            let (passed, verdict) = analyzer.evaluate(assertion)
+            return AssertionOutcome(
+                name: assertion.name, passed: passed, reachable: verdict.reachable, expect: assertion.expect.rawValue,
+                line: assertion.location.line,
+                explanations: verdict.explanations.map { "\($0.code) \($0.address): \($0.detail)" })
+        }
+    }
 }
 
-/// The result of one spec assertion, as SPEC.md section 4 shapes it.
+/// The result of one spec assertion, as SPEC.md section 4 shapes it (with the expectation and,
+/// when it is unreachable, why).
 struct AssertionOutcome: Encodable {
     var name: String
     var passed: Bool
     var reachable: Bool
+    var expect: String
+    var line: Int
+    var explanations: [String]
 }
 
 /// `netloom check --format json`: SPEC.md section 4. Fields may be added, never renamed.
@@ -174,9 +183,15 @@ struct CheckRenderer {
             }
             lines.append("")
         }
+        if !assertions.isEmpty { lines.append(console.style("ASSERTIONS (\(assertions.count))", .bold)) }
         for outcome in assertions {
-            lines.append("\(outcome.passed ? console.style("pass", .green) : console.style("FAIL", .red))  \(outcome.name)")
+            let verdict = "expected \(outcome.expect), \(outcome.reachable ? "reachable" : "unreachable")"
+            lines.append("  \(outcome.passed ? console.style("pass", .green) : console.style("FAIL", .red))  \(outcome.name)  \(console.style("(line \(outcome.line): \(verdict))", .dim))")
+            if !outcome.passed {
+                for explanation in outcome.explanations { lines.append("        \(explanation)") }
+            }
         }
+        if !assertions.isEmpty { lines.append("") }
         let counts = Severity.allCases.sorted(by: >).map { "\(report.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         let failing = report.hasFinding(atOrAbove: failOn)
         let verdict = report.findings.isEmpty ? "no findings" : counts

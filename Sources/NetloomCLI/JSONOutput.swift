@@ -1,8 +1,19 @@
+import Foundation
 import NetloomModel
 import NetloomPlanning
 
 /// Stable JSON documents of SPEC.md section 4: fields may be added, never renamed.
 enum JSONOutput {
+    /// Small documents (check, cost, reach) go through Foundation's encoder; the large ones
+    /// (expand, plan) through `JSONText`, which is several times faster on 10,000 resources.
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // Every value encoded here is built from strings, numbers, arrays and maps, which cannot fail.
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func expandDocument(_ expanded: ExpandedStack) -> PropertyValue {
         let resources: [PropertyValue] = expanded.graph.resources.map { resource in
             var entry: [String: PropertyValue] = [

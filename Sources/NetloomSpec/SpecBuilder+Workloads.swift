@@ -315,35 +315,20 @@ extension SpecBuilder {
 
     func readEndpoint(_ node: Node) -> Endpoint? {
         guard let text = reader.string(node, "an assertion end") else { return nil }
-        if text == "internet" { return .internet }
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[1].isEmpty else {
-            reader.error(node, "'\(text.prefix(60))' is not a reachability end: use instance:NAME, cluster:NAME, subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3, internet or ip:A.B.C.D")
+        switch Endpoint.parse(text) {
+        case .failure(let error):
+            reader.error(node, error.message)
             return nil
-        }
-        let (kind, name) = (parts[0], parts[1])
-        switch kind {
-        case "instance": refer(.instance, name, node); return .instance(name)
-        case "cluster": refer(.cluster, name, node); return .cluster(name)
-        case "subnet": refer(.subnet, name, node); return .subnet(name)
-        case "lb": refer(.loadBalancer, name, node); return .loadBalancer(name)
-        case "endpoint": refer(.interfaceEndpoint, name, node); return .interfaceEndpoint(name)
-        case "service":
-            guard AWSServices.gatewayEndpointServices.contains(name) else {
-                reader.error(node, "'\(text.prefix(60))': netloom knows the public ranges of service:s3 and service:dynamodb")
-                return nil
+        case .success(let endpoint):
+            switch endpoint {
+            case .instance(let name): refer(.instance, name, node)
+            case .cluster(let name): refer(.cluster, name, node)
+            case .subnet(let name): refer(.subnet, name, node)
+            case .loadBalancer(let name): refer(.loadBalancer, name, node)
+            case .interfaceEndpoint(let name): refer(.interfaceEndpoint, name, node)
+            case .service, .internet, .ip: break
             }
-            return .service(name)
-        case "ip":
-            guard let address = IPv4Address(name) else {
-                reader.error(node, "'\(name.prefix(40))' is not an IPv4 address")
-                return nil
-            }
-            return .ip(address)
-        default:
-            let kinds = ["instance", "cluster", "subnet", "lb", "endpoint", "service", "ip"]
-            reader.error(node, "'\(kind.prefix(40)):' is not a kind of reachability end\(DidYouMean.hint(for: kind, among: kinds)); use \(kinds.map { $0 + ":" }.joined(separator: ", ")) or internet")
-            return nil
+            return endpoint
         }
     }
 

@@ -1,32 +1,15 @@
 import Foundation
 import Testing
 
-/// Runs the built `netloom` binary, as a user or CI job would.
-struct NetloomProcess {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/netloom").path
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+/// The check and cost tests' view of `NetloomRun`: a status and both outputs.
+enum NetloomProcess {
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: NetloomRun.binary.path) }
 
-    static func examplePath(_ name: String) -> String {
-        let shared = root.appendingPathComponent("../shared/examples/\(name)").standardizedFileURL.path
-        return FileManager.default.fileExists(atPath: shared) ? shared : root.appendingPathComponent("examples/\(name)").path
-    }
+    static func examplePath(_ name: String) -> String { NetloomRun.example(name) }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let run = try NetloomRun(arguments)
+        return (run.status, run.stdout, run.stderr)
     }
 
     static func temporarySpec(_ text: String) throws -> String {
@@ -101,6 +84,50 @@ struct ComplianceCheckCommandTests {
         #expect((object["assertions"] as? [Any])?.isEmpty == true)
         let skipped = try #require(object["skipped"] as? [[String: Any]])
         #expect(skipped.first?["id"] as? String == "NL-SG-008" && skipped.first?["reason"] as? String == "attached by the AMI pipeline")
+    }
+
+    @Test("a failing assertion is reported with its reasons and makes check exit 3")
+    func failingAssertion() throws {
+        let spec = """
+        stack: t
+        region: us-east-1
+        network: { cidr: 10.0.0.0/16, azs: [us-east-1a], nat: none }
+        subnets:
+          app: { tier: private, size: /24 }
+        security_groups:
+          app:
+            description: closed
+            ingress: []
+            egress: []
+        instances:
+          box: { type: t3.micro, ami: ami-0123456789abcdef0, subnet: app, security_groups: [app] }
+        assertions:
+          - { name: box reaches the internet, from: instance:box, to: internet, protocol: tcp, port: 443, expect: reachable }
+        """
+        let path = try NetloomProcess.temporarySpec(spec)
+        let text = try NetloomProcess.run(["check", path])
+        #expect(text.status == 3)
+        #expect(text.stdout.contains("FAIL  box reaches the internet"))
+        #expect(text.stdout.contains("NO_ROUTE_TO_DESTINATION"))
+        let json = try NetloomProcess.run(["check", path, "--format", "json"])
+        #expect(json.status == 3)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let assertions = try #require(object["assertions"] as? [[String: Any]])
+        #expect(assertions.count == 1)
+        #expect(assertions.first?["name"] as? String == "box reaches the internet")
+        #expect(assertions.first?["passed"] as? Bool == false)
+        #expect(assertions.first?["reachable"] as? Bool == false)
+    }
+
+    @Test("the shared examples' assertions all pass under check")
+    func exampleAssertions() throws {
+        for name in ["hyperpod-eks.yaml", "inference.yaml", "ml-workstation.yaml"] {
+            let result = try NetloomProcess.run(["check", NetloomProcess.examplePath(name), "--format", "json"])
+            let object = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let assertions = try #require(object["assertions"] as? [[String: Any]])
+            #expect(!assertions.isEmpty)
+            #expect(assertions.allSatisfy { $0["passed"] as? Bool == true }, "\(name)")
+        }
     }
 
     @Test("SARIF output is a 2.1.0 log with one run")
