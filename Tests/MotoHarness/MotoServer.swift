@@ -181,16 +181,17 @@ public final class MotoServer: @unchecked Sendable {
     }
 }
 
-/// One moto server shared by the tests of a process that can share it (they reset it and
-/// must then run serialized).
-public actor SharedMotoServer {
-    public static let instance = SharedMotoServer()
-    private var server: MotoServer?
+/// Long-lived moto servers, one per key (a suite name). The tests of one `.serialized` suite
+/// share its server and reset it before each test; suites run in parallel on separate servers,
+/// so one suite's reset never wipes another's resources.
+public actor SharedMotoServers {
+    public static let instance = SharedMotoServers()
+    private var servers: [String: MotoServer] = [:]
 
-    public func get() async throws -> MotoServer {
-        if let server { return server }
+    public func server(for key: String) async throws -> MotoServer {
+        if let server = servers[key] { return server }
         let started = try await MotoServer()
-        server = started
+        servers[key] = started
         return started
     }
 }
