@@ -123,7 +123,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Binds port 0 on 127.0.0.1 and returns the port the kernel chose. Another process could
     /// take it before moto binds it; on this test-only path that race is accepted.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw MotoHarnessError.socket("socket() failed") }
         defer { close(descriptor) }
@@ -193,5 +193,35 @@ public actor SharedMotoServers {
         let started = try await MotoServer()
         servers[key] = started
         return started
+    }
+}
+
+/// A TCP socket on 127.0.0.1 that listens but never accepts nor answers: connections complete
+/// in the kernel's backlog, and every read on them times out. For transport timeout tests.
+public final class SilentListener: Sendable {
+    public let port: Int
+    private let descriptor: Int32
+
+    public init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw MotoHarnessError.socket("socket() failed") }
+        var address = MotoServer.loopbackAddress(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard bound == 0, named == 0, listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            throw MotoHarnessError.socket("bind/listen failed")
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
     }
 }
