@@ -168,6 +168,10 @@ struct MotoNetworkTests {
             let image = try await SSM(core: core).getParameter(name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64").value
             let instance = try #require(try await ec2.runInstances(.init(imageID: image, instanceType: "t3.micro", subnetID: subnetA.subnetID)).first)
             try await elb.registerTargets(targetGroupARN: targets.arn, targets: [.init(id: instance.instanceID, port: 8080)])
+            #expect(try await elb.describeTargetHealth(targetGroupARN: targets.arn).map(\.targetID) == [instance.instanceID])
+            #expect(try await elb.describeLoadBalancers(taggedWith: "netloom:stack", "lb").map(\.arn) == [balancer.arn])
+            #expect(try await elb.describeTargetGroups(taggedWith: "netloom:stack", "lb").map(\.arn) == [targets.arn])
+            #expect(try await elb.describeTargetGroups(taggedWith: "netloom:stack", "other").isEmpty)
             try await elb.deregisterTargets(targetGroupARN: targets.arn, targets: [.init(id: instance.instanceID, port: 8080)])
 
             try await elb.addTags(resourceARNs: [balancer.arn], tags: [AWSTag("owner", "ml")])
