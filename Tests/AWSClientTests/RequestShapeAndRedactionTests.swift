@@ -107,3 +107,33 @@ import Testing
         #expect(AWSXMLNode.parse(Array("not xml".utf8)) == nil)
     }
 }
+
+@Suite struct PagingTests {
+    @Test func elbv2PagesFollowNextMarker() async throws {
+        let first = "<DescribeTargetGroupsResponse><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupArn>arn:1</TargetGroupArn><Port>80</Port></member></TargetGroups><NextMarker>m2</NextMarker></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>"
+        let second = "<DescribeTargetGroupsResponse><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupArn>arn:2</TargetGroupArn></member></TargetGroups></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>"
+        let transport = FakeTransport([FakeTransport.xml(200, first), FakeTransport.xml(200, second)])
+        let groups = try await ELBv2(core: Fixture.core(transport)).describeTargetGroups()
+        #expect(groups.map(\.arn) == ["arn:1", "arn:2"])
+        #expect(groups.first?.port == 80)
+        let bodies = await transport.requests.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(bodies[0] == "Action=DescribeTargetGroups&Version=2015-12-01")
+        #expect(bodies[1] == "Action=DescribeTargetGroups&Version=2015-12-01&Marker=m2")
+    }
+
+    @Test func repeatedTokenEndsPaging() async throws {
+        let counter = PageCounter()
+        let items = try await AWSPaging.collect { _ in
+            await counter.increment()
+            return ([1], "same-token")
+        }
+        // First page, then one page for the token; its repeat stops the loop.
+        #expect(items == [1, 1])
+        #expect(await counter.count == 2)
+    }
+}
+
+actor PageCounter {
+    private(set) var count = 0
+    func increment() { count += 1 }
+}
