@@ -44,6 +44,38 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
 
     public var description: String { "AWSClientCore(region: \(region), credentials: \(credentials))" }
 
+    public enum SetupError: Error, Sendable, Hashable, CustomStringConvertible {
+        case noCredentials(profile: String)
+        case noRegion(profile: String)
+
+        public var description: String {
+            switch self {
+            case .noCredentials(let profile):
+                return "No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure profile '\(profile)' in ~/.aws/credentials"
+            case .noRegion(let profile):
+                return "No AWS region: set AWS_REGION, or `region` for profile '\(profile)' in ~/.aws/config"
+            }
+        }
+    }
+
+    /// Credentials, region and endpoints the way the AWS CLI finds them, from an injected
+    /// environment and file reader (`--profile` as `profile`, `--region` as `region`).
+    public static func resolve(
+        environment: [String: String],
+        readFile: @escaping AWSConfigurationResolver.FileReader,
+        profile: String? = nil,
+        region explicitRegion: String? = nil,
+        transport: any HTTPTransport,
+        retry: AWSRetryPolicy = AWSRetryPolicy(),
+        logger: Logger = Logger(label: "netloom.aws")
+    ) throws -> AWSClientCore {
+        let resolved = try AWSConfigurationResolver(environment: environment, readFile: readFile).resolve(profile: profile)
+        guard let credentials = resolved.credentials?.credentials else { throw SetupError.noCredentials(profile: resolved.profile) }
+        guard let region = explicitRegion ?? resolved.region else { throw SetupError.noRegion(profile: resolved.profile) }
+        return AWSClientCore(transport: transport, credentials: credentials, region: region,
+                             endpoints: AWSEndpointResolver(environment: environment), retry: retry, logger: logger)
+    }
+
     public func endpoint(for service: AWSService) throws -> AWSEndpoint {
         try endpoints.endpoint(for: service, region: region)
     }

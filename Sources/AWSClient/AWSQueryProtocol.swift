@@ -164,7 +164,8 @@ public enum AWSQueryProtocol {
             error = root["Errors"]["Error"]
             requestID = root.text("RequestID") ?? root.text("RequestId")
         case "ErrorResponse":
-            error = root["Error"]
+            // moto answers signature failures as <ErrorResponse><Errors><Error>.
+            error = root["Error"].exists ? root["Error"] : root["Errors"]["Error"]
             requestID = root.text("RequestId") ?? root.text("RequestID")
         case "Error":
             error = root

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -66,19 +67,44 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         } catch let error as AWSTransportError {
             throw error
         } catch {
-            // NIO socket errors (connection refused, reset by peer) arrive as IOError or
-            // NIOConnectionError; their text names the errno, never the request's headers.
-            let text = String(describing: error)
-            let reason: AWSTransportError.Reason = text.contains("reset") || text.contains("closed") ? .connectionClosed : .connectionFailed
-            throw AWSTransportError(reason, text)
+            throw Self.transportError(other: error)
         }
+    }
+
+    /// NIO socket errors: a reset or closed connection (the request may have reached the
+    /// server) versus a connection that never opened. Their text names the errno or the
+    /// address, never the request's headers.
+    static func transportError(other error: any Error) -> AWSTransportError {
+        let text = String(describing: error)
+        if let channelError = error as? ChannelError {
+            switch channelError {
+            case .connectTimeout: return AWSTransportError(.connectTimeout, "connect timed out")
+            case .ioOnClosedChannel, .eof, .alreadyClosed, .outputClosed, .inputClosed:
+                return AWSTransportError(.connectionClosed, text)
+            default: return AWSTransportError(.other, text)
+            }
+        }
+        if let ioError = error as? IOError {
+            switch ioError.errnoCode {
+            case ECONNRESET, EPIPE, ECONNABORTED: return AWSTransportError(.connectionClosed, text)
+            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH: return AWSTransportError(.connectionFailed, text)
+            case ETIMEDOUT: return AWSTransportError(.connectTimeout, text)
+            default: return AWSTransportError(.other, text)
+            }
+        }
+        // Connection attempts to every resolved address failed (NIOPosix's NIOConnectionError,
+        // which lists refusals per address).
+        if String(describing: type(of: error)).contains("ConnectionError") {
+            return AWSTransportError(.connectionFailed, text)
+        }
+        return AWSTransportError(.other, text)
     }
 
     static func transportError(_ error: HTTPClientError) -> AWSTransportError {
         switch error {
         case .connectTimeout: return AWSTransportError(.connectTimeout, "connect timed out")
         case .readTimeout, .deadlineExceeded: return AWSTransportError(.readTimeout, "read timed out")
-        case .remoteConnectionClosed, .cancelled: return AWSTransportError(.connectionClosed, "connection closed by peer")
+        case .remoteConnectionClosed: return AWSTransportError(.connectionClosed, "connection closed by peer")
         default: return AWSTransportError(.other, String(describing: error))
         }
     }

@@ -55,6 +55,14 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
 
     public static let algorithm = "AWS4-HMAC-SHA256"
 
+    /// Headers never signed: hop-by-hop headers and `User-Agent`, which proxies and HTTP
+    /// clients may add or rewrite on the way (the AWS SDKs and botocore leave the same set out,
+    /// and so do the verifiers that recompute signatures from what they receive).
+    public static let unsignedHeaderNames: Set<String> = [
+        "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id", "authorization",
+    ]
+
     public var credentials: AWSCredentials
     public var region: String
     public var service: String
@@ -210,7 +218,7 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
     /// space; repeated headers joined by commas in the order they appear.
     func canonicalHeaders(_ headers: [SigV4Request.HeaderField]) -> String {
         var valuesByName: [String: [String]] = [:]
-        for field in headers {
+        for field in headers where !Self.unsignedHeaderNames.contains(field.name.lowercased()) {
             let trimmed = field.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
             valuesByName[field.name.lowercased(), default: []].append(trimmed)
         }
@@ -220,7 +228,7 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
     }
 
     func signedHeaderNames(_ headers: [SigV4Request.HeaderField]) -> String {
-        Set(headers.map { $0.name.lowercased() }).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ";")
+        Set(headers.map { $0.name.lowercased() }.filter { !Self.unsignedHeaderNames.contains($0) }).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ";")
     }
 }
 

@@ -140,3 +140,14 @@ import Testing
 extension AWSErrorDetails {
     func asError(status: Int) -> AWSError { makeError(service: "ec2", action: "Test", statusCode: status) }
 }
+
+@Suite struct MotoErrorShapeTests {
+    /// moto's signature errors wrap the error in both ErrorResponse and Errors.
+    @Test func parsesErrorResponseWithErrorsList() {
+        let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error></Errors><RequestId>m</RequestId></ErrorResponse>"
+        let details = AWSQueryProtocol.parseError(AWSHTTPResponse(status: 403, headers: [:], body: Array(body.utf8)))
+        #expect(details.code == "SignatureDoesNotMatch")
+        #expect(details.requestID == "m")
+        #expect(!details.isForeignDocument)
+    }
+}

@@ -45,14 +45,13 @@ public enum MotoAvailability {
 /// A `moto_server` on 127.0.0.1 at a free port, for the life of this object.
 ///
 /// moto routes each request by the credential scope of its Authorization header, so one URL
-/// serves every service. The server runs under a small `sh` watchdog that reads its standard
-/// input: when the test process ends for any reason, the pipe closes and moto is killed, so no
-/// server outlives the tests.
+/// serves every service. The server runs under a small `sh` watchdog that stops it on SIGTERM
+/// (`stop()`) and also when the test process is gone, however it ended, so no server outlives
+/// the tests.
 public final class MotoServer: @unchecked Sendable {
-    // `process` and `stdinPipe` are set once in init and only touched again by `stop()`,
+    // `process` is set once in init and only touched again by `stop()`,
     // which is guarded by `lock`.
     private let process: Process
-    private let stdinPipe: Pipe
     private let lock = NSLock()
     private var stopped = false
     private let outputPath: String
@@ -68,20 +67,21 @@ public final class MotoServer: @unchecked Sendable {
         outputPath = NSTemporaryDirectory() + "moto-\(port)-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         process = Process()
-        stdinPipe = Pipe()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The watchdog polls the test process: a pipe-close signal is not reliable here because
+        // the spawned shell can inherit the pipe's write end as well.
         process.arguments = ["-c", """
             "$0" -H 127.0.0.1 -p "$1" & child=$!
-            trap 'kill $child 2>/dev/null; exit 0' TERM INT
-            read -r _
-            kill $child 2>/dev/null
+            trap 'kill -KILL $child 2>/dev/null; exit 0' TERM INT
+            while kill -0 "$2" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done
+            kill -KILL $child 2>/dev/null
             wait $child
-            """, executable, String(port)]
+            """, executable, String(port), String(getpid())]
         var environment = ProcessInfo.processInfo.environment
         environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
         for (key, value) in extraEnvironment { environment[key] = value }
         process.environment = environment
-        process.standardInput = stdinPipe
+        process.standardInput = FileHandle.nullDevice
         let output = FileHandle(forWritingAtPath: outputPath)
         process.standardOutput = output
         process.standardError = output
@@ -114,8 +114,8 @@ public final class MotoServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        try? stdinPipe.fileHandleForWriting.close()
         if process.isRunning {
+            process.terminate()
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: outputPath)
@@ -123,7 +123,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Binds port 0 on 127.0.0.1 and returns the port the kernel chose. Another process could
     /// take it before moto binds it; on this test-only path that race is accepted.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw MotoHarnessError.socket("socket() failed") }
         defer { close(descriptor) }
@@ -181,16 +181,47 @@ public final class MotoServer: @unchecked Sendable {
     }
 }
 
-/// One moto server shared by the tests of a process that can share it (they reset it and
-/// must then run serialized).
-public actor SharedMotoServer {
-    public static let instance = SharedMotoServer()
-    private var server: MotoServer?
+/// Long-lived moto servers, one per key (a suite name). The tests of one `.serialized` suite
+/// share its server and reset it before each test; suites run in parallel on separate servers,
+/// so one suite's reset never wipes another's resources.
+public actor SharedMotoServers {
+    public static let instance = SharedMotoServers()
+    private var servers: [String: MotoServer] = [:]
 
-    public func get() async throws -> MotoServer {
-        if let server { return server }
+    public func server(for key: String) async throws -> MotoServer {
+        if let server = servers[key] { return server }
         let started = try await MotoServer()
-        server = started
+        servers[key] = started
         return started
+    }
+}
+
+/// A TCP socket on 127.0.0.1 that listens but never accepts nor answers: connections complete
+/// in the kernel's backlog, and every read on them times out. For transport timeout tests.
+public final class SilentListener: Sendable {
+    public let port: Int
+    private let descriptor: Int32
+
+    public init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw MotoHarnessError.socket("socket() failed") }
+        var address = MotoServer.loopbackAddress(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard bound == 0, named == 0, listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            throw MotoHarnessError.socket("bind/listen failed")
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
     }
 }

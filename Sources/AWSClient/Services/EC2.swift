@@ -1,3 +1,5 @@
+import Foundation
+
 /// Amazon EC2 (VPC networking and instances) over the EC2 flavour of the Query protocol.
 ///
 /// Creates take `tags`, sent as `TagSpecification` so a resource is never untagged (a crash
@@ -8,6 +10,12 @@ public struct EC2: Sendable {
 
     public init(core: AWSClientCore) {
         self.core = core
+    }
+
+    /// A fresh idempotency token. EC2 remembers a ClientToken for a while and answers a repeat
+    /// with the first call's result, which is what makes retrying a create safe.
+    public static func newClientToken() -> String {
+        UUID().uuidString.lowercased()
     }
 
     /// Any EC2 action; returns the answer's root element (EC2 answers have no Result wrapper).
@@ -127,8 +135,11 @@ public struct EC2: Sendable {
     // MARK: NAT gateway
 
     /// `allocationID` is required for a public NAT gateway and absent for a private one.
-    public func createNatGateway(subnetID: String, allocationID: String?, connectivityType: String = "public", tags: [AWSTag] = []) async throws -> EC2NatGateway {
-        var parameters: AWSQueryParameters = ["SubnetId": subnetID, "ConnectivityType": connectivityType]
+    /// `clientToken` makes the create idempotent: the core's retries resend the same token, so
+    /// a create whose answer was lost does not make a second NAT gateway.
+    public func createNatGateway(subnetID: String, allocationID: String?, connectivityType: String = "public", tags: [AWSTag] = [],
+                                 clientToken: String = EC2.newClientToken()) async throws -> EC2NatGateway {
+        var parameters: AWSQueryParameters = ["SubnetId": subnetID, "ConnectivityType": connectivityType, "ClientToken": clientToken]
         parameters.set("AllocationId", allocationID)
         parameters.setTagSpecification(resourceType: "natgateway", tags: tags)
         return EC2NatGateway(xml: try await call(action: "CreateNatGateway", parameters: parameters)["natGateway"])
@@ -211,8 +222,9 @@ public struct EC2: Sendable {
     /// A gateway endpoint (S3, DynamoDB) adds routes to `routeTableIDs`; an interface endpoint
     /// puts network interfaces in `subnetIDs` behind `securityGroupIDs`.
     public func createVpcEndpoint(vpcID: String, serviceName: String, type: String, routeTableIDs: [String] = [], subnetIDs: [String] = [],
-                                  securityGroupIDs: [String] = [], privateDNSEnabled: Bool? = nil, tags: [AWSTag] = []) async throws -> EC2VpcEndpoint {
-        var parameters: AWSQueryParameters = ["VpcId": vpcID, "ServiceName": serviceName, "VpcEndpointType": type]
+                                  securityGroupIDs: [String] = [], privateDNSEnabled: Bool? = nil, tags: [AWSTag] = [],
+                                  clientToken: String = EC2.newClientToken()) async throws -> EC2VpcEndpoint {
+        var parameters: AWSQueryParameters = ["VpcId": vpcID, "ServiceName": serviceName, "VpcEndpointType": type, "ClientToken": clientToken]
         parameters.setEC2List("RouteTableId", routeTableIDs)
         parameters.setEC2List("SubnetId", subnetIDs)
         parameters.setEC2List("SecurityGroupId", securityGroupIDs)
@@ -344,8 +356,8 @@ public struct EC2: Sendable {
     /// Flow logs of a VPC to a CloudWatch Logs group (delivered with `deliverLogsPermissionARN`)
     /// or to an S3 bucket ARN. Returns the flow log ids.
     public func createFlowLogs(vpcID: String, trafficType: String, logGroupName: String? = nil, deliverLogsPermissionARN: String? = nil,
-                               s3DestinationARN: String? = nil, tags: [AWSTag] = []) async throws -> [String] {
-        var parameters: AWSQueryParameters = ["ResourceId.1": vpcID, "ResourceType": "VPC", "TrafficType": trafficType]
+                               s3DestinationARN: String? = nil, tags: [AWSTag] = [], clientToken: String = EC2.newClientToken()) async throws -> [String] {
+        var parameters: AWSQueryParameters = ["ResourceId.1": vpcID, "ResourceType": "VPC", "TrafficType": trafficType, "ClientToken": clientToken]
         if let s3DestinationARN {
             parameters.set("LogDestinationType", "s3")
             parameters.set("LogDestination", s3DestinationARN)
@@ -410,10 +422,12 @@ public struct EC2: Sendable {
         /// Base64, as EC2 expects it.
         public var userDataBase64: String?
         public var tags: [AWSTag]
+        /// Makes the launch idempotent across retries (see `EC2.newClientToken`).
+        public var clientToken: String
 
         public init(imageID: String, instanceType: String, count: Int = 1, subnetID: String? = nil, securityGroupIDs: [String] = [],
                     keyName: String? = nil, placementGroupName: String? = nil, instanceProfileName: String? = nil,
-                    userDataBase64: String? = nil, tags: [AWSTag] = []) {
+                    userDataBase64: String? = nil, tags: [AWSTag] = [], clientToken: String = EC2.newClientToken()) {
             self.imageID = imageID
             self.instanceType = instanceType
             self.count = count
@@ -424,6 +438,7 @@ public struct EC2: Sendable {
             self.instanceProfileName = instanceProfileName
             self.userDataBase64 = userDataBase64
             self.tags = tags
+            self.clientToken = clientToken
         }
     }
 
@@ -438,6 +453,7 @@ public struct EC2: Sendable {
         parameters.set("Placement.GroupName", request.placementGroupName)
         parameters.set("IamInstanceProfile.Name", request.instanceProfileName)
         parameters.set("UserData", request.userDataBase64)
+        parameters.set("ClientToken", request.clientToken)
         parameters.setTagSpecification(resourceType: "instance", tags: request.tags)
         return try await call(action: "RunInstances", parameters: parameters)["instancesSet"].items.map(EC2Instance.init(xml:))
     }

@@ -199,4 +199,45 @@ public struct ELBv2: Sendable {
         }
         return tags
     }
+
+    /// ARNs among `resourceARNs` whose tag `key` has `value`. ELBv2 describes cannot filter by
+    /// tag, so this reads the tags in batches of 20 (DescribeTags' limit).
+    public func arns(_ resourceARNs: [String], taggedWith key: String, _ value: String) async throws -> [String] {
+        var matching: [String] = []
+        var start = 0
+        while start < resourceARNs.count {
+            let batch = Array(resourceARNs[start..<min(start + 20, resourceARNs.count)])
+            let tags = try await describeTags(resourceARNs: batch)
+            matching += batch.filter { tags[$0]?.value(key) == value }
+            start += 20
+        }
+        return matching
+    }
+
+    /// Load balancers whose tag `key` is `value`, for example `netloom:stack`.
+    public func describeLoadBalancers(taggedWith key: String, _ value: String) async throws -> [LoadBalancer] {
+        let all = try await describeLoadBalancers()
+        let wanted = Set(try await arns(all.map(\.arn), taggedWith: key, value))
+        return all.filter { wanted.contains($0.arn) }
+    }
+
+    /// Target groups whose tag `key` is `value`.
+    public func describeTargetGroups(taggedWith key: String, _ value: String) async throws -> [TargetGroup] {
+        let all = try await describeTargetGroups()
+        let wanted = Set(try await arns(all.map(\.arn), taggedWith: key, value))
+        return all.filter { wanted.contains($0.arn) }
+    }
+
+    public struct TargetHealth: Sendable, Hashable {
+        public var targetID: String
+        public var port: Int?
+        /// `initial`, `healthy`, `unhealthy`, `unused`, `draining`, `unavailable`.
+        public var state: String
+    }
+
+    public func describeTargetHealth(targetGroupARN: String) async throws -> [TargetHealth] {
+        try await call(action: "DescribeTargetHealth", parameters: ["TargetGroupArn": targetGroupARN])["TargetHealthDescriptions"].items.map {
+            TargetHealth(targetID: $0["Target"].text("Id") ?? "", port: $0["Target"].int("Port"), state: $0["TargetHealth"].text("State") ?? "")
+        }
+    }
 }

@@ -25,9 +25,9 @@ func withMotoCore<Result: Sendable>(
     }
 }
 
-/// The shared server, reset: for tests in a `.serialized` suite.
-func freshSharedMoto() async throws -> MotoServer {
-    let server = try await SharedMotoServer.instance.get()
+/// The calling suite's server, reset: for tests in a `.serialized` suite.
+func freshSharedMoto(suite: String = #fileID) async throws -> MotoServer {
+    let server = try await SharedMotoServers.instance.server(for: suite)
     try server.reset()
     return server
 }
