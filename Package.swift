@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Value types shared by everything: CIDRs, ports, protocols, resources, diagnostics.
@@ -58,7 +59,13 @@ let package = Package(
             path: "Benchmarks/netloom-bench"
         ),
         // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
-        .target(name: "MotoHarness", path: "Tests/MotoHarness"),
+        .target(name: "MotoHarness", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ], path: "Tests/MotoHarness"),
         .executableTarget(
             name: "reach-bench",
             dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis"],

@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An HTTP forwarder on 127.0.0.1 between netloom and moto that misbehaves on purpose: a share of
+/// the calls get a throttling error, an HTTP 500 or a connection closed without an answer, some of
+/// those after moto has already done the work (the answer is lost, as on a real network). Used to
+/// show that `apply` converges anyway. Decisions come from a seeded generator, so a failure replays.
+public final class FaultInjectingProxy: Sendable {
+    public enum Fault: String, Sendable, CaseIterable {
+        case throttle, serverError, resetBeforeForwarding, resetAfterForwarding
+    }
+
+    /// How many calls got each treatment so far.
+    public struct Counts: Sendable, Hashable {
+        public var forwarded = 0
+        public var faults: [Fault: Int] = [:]
+        public var total: Int { forwarded + faults.values.reduce(0, +) }
+    }
+
+    private struct Dice {
+        var state: UInt64
+        mutating func next() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+    }
+
+    public let port: Int
+    public var endpointURL: String { "http://127.0.0.1:\(port)" }
+
+    private let upstream: String
+    private let faultRate: Double
+    private let state: NIOLockedValueBox<(dice: Dice, counts: Counts)>
+    private let client: HTTPClient
+    private let serverChannel: any Channel
+    private let serving: Task<Void, Never>
+
+    /// `faultRate` of the calls fail, spread evenly over the four kinds of `Fault`.
+    public init(upstream: String, faultRate: Double = 0.3, seed: UInt64 = 1) async throws {
+        self.upstream = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
+        self.faultRate = faultRate
+        state = NIOLockedValueBox((Dice(state: seed), Counts()))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(60))))
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: 0) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        serverChannel = server.channel
+        port = server.channel.localAddress?.port ?? 0
+        let proxy = Forwarder(upstream: self.upstream, client: client, decide: { [state, faultRate] in
+            state.withLockedValue { value in
+                let roll = value.dice.next()
+                guard roll < faultRate else {
+                    value.counts.forwarded += 1
+                    return nil
+                }
+                let fault = Fault.allCases[min(Int(roll / faultRate * Double(Fault.allCases.count)), Fault.allCases.count - 1)]
+                value.counts.faults[fault, default: 0] += 1
+                return fault
+            }
+        })
+        serving = Task {
+            try? await server.executeThenClose { connections in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in connections {
+                            group.addTask { await proxy.serve(connection) }
+                        }
+                    } catch {
+                        // The listening socket closed: stop() was called.
+                    }
+                }
+            }
+        }
+    }
+
+    public var counts: Counts { state.withLockedValue { $0.counts } }
+
+    public func stop() async {
+        try? await serverChannel.close()
+        serving.cancel()
+        _ = await serving.value
+        try? await client.shutdown()
+    }
+}
+
+/// Serves one client connection: reads each request, then fails it or forwards it to moto.
+private struct Forwarder: Sendable {
+    let upstream: String
+    let client: HTTPClient
+    let decide: @Sendable () -> FaultInjectingProxy.Fault?
+
+    func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let requestHead):
+                    head = requestHead
+                    body.clear()
+                case .body(var chunk):
+                    body.writeBuffer(&chunk)
+                case .end:
+                    guard let request = head else { continue }
+                    switch decide() {
+                    case .resetBeforeForwarding?:
+                        return
+                    case .throttle?:
+                        try await write(Self.throttling(for: request), to: outbound)
+                    case .serverError?:
+                        try await write(Self.internalError(for: request), to: outbound)
+                    case .resetAfterForwarding?:
+                        // moto does the work; the answer never reaches the caller.
+                        _ = try? await forward(request, body)
+                        return
+                    case nil:
+                        let response = try await forward(request, body)
+                        try await write(response, to: outbound)
+                    }
+                }
+            }
+        }
+    }
+
+    struct Answer {
+        var status: Int
+        var headers: [(String, String)]
+        var body: ByteBuffer
+    }
+
+    func forward(_ request: HTTPRequestHead, _ body: ByteBuffer) async throws -> Answer {
+        var outgoing = HTTPClientRequest(url: upstream + request.uri)
+        outgoing.method = request.method
+        for (name, value) in request.headers where !["connection", "content-length", "transfer-encoding"].contains(name.lowercased()) {
+            outgoing.headers.add(name: name, value: value)
+        }
+        outgoing.body = .bytes(body)
+        let response = try await client.execute(outgoing, timeout: .seconds(60))
+        let payload = try await response.body.collect(upTo: 64 << 20)
+        let headers = response.headers.filter { !["connection", "content-length", "transfer-encoding"].contains($0.name.lowercased()) }
+        return Answer(status: Int(response.status.code), headers: headers.map { ($0.name, $0.value) }, body: payload)
+    }
+
+    func write(_ answer: Answer, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        var headers = HTTPHeaders(answer.headers)
+        headers.replaceOrAdd(name: "content-length", value: String(answer.body.readableBytes))
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)))
+        try await outbound.write(.body(.byteBuffer(answer.body)))
+        try await outbound.write(.end(nil))
+    }
+
+    /// The service a request is for, from the credential scope of its SigV4 Authorization header.
+    static func service(of request: HTTPRequestHead) -> String {
+        let authorization = request.headers.first(name: "authorization") ?? ""
+        guard let scope = authorization.split(separator: "Credential=").last?.split(separator: ",").first else { return "" }
+        let parts = scope.split(separator: "/")
+        return parts.count >= 4 ? String(parts[3]) : ""
+    }
+
+    /// Each protocol's own throttling answer, as AWS sends it.
+    static func throttling(for request: HTTPRequestHead) -> Answer {
+        if request.headers.first(name: "x-amz-target") != nil {
+            return answer(400, "application/x-amz-json-1.1", #"{"__type":"ThrottlingException","message":"Rate exceeded (injected)"}"#)
+        }
+        switch service(of: request) {
+        case "ec2":
+            return answer(503, "text/xml", "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded (injected).</Message></Error></Errors><RequestID>fault</RequestID></Response>")
+        case "s3":
+            return answer(503, "application/xml", "<Error><Code>SlowDown</Code><Message>Please reduce your request rate (injected).</Message></Error>")
+        default:
+            return answer(400, "text/xml", "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded (injected)</Message></Error><RequestId>fault</RequestId></ErrorResponse>")
+        }
+    }
+
+    static func internalError(for request: HTTPRequestHead) -> Answer {
+        if request.headers.first(name: "x-amz-target") != nil {
+            return answer(500, "application/x-amz-json-1.1", #"{"__type":"InternalFailure","message":"injected"}"#)
+        }
+        switch service(of: request) {
+        case "ec2":
+            return answer(500, "text/xml", "<Response><Errors><Error><Code>InternalError</Code><Message>An internal error has occurred (injected).</Message></Error></Errors><RequestID>fault</RequestID></Response>")
+        case "s3":
+            return answer(500, "application/xml", "<Error><Code>InternalError</Code><Message>We encountered an internal error (injected).</Message></Error>")
+        default:
+            return answer(500, "text/xml", "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>injected</Message></Error><RequestId>fault</RequestId></ErrorResponse>")
+        }
+    }
+
+    static func answer(_ status: Int, _ contentType: String, _ text: String) -> Answer {
+        Answer(status: status, headers: [("content-type", contentType)], body: ByteBuffer(string: text))
+    }
+}
