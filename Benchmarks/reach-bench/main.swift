@@ -169,16 +169,20 @@ var rng = SeededGenerator(state: 7)
 let ends: [Endpoint] = spec.instances.map { .instance($0.name) } + [.internet, .service("s3")] + spec.subnets.map { .subnet($0.name) }
 var timings: [Double] = []
 var reachable = 0
+var slowest: (seconds: Double, query: String) = (0, "")
 for _ in 0..<2000 {
     let query = ReachabilityQuery(from: ends[Int.random(in: 0..<2000, using: &rng)], to: ends[Int.random(in: 0..<ends.count, using: &rng)],
                                   ipProtocol: [.tcp, .tcp, .udp, .all][Int.random(in: 0..<4, using: &rng)], port: [22, 80, 443, 5000, 6379][Int.random(in: 0..<5, using: &rng)])
     let query2 = query.ipProtocol == .all ? ReachabilityQuery(from: query.from, to: query.to, ipProtocol: .all, port: nil) : query
     start = now()
     let verdict = analyzer.evaluate(query2)
-    timings.append(now() - start)
+    let elapsed = now() - start
+    timings.append(elapsed)
+    if elapsed > slowest.seconds { slowest = (elapsed, "\(query2) (\(verdict.reachable ? "reachable" : "unreachable"))") }
     if verdict.reachable { reachable += 1 }
 }
 timings.sort()
 print(String(format: "single queries: %d (%d reachable), median %.3f ms, p90 %.3f ms, max %.3f ms", timings.count, reachable,
              timings[timings.count / 2] * 1000, timings[timings.count * 9 / 10] * 1000, (timings.last ?? 0) * 1000))
+print(String(format: "  slowest: %.3f ms for ", slowest.seconds * 1000) + slowest.query)
 print("peak memory (VmHWM): \(peakMemoryMB())")

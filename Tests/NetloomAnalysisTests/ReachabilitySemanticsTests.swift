@@ -368,3 +368,41 @@ struct QueryEndTests {
         #expect(!verdict.explanations.isEmpty)
     }
 }
+
+@Suite("interface endpoints")
+struct InterfaceEndpointTests {
+    func analyzer(endpointIngress: String) throws -> ReachabilityAnalyzer {
+        try ReachabilityAnalyzer(TestStacks.expand("""
+            stack: endpoints
+            region: us-west-2
+            network:
+              cidr: 10.0.0.0/16
+              azs: [us-west-2a, us-west-2b]
+              nat: none
+              endpoints: { interface: [ssm, sts], subnet: private, security_group: endpoints }
+            subnets:
+              private: { tier: private, size: /24 }
+            security_groups:
+              endpoints:
+                ingress: \(endpointIngress)
+                egress: []
+              app:
+                ingress: []
+            instances:
+              app: { type: t3.micro, ami: ami-12345678, subnet: private, az: us-west-2b, security_groups: [app] }
+            """))
+    }
+
+    @Test("an interface endpoint is an interface in its subnet, guarded by its group")
+    func endpointIsAnInterface() throws {
+        let open = try analyzer(endpointIngress: "[{ from: vpc, protocol: tcp, ports: 443 }]")
+        let verdict = open.check("instance:app", "endpoint:ssm", .tcp, 443)
+        #expect(verdict.reachable)
+        #expect(verdict.path.contains { $0.component == "network_interface" && $0.address.hasPrefix("vpc_endpoint:ssm/") })
+        #expect(verdict.path.contains { $0.address == "security_group:endpoints" })
+        // Without a NAT or a route out, the same service is not reachable by its public range.
+        #expect(!open.check("instance:app", "internet", .tcp, 443).reachable)
+        let closed = try analyzer(endpointIngress: "[{ from: 192.168.0.0/16, protocol: tcp, ports: 443 }]")
+        #expect(closed.check("instance:app", "endpoint:ssm", .tcp, 443).codes == ["ENI_SG_RULES_MISMATCH"])
+    }
+}
