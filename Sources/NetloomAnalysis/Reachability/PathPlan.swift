@@ -85,14 +85,18 @@ struct PathPlan {
             return .blocked([BlockExplanation(code: .noCommonTraffic, address: "path",
                                               detail: "every filter allows some \(ipProtocol) traffic, but no single port passes all of them")])
         }
+        // One packet stands for the verdict; when every wanted port passes (all of the
+        // ephemeral range, say), the hop shows the whole range rather than its first port.
         let witness = remaining.mapValues { $0.first ?? 0 }
+        var shown: [PortRole: String] = [:]
+        for (role, ports) in remaining { shown[role] = ports == wanted(role) ? ports.description : "\(ports.first ?? 0)" }
         var path: [PathHop] = []
         for step in steps {
             switch step {
             case .hop(let hop): path.append(hop)
             case .filter(let index):
                 let filter = filters[index]
-                path.append(describe(filter, ipProtocol, port: witness[filter.port] ?? 0, icmp: icmp))
+                path.append(describe(filter, ipProtocol, port: witness[filter.port] ?? 0, shown: shown[filter.port] ?? ""))
             }
         }
         return .reachable(path)
@@ -164,17 +168,17 @@ struct PathPlan {
         }
     }
 
-    func describe(_ filter: FilterCheck, _ ipProtocol: IPProtocol, port: Int, icmp: Bool) -> PathHop {
+    func describe(_ filter: FilterCheck, _ ipProtocol: IPProtocol, port: Int, shown: String) -> PathHop {
         let returnText = filter.port == .destination ? "" : " (return traffic)"
         switch filter.kind {
         case .securityGroup(let interface, let direction, let peer):
-            let packet = packetText(ipProtocol, "\(port)", direction, peer.address)
+            let packet = packetText(ipProtocol, shown, direction, peer.address)
             guard let (group, rule) = network.securityGroupRule(interface, direction: direction, ipProtocol, port: port, peer: peer) else {
                 return PathHop(component: "security_group", address: groupAddress(interface), detail: "\(direction.rawValue) \(packet)")
             }
             return PathHop(component: "security_group", address: "security_group:\(group)", detail: "\(packet): allowed by \(rule.text) [\(rule.address)]")
         case .networkACL(let subnet, let direction, let remote):
-            let packet = packetText(ipProtocol, "\(port)", direction, remote)
+            let packet = packetText(ipProtocol, shown, direction, remote)
             let key = network.topology.subnets[subnet].key
             guard let acl = network.subnetACL[subnet] else {
                 return PathHop(component: "network_acl", address: "network_acl:default",

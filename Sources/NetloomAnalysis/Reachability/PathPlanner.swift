@@ -95,7 +95,9 @@ struct PathPlanner {
         if let index = server.interface {
             plan.check(.securityGroup(interface: index, direction: .ingress, peer: SecurityGroupPeer(address: client.address, interface: client.interface)), .destination)
         }
-        endHop(&plan, server, role: "destination")
+        // An end to itself means one interface to another just like it (another node of the cluster).
+        let twin = client.interface != nil && client.interface == server.interface
+        endHop(&plan, server, role: twin ? "destination: another interface like the source," : "destination")
         if crossesSubnets {
             plan.check(.networkACL(subnet: server.subnet, direction: .egress, remote: client.address), .clientEphemeral)
             plan.check(.networkACL(subnet: client.subnet, direction: .ingress, remote: server.address), .clientEphemeral)
