@@ -39,6 +39,7 @@ struct PathPlanner {
     }
 
     func endHop(_ plan: inout PathPlan, _ end: InsideEnd, role: String) {
+        guard plan.recordsHops else { return }
         let subnet = topology.subnets[end.subnet].key
         if let index = end.interface {
             let interface = topology.interfaces[index]
@@ -50,6 +51,7 @@ struct PathPlanner {
     }
 
     func routeHop(_ plan: inout PathPlan, _ route: CompiledRoute, _ subnet: Int, _ address: IPv4Address) {
+        guard plan.recordsHops else { return }
         plan.hop("route", route.route.address, "subnet:\(topology.subnets[subnet].key) sends \(address) via \(route.route.destination) -> \(route.route.target)")
     }
 
