@@ -185,4 +185,18 @@ timings.sort()
 print(String(format: "single queries: %d (%d reachable), median %.3f ms, p90 %.3f ms, max %.3f ms", timings.count, reachable,
              timings[timings.count / 2] * 1000, timings[timings.count * 9 / 10] * 1000, (timings.last ?? 0) * 1000))
 print(String(format: "  slowest: %.3f ms for ", slowest.seconds * 1000) + slowest.query)
+
+// To a set of outside addresses: every piece between CIDR boundaries may need a try.
+var outsideTimings: [Double] = []
+var outsideReachable = 0
+for index in 0..<300 {
+    let query = ReachabilityQuery(from: .instance(spec.instances[index * 6].name), to: index % 3 == 0 ? .service("s3") : .internet,
+                                  ipProtocol: .tcp, port: [443, 80, 6379][index % 3])
+    start = now()
+    if analyzer.evaluate(query).reachable { outsideReachable += 1 }
+    outsideTimings.append(now() - start)
+}
+outsideTimings.sort()
+print(String(format: "queries to internet/service:s3: %d (%d reachable), median %.3f ms, p90 %.3f ms, max %.3f ms", outsideTimings.count, outsideReachable,
+             outsideTimings[outsideTimings.count / 2] * 1000, outsideTimings[outsideTimings.count * 9 / 10] * 1000, (outsideTimings.last ?? 0) * 1000))
 print("peak memory (VmHWM): \(peakMemoryMB())")

@@ -7,7 +7,6 @@ struct EndResolver: Sendable {
     let topology: NetworkTopology
     let spec: StackSpec
     let subnetIndexByKey: [SubnetKey: Int]
-    let internetRanges: [ClosedRange<UInt32>]
     /// Interface indices by the query end that names them (`instance:api` -> its interfaces).
     let interfacesByEnd: [Endpoint: [Int]]
 
@@ -30,7 +29,6 @@ struct EndResolver: Sendable {
         var index: [SubnetKey: Int] = [:]
         for (offset, subnet) in expanded.topology.subnets.enumerated() { index[subnet.key] = offset }
         subnetIndexByKey = index
-        internetRanges = AddressSpace.internet(excluding: expanded.topology.vpc)
     }
 
     func resolve(_ endpoint: Endpoint) -> ResolvedEnds {
@@ -63,7 +61,7 @@ struct EndResolver: Sendable {
             // A host inside the range rather than its network address, which reads better in a path.
             return ResolvedEnds(ends: [.outside(label: endpoint.description, ranges: ranges, preferred: IPv4Address(first.lowerBound + 1))], problem: nil)
         case .internet:
-            return ResolvedEnds(ends: [.outside(label: "internet", ranges: internetRanges, preferred: AddressSpace.sampleInternetHost)], problem: nil)
+            return ResolvedEnds(ends: [.outside(label: "internet", ranges: AddressSpace.internet(excluding: topology.vpc), preferred: AddressSpace.sampleInternetHost)], problem: nil)
         case .ip(let address):
             guard topology.vpc.contains(address) else {
                 return ResolvedEnds(ends: [.outside(label: "ip:\(address)", ranges: [address.value...address.value], preferred: address)], problem: nil)
