@@ -1,3 +1,4 @@
+import Foundation
 import NetloomAnalysis
 import NetloomModel
 import NetloomPlanning
@@ -404,5 +405,51 @@ struct InterfaceEndpointTests {
         #expect(!open.check("instance:app", "internet", .tcp, 443).reachable)
         let closed = try analyzer(endpointIngress: "[{ from: 192.168.0.0/16, protocol: tcp, ports: 443 }]")
         #expect(closed.check("instance:app", "endpoint:ssm", .tcp, 443).codes == ["ENI_SG_RULES_MISMATCH"])
+    }
+}
+
+@Suite("netloom's own codes")
+struct NetloomCodeTests {
+    @Test("a public IP in a private subnet does not help inbound: replies leave through the NAT gateway")
+    func asymmetricReturn() throws {
+        let analyzer = try ReachabilityAnalyzer(TestStacks.expand(twoTierStack(groups: openGroup, instances: """
+          odd: { type: t3.micro, ami: ami-12345678, subnet: private, public_ip: true, security_groups: [open] }
+        """)))
+        let verdict = analyzer.check("internet", "instance:odd", .tcp, 443)
+        #expect(!verdict.reachable)
+        #expect(verdict.codes == ["NETLOOM_ASYMMETRIC_RETURN_ROUTE"])
+        #expect(verdict.explanations.first?.detail.contains("nat_gateway:us-east-1a") == true)
+    }
+
+    @Test("protocol all is blocked when each filter allows some traffic but no packet passes them all")
+    func noCommonTraffic() throws {
+        let analyzer = try ReachabilityAnalyzer(TestStacks.expand(twoTierStack(groups: """
+          ssh-only:
+            ingress:
+              - { from: vpc, protocol: tcp, ports: 22 }
+        """, acls: """
+          web-only:
+            subnets: [data]
+            ingress:
+              - { rule: 100, action: allow, protocol: tcp, ports: 443, cidr: 10.0.0.0/16 }
+            egress:
+              - { rule: 100, action: allow, protocol: all, cidr: 0.0.0.0/0 }
+        """, instances: """
+          client: { type: t3.micro, ami: ami-12345678, subnet: private, security_groups: [ssh-only] }
+          server: { type: t3.micro, ami: ami-12345678, subnet: data, security_groups: [ssh-only] }
+        """)))
+        let verdict = analyzer.check("instance:client", "instance:server", .all)
+        #expect(!verdict.reachable)
+        #expect(verdict.codes.contains("NETLOOM_NO_COMMON_TRAFFIC"))
+        #expect(!analyzer.check("instance:client", "instance:server", .tcp, 22).reachable)
+        #expect(!analyzer.check("instance:client", "instance:server", .tcp, 443).reachable)
+    }
+
+    @Test("every explanation code is documented in docs/reachability-codes.md")
+    func codesAreDocumented() throws {
+        let docs = try String(contentsOfFile: TestStacks.examplesDirectory.replacingOccurrences(of: "/examples", with: "/docs/reachability-codes.md"), encoding: .utf8)
+        for code in ExplanationCode.allCases {
+            #expect(docs.contains("`\(code.rawValue)`"), "\(code.rawValue) is not in the docs")
+        }
     }
 }
