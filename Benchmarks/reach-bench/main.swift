@@ -159,7 +159,7 @@ let allPairsSeconds = now() - start
 let reachablePairs = matrix.entries.count
 print("all pairs (tcp, every port): \(matrix.classes.count) interface classes, \(matrix.pairsEvaluated) class pairs, \(reachablePairs) reachable on some port: "
       + String(format: "%.3f s", allPairsSeconds))
-if let sample = matrix.entries.first(where: { $0.from != $0.to }) {
+if let sample = matrix.entries.first(where: { matrix.classes[$0.from].subnet != matrix.classes[$0.to].subnet && $0.ports.count > 1 }) {
     let from = matrix.classes[sample.from], to = matrix.classes[sample.to]
     let ports = sample.ports.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
     print("  e.g. subnet:\(from.subnet) [\(from.securityGroups.joined(separator: ","))] -> subnet:\(to.subnet) [\(to.securityGroups.joined(separator: ","))] on tcp \(ports)")
