@@ -10,20 +10,26 @@ struct ReachCommand: AsyncParsableCommand {
         commandName: "reach",
         abstract: "Answer one reachability question offline: the path it takes, or every reason it is blocked.",
         discussion: """
-        Applies AWS's rules to the expanded stack (security groups, network ACLs both ways with
-        ephemeral return ports, routes, internet and NAT gateways, gateway and interface
-        endpoints, load balancers) without any AWS call. Ends use the syntax of spec assertions:
-        instance:NAME, cluster:NAME, subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3,
-        internet, ip:A.B.C.D. Blocked verdicts carry AWS Reachability Analyzer explanation
-        codes where one fits (see docs/reachability-codes.md). The exit status is 0 for a
-        verdict either way; 64 for bad flags, 65 for an invalid spec.
+        Applies AWS's rules to the expanded stack without any AWS call: security
+        groups, network ACLs both ways (with the ephemeral return ports), routes,
+        internet and NAT gateways, gateway and interface endpoints, load balancers
+        as hops.
+
+        Ends use the syntax of spec assertions: instance:NAME, cluster:NAME,
+        subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3, internet, ip:A.B.C.D.
+        Blocked verdicts carry AWS Reachability Analyzer explanation codes where one
+        fits, netloom's own otherwise (docs/reachability-codes.md). Exit status: 0
+        for a verdict either way, 64 for bad flags, 65 for an invalid spec.
 
         Examples:
-          netloom reach examples/inference.yaml --from internet --to lb:public --protocol tcp --port 80
-          netloom reach examples/hyperpod-eks.yaml --from cluster:trainers --to service:s3 --protocol tcp --port 443
-          netloom reach examples/hyperpod-eks.yaml --from cluster:trainers --to cluster:trainers --protocol all
-          netloom reach examples/ml-workstation.yaml --from ip:198.51.100.7 --to instance:workstation \\
-              --protocol tcp --port 22 --format json | jq '.explanations[].code'
+          netloom reach examples/inference.yaml \\
+            --from internet --to lb:public --protocol tcp --port 80
+          netloom reach examples/hyperpod-eks.yaml \\
+            --from cluster:trainers --to service:s3 --protocol tcp --port 443
+          netloom reach examples/hyperpod-eks.yaml \\
+            --from cluster:trainers --to cluster:trainers --protocol all
+          netloom reach examples/ml-workstation.yaml --format json \\
+            --from ip:198.51.100.7 --to instance:workstation --protocol tcp --port 22
         """
     )
 

@@ -73,7 +73,19 @@ struct RandomStack {
     var acls: [ACL]
     var instances: [Instance]
     var cluster: (subnet: String, group: String)?
+    /// An interface endpoint for SSM: its subnet and group.
+    var interfaceEndpoint: (subnet: String, group: String)?
+    var loadBalancer: LoadBalancer?
     var queries: [ReachabilityQuery]
+
+    struct LoadBalancer {
+        var internetFacing: Bool
+        var subnet: String
+        var group: String
+        var listenerPort: Int
+        var targetPort: Int
+        var targets: [String]
+    }
 
     static let portPool = ["22", "80", "443", "1024-65535", "32768-60999", "0-1023", "8000-8100", "40000-65535"]
     static let cidrPool = ["0.0.0.0/0", "0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/20", "10.0.16.0/20", "198.51.100.0/24", "203.0.113.0/24", "52.216.0.0/15", "10.0.8.0/21"]
@@ -90,7 +102,7 @@ struct RandomStack {
         }
         if !subnets.contains(where: { $0.tier == .public }), chance(40) { subnets[0].tier = .public }
         let hasPublic = subnets.contains { $0.tier == .public }
-        let nat: NATMode = hasPublic && chance(60) ? .single : .none
+        let nat: NATMode = hasPublic && chance(60) ? (chance(70) ? .single : .perAZ) : .none
         let gatewayS3 = chance(50)
 
         let groupNames = Array(["g0", "g1", "g2"].prefix(Int.random(in: 1...3, using: &rng)))
@@ -133,20 +145,28 @@ struct RandomStack {
                      publicIP: chance(50), groups: Array(Set((0..<Int.random(in: 1...2, using: &rng)).map { _ in pick(groupNames) })).sorted())
         }
         let cluster: (subnet: String, group: String)? = chance(30) ? (pick(subnets).name, pick(groupNames)) : nil
+        let hidden = subnets.filter { $0.tier != .public }.map(\.name)
+        let interfaceEndpoint: (subnet: String, group: String)? = !hidden.isEmpty && chance(25) ? (pick(hidden), pick(groupNames)) : nil
+        let loadBalancer: LoadBalancer? = chance(30) ? LoadBalancer(
+            internetFacing: chance(60), subnet: pick(subnets).name, group: pick(groupNames), listenerPort: pick([80, 443]),
+            targetPort: pick([22, 443, 8050]), targets: Array(Set((0..<Int.random(in: 0...2, using: &rng)).map { _ in pick(instances).name })).sorted()) : nil
 
         var inside: [Endpoint] = instances.map { .instance($0.name) } + instances.map { .instance($0.name) } + subnets.map { .subnet($0.name) }
         if cluster != nil { inside.append(.cluster("c0")) }
+        if interfaceEndpoint != nil { inside.append(.interfaceEndpoint("ssm")) }
+        if loadBalancer != nil { inside += [.loadBalancer("lb0"), .loadBalancer("lb0")] }
         let outside: [Endpoint] = [.internet, .service("s3"), .ip(IPv4Address(198 << 24 | 51 << 16 | 100 << 8 | 7)), .ip(IPv4Address(203 << 24 | 113 << 8 | 9))]
         let queries = (0..<queryCount).map { _ -> ReachabilityQuery in
             let ipProtocol = pick([IPProtocol.tcp, .tcp, .tcp, .udp, .icmp, .all])
-            let port: Int? = ipProtocol.hasPorts ? pick(queryPorts) : (ipProtocol == .all && chance(30) ? pick(queryPorts) : nil)
+            var port: Int? = ipProtocol.hasPorts ? pick(queryPorts) : (ipProtocol == .all && chance(30) ? pick(queryPorts) : nil)
+            if port != nil, chance(30), let balancer = loadBalancer { port = balancer.listenerPort }
             // Inside ends are picked more often: that is where groups, ACLs and routes interact.
             let from = chance(15) ? pick(outside) : pick(inside)
             let to = chance(35) ? pick(outside) : pick(inside)
             return ReachabilityQuery(from: from, to: to, ipProtocol: ipProtocol, port: port)
         }
         return RandomStack(azs: azs, nat: nat, gatewayS3: gatewayS3, subnets: subnets, groups: groups, acls: acls,
-                           instances: instances, cluster: cluster, queries: queries)
+                           instances: instances, cluster: cluster, interfaceEndpoint: interfaceEndpoint, loadBalancer: loadBalancer, queries: queries)
     }
 
     // MARK: YAML
@@ -157,7 +177,10 @@ struct RandomStack {
             "      - { \(way): \(rule.peer), protocol: \(rule.ipProtocol)\(rule.ports.map { ", ports: \(quoted($0))" } ?? "") }"
         }
         var lines = ["stack: rt", "region: us-east-1", "network:", "  cidr: 10.0.0.0/16", "  azs: [\(azs.joined(separator: ", "))]", "  nat: \(nat.rawValue)"]
-        if gatewayS3 { lines.append("  endpoints: { gateway: [s3] }") }
+        var endpoints: [String] = []
+        if gatewayS3 { endpoints.append("gateway: [s3]") }
+        if let interfaceEndpoint { endpoints.append("interface: [ssm], subnet: \(interfaceEndpoint.subnet), security_group: \(interfaceEndpoint.group)") }
+        if !endpoints.isEmpty { lines.append("  endpoints: { \(endpoints.joined(separator: ", ")) }") }
         lines.append("subnets:")
         for subnet in subnets { lines.append("  \(subnet.name): { tier: \(subnet.tier.rawValue), size: /24 }") }
         lines.append("security_groups:")
@@ -190,6 +213,12 @@ struct RandomStack {
         if let cluster {
             lines += ["clusters:", "  c0: { orchestrator: slurm, instance_type: ml.p4d.24xlarge, nodes: 2, subnet: \(cluster.subnet), security_groups: [\(cluster.group)] }"]
         }
+        if let balancer = loadBalancer {
+            lines += ["load_balancers:",
+                      "  lb0: { type: network, scheme: \(balancer.internetFacing ? "internet-facing" : "internal"), subnet: \(balancer.subnet), security_groups: [\(balancer.group)], listeners: [{ port: \(balancer.listenerPort), protocol: TCP, forward: tg0 }] }",
+                      "target_groups:",
+                      "  tg0: { port: \(balancer.targetPort), protocol: TCP, targets: [\(balancer.targets.map { "instance:\($0)" }.joined(separator: ", "))] }"]
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -213,15 +242,36 @@ struct RandomStack {
           i0: { type: t3.micro, ami: ami-12345678, subnet: app, security_groups: [g0] }
         clusters:
           c0: { orchestrator: slurm, instance_type: ml.p4d.24xlarge, nodes: 2, subnet: app, security_groups: [g0] }
+        load_balancers:
+          lb0: { type: network, scheme: internal, subnet: app, security_groups: [g0], listeners: [{ port: 80, protocol: TCP, forward: tg0 }] }
+        target_groups:
+          tg0: { port: 8050, protocol: TCP, targets: [instance:i0] }
         """, file: "prototype.yaml")
 
     func stackSpec() -> StackSpec? {
         guard var spec = RandomStack.prototype, let protoSubnet = spec.subnets.first, let protoGroup = spec.securityGroups.first,
               let protoRule = protoGroup.ingress.first, let protoACL = spec.networkACLs.first, let protoEntry = protoACL.ingress.first,
-              let protoInstance = spec.instances.first, let protoCluster = spec.clusters.first else { return nil }
+              let protoInstance = spec.instances.first, let protoCluster = spec.clusters.first,
+              let protoBalancer = spec.loadBalancers.first, let protoTargets = spec.targetGroups.first else { return nil }
         spec.network.azs = azs
         spec.network.nat = nat
         spec.network.gatewayEndpoints = gatewayS3 ? ["s3"] : []
+        spec.network.interfaceEndpoints = interfaceEndpoint == nil ? [] : ["ssm"]
+        spec.network.endpointSubnet = interfaceEndpoint?.subnet
+        spec.network.endpointSecurityGroup = interfaceEndpoint?.group
+        spec.loadBalancers = []
+        spec.targetGroups = []
+        if let shape = loadBalancer {
+            var balancer = protoBalancer, targets = protoTargets
+            balancer.scheme = shape.internetFacing ? "internet-facing" : "internal"
+            balancer.subnet = shape.subnet
+            balancer.securityGroups = [shape.group]
+            balancer.listeners[0].port = shape.listenerPort
+            targets.port = shape.targetPort
+            targets.targets = shape.targets
+            spec.loadBalancers = [balancer]
+            spec.targetGroups = [targets]
+        }
         spec.subnets = subnets.map { shape in
             var subnet = protoSubnet
             subnet.name = shape.name

@@ -1,3 +1,4 @@
+import Foundation
 import NetloomAnalysis
 import NetloomModel
 import NetloomPlanning
@@ -366,5 +367,89 @@ struct QueryEndTests {
         let (passed, verdict) = analyzer.evaluate(assertion)
         #expect(!passed)
         #expect(!verdict.explanations.isEmpty)
+    }
+}
+
+@Suite("interface endpoints")
+struct InterfaceEndpointTests {
+    func analyzer(endpointIngress: String) throws -> ReachabilityAnalyzer {
+        try ReachabilityAnalyzer(TestStacks.expand("""
+            stack: endpoints
+            region: us-west-2
+            network:
+              cidr: 10.0.0.0/16
+              azs: [us-west-2a, us-west-2b]
+              nat: none
+              endpoints: { interface: [ssm, sts], subnet: private, security_group: endpoints }
+            subnets:
+              private: { tier: private, size: /24 }
+            security_groups:
+              endpoints:
+                ingress: \(endpointIngress)
+                egress: []
+              app:
+                ingress: []
+            instances:
+              app: { type: t3.micro, ami: ami-12345678, subnet: private, az: us-west-2b, security_groups: [app] }
+            """))
+    }
+
+    @Test("an interface endpoint is an interface in its subnet, guarded by its group")
+    func endpointIsAnInterface() throws {
+        let open = try analyzer(endpointIngress: "[{ from: vpc, protocol: tcp, ports: 443 }]")
+        let verdict = open.check("instance:app", "endpoint:ssm", .tcp, 443)
+        #expect(verdict.reachable)
+        #expect(verdict.path.contains { $0.component == "network_interface" && $0.address.hasPrefix("vpc_endpoint:ssm/") })
+        #expect(verdict.path.contains { $0.address == "security_group:endpoints" })
+        // Without a NAT or a route out, the same service is not reachable by its public range.
+        #expect(!open.check("instance:app", "internet", .tcp, 443).reachable)
+        let closed = try analyzer(endpointIngress: "[{ from: 192.168.0.0/16, protocol: tcp, ports: 443 }]")
+        #expect(closed.check("instance:app", "endpoint:ssm", .tcp, 443).codes == ["ENI_SG_RULES_MISMATCH"])
+    }
+}
+
+@Suite("netloom's own codes")
+struct NetloomCodeTests {
+    @Test("a public IP in a private subnet does not help inbound: replies leave through the NAT gateway")
+    func asymmetricReturn() throws {
+        let analyzer = try ReachabilityAnalyzer(TestStacks.expand(twoTierStack(groups: openGroup, instances: """
+          odd: { type: t3.micro, ami: ami-12345678, subnet: private, public_ip: true, security_groups: [open] }
+        """)))
+        let verdict = analyzer.check("internet", "instance:odd", .tcp, 443)
+        #expect(!verdict.reachable)
+        #expect(verdict.codes == ["NETLOOM_ASYMMETRIC_RETURN_ROUTE"])
+        #expect(verdict.explanations.first?.detail.contains("nat_gateway:us-east-1a") == true)
+    }
+
+    @Test("protocol all is blocked when each filter allows some traffic but no packet passes them all")
+    func noCommonTraffic() throws {
+        let analyzer = try ReachabilityAnalyzer(TestStacks.expand(twoTierStack(groups: """
+          ssh-only:
+            ingress:
+              - { from: vpc, protocol: tcp, ports: 22 }
+        """, acls: """
+          web-only:
+            subnets: [data]
+            ingress:
+              - { rule: 100, action: allow, protocol: tcp, ports: 443, cidr: 10.0.0.0/16 }
+            egress:
+              - { rule: 100, action: allow, protocol: all, cidr: 0.0.0.0/0 }
+        """, instances: """
+          client: { type: t3.micro, ami: ami-12345678, subnet: private, security_groups: [ssh-only] }
+          server: { type: t3.micro, ami: ami-12345678, subnet: data, security_groups: [ssh-only] }
+        """)))
+        let verdict = analyzer.check("instance:client", "instance:server", .all)
+        #expect(!verdict.reachable)
+        #expect(verdict.codes.contains("NETLOOM_NO_COMMON_TRAFFIC"))
+        #expect(!analyzer.check("instance:client", "instance:server", .tcp, 22).reachable)
+        #expect(!analyzer.check("instance:client", "instance:server", .tcp, 443).reachable)
+    }
+
+    @Test("every explanation code is documented in docs/reachability-codes.md")
+    func codesAreDocumented() throws {
+        let docs = try String(contentsOfFile: TestStacks.examplesDirectory.replacingOccurrences(of: "/examples", with: "/docs/reachability-codes.md"), encoding: .utf8)
+        for code in ExplanationCode.allCases {
+            #expect(docs.contains("`\(code.rawValue)`"), "\(code.rawValue) is not in the docs")
+        }
     }
 }

@@ -18,7 +18,14 @@ struct ReferenceAgreementTests {
     static func compare(_ expanded: ExpandedStack, _ stack: RandomStack, seed: UInt64) -> Outcome {
         let fast = ReachabilityAnalyzer(expanded), reference = ReferenceReachability(expanded)
         var outcome = Outcome()
-        for query in stack.queries {
+        // Ends by address inside the VPC: an interface's own, and a free host of a subnet.
+        var queries = stack.queries
+        let interfaces = expanded.topology.interfaces
+        if let first = interfaces.first, let last = interfaces.last, let subnet = expanded.topology.subnets.last {
+            queries.append(ReachabilityQuery(from: .ip(last.privateIP), to: .ip(first.privateIP), ipProtocol: .tcp, port: 22))
+            queries.append(ReachabilityQuery(from: .ip(first.privateIP), to: .ip(IPv4Address(subnet.cidr.base.value + 100)), ipProtocol: .all, port: nil))
+        }
+        for query in queries {
             let verdict = fast.evaluate(query)
             let expected = reference.isReachable(query)
             if verdict.reachable { outcome.reachable += 1 } else { outcome.unreachable += 1 }

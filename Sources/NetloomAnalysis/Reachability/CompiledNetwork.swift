@@ -24,9 +24,15 @@ struct CompiledRule: Sendable {
     var ipProtocol: IPProtocol
     var ports: PortSet
     var peer: Peer
-    /// `sg_rule:api/ingress/tcp/5000/sg:alb`.
-    var address: String
-    var text: String
+    var group: String
+    var rule: SecurityGroupRuleSpec
+
+    /// `sg_rule:api/ingress/tcp/5000/sg:alb`; built only when a path is described.
+    var address: String { "sg_rule:\(rule.key(group: group))" }
+
+    var text: String {
+        "\(rule.direction.rawValue) \(rule.ipProtocol)\(rule.ports.map { " \($0)" } ?? "") \(rule.direction == .ingress ? "from" : "to") \(rule.peer)"
+    }
 }
 
 struct CompiledGroup: Sendable {
@@ -41,8 +47,11 @@ struct CompiledACLEntry: Sendable {
     var ipProtocol: IPProtocol
     var ports: PortSet
     var cidr: CIDRBlock
+    var acl: String
+    var direction: RuleDirection
+
     /// `network_acl_entry:app/ingress/100`.
-    var address: String
+    var address: String { "network_acl_entry:\(acl)/\(direction.rawValue)/\(number)" }
 }
 
 /// A network ACL's entries per direction, in ascending rule number (first match wins).
@@ -98,11 +107,7 @@ struct CompiledNetwork: Sendable {
             case .cidr(let block): .blocks([block])
             case .prefixList(let service): .blocks(AddressSpace.servicePrefixLists[service] ?? [])
             }
-            let ports = rule.ports.map(PortSet.init) ?? .all
-            let portText = rule.ports.map { " \($0)" } ?? ""
-            let way = rule.direction == .ingress ? "from" : "to"
-            return CompiledRule(ipProtocol: rule.ipProtocol, ports: ports, peer: peer, address: "sg_rule:\(rule.key(group: group.name))",
-                                text: "\(rule.direction.rawValue) \(rule.ipProtocol)\(portText) \(way) \(rule.peer)")
+            return CompiledRule(ipProtocol: rule.ipProtocol, ports: rule.ports.map(PortSet.init) ?? .all, peer: peer, group: group.name, rule: rule)
         }
         groups = spec.securityGroups.enumerated().map { index, group in
             CompiledGroup(name: group.name, ingress: group.ingress.map { compile($0, of: group, index: index) },
@@ -119,8 +124,7 @@ struct CompiledNetwork: Sendable {
             func entries(_ list: [NetworkACLEntrySpec]) -> [CompiledACLEntry] {
                 list.sorted { $0.ruleNumber < $1.ruleNumber }.map { entry in
                     CompiledACLEntry(number: entry.ruleNumber, allows: entry.action == .allow, ipProtocol: entry.ipProtocol,
-                                     ports: entry.ports.map(PortSet.init) ?? .all, cidr: entry.cidr,
-                                     address: "network_acl_entry:\(acl.name)/\(entry.direction.rawValue)/\(entry.ruleNumber)")
+                                     ports: entry.ports.map(PortSet.init) ?? .all, cidr: entry.cidr, acl: acl.name, direction: entry.direction)
                 }
             }
             acls[acl.name] = CompiledACL(name: acl.name, ingress: entries(acl.ingress), egress: entries(acl.egress))

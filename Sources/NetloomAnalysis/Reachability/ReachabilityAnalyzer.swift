@@ -22,14 +22,13 @@ import NetloomSpec
 ///
 /// A query whose ends stand for several interfaces is reachable when one pair of them is.
 /// Sets of ports are handled symbolically (`PortSet`); sets of outside addresses by one
-/// representative address per piece between CIDR boundaries, computed once in `init`.
+/// representative address per piece between the CIDR boundaries, which `init` collects.
 public struct ReachabilityAnalyzer: Sendable {
     let network: CompiledNetwork
     let resolver: EndResolver
     let spec: StackSpec
     /// Every CIDR any rule, entry, route or range names: checks are constant between them.
     let boundaries: [CIDRBlock]
-    let representativeCache: [String: [IPv4Address]]
     /// Sorted first addresses of the pieces the boundaries cut the address space into.
     let boundaryStarts: [UInt32]
 
@@ -38,12 +37,6 @@ public struct ReachabilityAnalyzer: Sendable {
         resolver = EndResolver(expanded)
         spec = expanded.spec
         boundaries = ReachabilityAnalyzer.cidrBoundaries(expanded)
-        var cache: [String: [IPv4Address]] = [:]
-        cache["internet"] = AddressSpace.representatives(of: resolver.internetRanges, boundaries: boundaries)
-        for service in AddressSpace.servicePrefixLists.keys {
-            cache["service:\(service)"] = AddressSpace.representatives(of: AddressSpace.ranges(of: service), boundaries: boundaries)
-        }
-        representativeCache = cache
         var starts = Set<UInt32>()
         for block in boundaries {
             starts.insert(block.first)
@@ -189,8 +182,9 @@ public struct ReachabilityAnalyzer: Sendable {
         switch end {
         case .interface(let index): return [network.topology.interfaces[index].privateIP]
         case .subnetAddress(_, let address): return [address]
-        case .outside(let label, let ranges, let preferred):
-            let others = representativeCache[label] ?? AddressSpace.representatives(of: ranges, boundaries: boundaries)
+        case .outside(_, let ranges, let preferred):
+            // Computed per query: cheap next to a query, and most queries never need it.
+            let others = AddressSpace.representatives(of: ranges, boundaries: boundaries)
             return [preferred] + others.filter { $0 != preferred }
         }
     }
