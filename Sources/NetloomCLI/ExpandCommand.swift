@@ -8,9 +8,10 @@ struct ExpandCommand: AsyncParsableCommand {
         commandName: "expand",
         abstract: "Show the AWS resources a spec expands into, with planned addresses.",
         discussion: """
-        Text draws the topology as a tree (VPC, AZ, subnet with CIDR and usable/demanded
-        addresses, what is placed there) followed by the resources per type. JSON lists every
-        resource with its address, type, properties and dependencies.
+        Text draws the topology as a tree (VPC, AZ, subnet with CIDR and
+        usable/demanded addresses, what is placed there) followed by the
+        resources per type. JSON lists every resource with its address,
+        type, properties and dependencies.
 
         Examples:
           netloom expand examples/hyperpod-eks.yaml

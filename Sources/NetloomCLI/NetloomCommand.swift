@@ -6,8 +6,9 @@ public struct NetloomCommand: AsyncParsableCommand {
         commandName: "netloom",
         abstract: "Plan, check, prove and deploy the AWS network of ML infrastructure from one YAML spec.",
         discussion: """
-        Every command reads a stack spec (see SPEC.md), validates it first and stops with
-        exit 65 and located errors (file:line:column) when it is invalid.
+        Every command reads a stack spec (see SPEC.md), validates it first
+        and stops with exit 65 and located errors (file:line:column) when it
+        is invalid.
 
         Examples:
           netloom validate examples/hyperpod-eks.yaml
@@ -15,8 +16,9 @@ public struct NetloomCommand: AsyncParsableCommand {
           netloom plan --offline examples/ml-workstation.yaml
           netloom expand examples/inference.yaml --format json | jq '.resources | length'
 
-        Exit codes: 0 success, 1 runtime failure, 2 changes present (plan --detailed-exitcode),
-        3 check failed, 64 usage error, 65 invalid spec.
+        Exit codes: 0 success, 1 runtime failure, 2 changes present
+        (plan --detailed-exitcode, drift), 3 check failed, 64 usage error,
+        65 invalid spec.
         """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, ExpandCommand.self, PlanCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self]

@@ -7,8 +7,9 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check a spec and print 'ok', or every problem with its file:line:column.",
         discussion: """
-        Runs every check that needs no AWS call: YAML syntax, unknown keys, types, names and
-        references, CIDRs and AZs, AWS quotas, and whether the address plan fits the VPC.
+        Runs every check that needs no AWS call: YAML syntax, unknown keys,
+        types, names and references, CIDRs and AZs, AWS quotas, and whether
+        the address plan fits the VPC.
 
         Examples:
           netloom validate examples/hyperpod-eks.yaml
