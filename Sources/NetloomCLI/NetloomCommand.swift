@@ -14,7 +14,7 @@ public struct NetloomCommand: AsyncParsableCommand {
           netloom validate examples/hyperpod-eks.yaml
           netloom expand examples/hyperpod-eks.yaml --format text
           netloom plan --offline examples/ml-workstation.yaml
-          netloom expand examples/inference.yaml --format json | jq '.resources | length'
+          netloom check examples/inference.yaml --format sarif > findings.sarif
 
         Exit codes: 0 success, 1 runtime failure, 2 changes present
         (plan --detailed-exitcode, drift), 3 check failed, 64 usage error,
