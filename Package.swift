@@ -58,8 +58,11 @@ let package = Package(
             dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI"],
             path: "Benchmarks/netloom-bench"
         ),
+        // Test support: a seeded random generator for property tests and benchmarks.
+        .target(name: "NetloomTestSupport", path: "Tests/NetloomTestSupport"),
         // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
         .target(name: "MotoHarness", dependencies: [
+            "NetloomTestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,7 +71,7 @@ let package = Package(
         ], path: "Tests/MotoHarness"),
         .executableTarget(
             name: "reach-bench",
-            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis"],
+            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomTestSupport"],
             path: "Benchmarks/reach-bench"
         ),
 
@@ -77,14 +80,17 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomSpecTests", dependencies: [
+            "NetloomTestSupport",
             "NetloomSpec", "NetloomModel", "NetloomPlanning",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["Malformed"]),
         .testTarget(name: "NetloomPlanningTests", dependencies: [
+            "NetloomTestSupport",
             "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomAnalysisTests", dependencies: [
+            "NetloomTestSupport",
             "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

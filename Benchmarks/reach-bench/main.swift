@@ -6,6 +6,7 @@
 import Glibc
 #endif
 import NetloomAnalysis
+import NetloomTestSupport
 import NetloomModel
 import NetloomPlanning
 import NetloomSpec
@@ -28,18 +29,6 @@ func peakMemoryMB() -> String {
         }
     }
     return "unknown"
-}
-
-/// SplitMix64, so every run builds the same stack.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 let prototypeYAML = """
@@ -69,7 +58,7 @@ func benchmarkSpec() throws -> StackSpec {
           let protoACL = spec.networkACLs.first, let protoEntry = protoACL.ingress.first, let protoInstance = spec.instances.first else {
         throw SpecInvalidError(diagnostics: [])
     }
-    var rng = SeededGenerator(state: 42)
+    var rng = SplitMix64(seed: 42)
     func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
     let subnetNames = (0..<200).map { String(format: "s%03d", $0) }
     spec.subnets = subnetNames.enumerated().map { index, name in
@@ -165,7 +154,7 @@ if let sample = matrix.entries.first(where: { matrix.classes[$0.from].subnet != 
     print("  e.g. subnet:\(from.subnet) [\(from.securityGroups.joined(separator: ","))] -> subnet:\(to.subnet) [\(to.securityGroups.joined(separator: ","))] on tcp \(ports)")
 }
 
-var rng = SeededGenerator(state: 7)
+var rng = SplitMix64(seed: 7)
 let ends: [Endpoint] = spec.instances.map { .instance($0.name) } + [.internet, .service("s3")] + spec.subnets.map { .subnet($0.name) }
 var timings: [Double] = []
 var reachable = 0

@@ -43,7 +43,7 @@ public enum AddressPlanner {
             switch subnet.size {
             case .auto:
                 guard let prefix = smallestPrefix(holding: largest) else {
-                    diagnostics.append(Diagnostic(at: subnet.location, "subnet '\(subnet.name)' must hold \(largest.formatted) addresses in one AZ, more than a /16 subnet can (65,531)"))
+                    diagnostics.append(Diagnostic(at: subnet.location, "subnet '\(subnet.name)' must hold \(largest.grouped) addresses in one AZ, more than a /16 subnet can (65,531)"))
                     continue
                 }
                 prefixBySet[subnet.name] = prefix
@@ -52,7 +52,7 @@ public enum AddressPlanner {
                 for key in keys where demand.demand(of: key) > usable {
                     let need = demand.demand(of: key)
                     let fit = smallestPrefix(holding: need).map { "/\($0) or size: auto would fit" } ?? "no subnet size fits"
-                    diagnostics.append(Diagnostic(at: subnet.location, "subnet '\(subnet.name)' in \(key.az) needs \(need.formatted) addresses but a /\(prefix) holds \(usable.formatted) (\((need - usable).formatted) missing); \(fit)"))
+                    diagnostics.append(Diagnostic(at: subnet.location, "subnet '\(subnet.name)' in \(key.az) needs \(need.grouped) addresses but a /\(prefix) holds \(usable.grouped) (\((need - usable).grouped) missing); \(fit)"))
                 }
                 prefixBySet[subnet.name] = prefix
             }
@@ -109,9 +109,9 @@ public enum AddressPlanner {
             let names = unplaced.map(\.key.description).joined(separator: ", ")
             let message: String
             if missing > 0 {
-                message = "the subnets need \(Int(needed).formatted) addresses but the VPC \(vpc) has \(Int(vpc.size).formatted): \(Int(missing).formatted) addresses missing; the smallest VPC that fits is /\(smallest.map(String.init) ?? "?") (could not place \(names))"
+                message = "the subnets need \(Int(needed).grouped) addresses but the VPC \(vpc) has \(Int(vpc.size).grouped): \(Int(missing).grouped) addresses missing; the smallest VPC that fits is /\(smallest.map(String.init) ?? "?") (could not place \(names))"
             } else {
-                message = "the subnets need \(Int(needed).formatted) of the VPC's \(Int(vpc.size).formatted) addresses, but the pinned CIDRs leave no aligned gap for \(names); move the pinned CIDRs or use a larger VPC (/\(max(16, vpc.prefix - 1)))"
+                message = "the subnets need \(Int(needed).grouped) of the VPC's \(Int(vpc.size).grouped) addresses, but the pinned CIDRs leave no aligned gap for \(names); move the pinned CIDRs or use a larger VPC (/\(max(16, vpc.prefix - 1)))"
             }
             throw SpecInvalidError(diagnostics: [Diagnostic(at: spec.network.cidrLocation, message)])
         }
@@ -175,17 +175,3 @@ public enum AddressPlanner {
     }
 }
 
-extension Int {
-    /// 6480 -> "6,480": figures in messages read like the ones in the docs.
-    var formatted: String {
-        let digits = String(magnitude)
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
-        }
-        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
-    }
-}

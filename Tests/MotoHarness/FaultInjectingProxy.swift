@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NetloomTestSupport
 
 /// An HTTP forwarder on 127.0.0.1 between netloom and moto that misbehaves on purpose: a share of
 /// the calls get a throttling error, an HTTP 500 or a connection closed without an answer, some of
@@ -21,23 +22,12 @@ public final class FaultInjectingProxy: Sendable {
         public var total: Int { forwarded + faults.values.reduce(0, +) }
     }
 
-    private struct Dice {
-        var state: UInt64
-        mutating func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
-    }
-
     public let port: Int
     public var endpointURL: String { "http://127.0.0.1:\(port)" }
 
     private let upstream: String
     private let faultRate: Double
-    private let state: NIOLockedValueBox<(dice: Dice, counts: Counts)>
+    private let state: NIOLockedValueBox<(dice: SplitMix64, counts: Counts)>
     private let client: HTTPClient
     private let serverChannel: any Channel
     private let serving: Task<Void, Never>
@@ -46,7 +36,7 @@ public final class FaultInjectingProxy: Sendable {
     public init(upstream: String, faultRate: Double = 0.3, seed: UInt64 = 1) async throws {
         self.upstream = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         self.faultRate = faultRate
-        state = NIOLockedValueBox((Dice(state: seed), Counts()))
+        state = NIOLockedValueBox((SplitMix64(seed: seed), Counts()))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(60))))
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -60,7 +50,7 @@ public final class FaultInjectingProxy: Sendable {
         port = server.channel.localAddress?.port ?? 0
         let proxy = Forwarder(upstream: self.upstream, client: client, decide: { [state, faultRate] in
             state.withLockedValue { value in
-                let roll = value.dice.next()
+                let roll = value.dice.nextUnit()
                 guard roll < faultRate else {
                     value.counts.forwarded += 1
                     return nil

@@ -1,22 +1,8 @@
+import NetloomTestSupport
 import NetloomAnalysis
 import NetloomModel
 import NetloomPlanning
 import NetloomSpec
-
-/// SplitMix64: small, seedable, the same sequence on every platform.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A random small stack: a few subnets of random tiers, random groups with random rules
 /// (self and sg references among them), random network ACLs with allow and deny entries,
@@ -92,7 +78,7 @@ struct RandomStack {
     static let queryPorts = [22, 80, 443, 1000, 8050, 33000, 50000]
 
     static func make(seed: UInt64, queryCount: Int = 4) -> RandomStack {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &rng) < percent }
         func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
 

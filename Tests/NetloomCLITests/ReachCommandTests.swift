@@ -1,37 +1,11 @@
 import Foundation
 import Testing
 
-/// Runs the built `netloom` executable, which sits beside the test bundle.
-struct NetloomRun {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-
-    static let packageRoot = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func run(_ arguments: [String]) throws -> NetloomRun {
-        let binary = Bundle.main.bundleURL.appendingPathComponent("netloom")
-        let fallback = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("netloom")
-        let process = Process()
-        process.executableURL = FileManager.default.fileExists(atPath: binary.path) ? binary : fallback
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        process.environment = ["NO_COLOR": "1"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return NetloomRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
-
 @Suite("netloom reach")
 struct ReachCommandTests {
     @Test("JSON output has exactly the fields of SPEC.md section 4")
     func jsonShape() throws {
-        let result = try NetloomRun.run(["reach", "examples/inference.yaml", "--from", "internet", "--to", "lb:public", "--protocol", "tcp", "--port", "80", "--format", "json"])
+        let result = try NetloomRun(["reach", NetloomRun.example("inference.yaml"), "--from", "internet", "--to", "lb:public", "--protocol", "tcp", "--port", "80", "--format", "json"])
         #expect(result.status == 0)
         let document = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(Set(document.keys) == ["reachable", "path", "explanations"])
@@ -44,7 +18,7 @@ struct ReachCommandTests {
 
     @Test("an unreachable verdict exits 0 and explains itself with codes")
     func unreachableExitsZero() throws {
-        let result = try NetloomRun.run(["reach", "examples/ml-workstation.yaml", "--from", "ip:198.51.100.7", "--to", "instance:workstation",
+        let result = try NetloomRun(["reach", NetloomRun.example("ml-workstation.yaml"), "--from", "ip:198.51.100.7", "--to", "instance:workstation",
                                          "--protocol", "tcp", "--port", "22", "--format", "json"])
         #expect(result.status == 0)
         let document = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -55,7 +29,7 @@ struct ReachCommandTests {
 
     @Test("text output names the verdict and the hops")
     func textOutput() throws {
-        let result = try NetloomRun.run(["reach", "examples/hyperpod-eks.yaml", "--from", "cluster:trainers", "--to", "service:s3", "--protocol", "tcp", "--port", "443"])
+        let result = try NetloomRun(["reach", NetloomRun.example("hyperpod-eks.yaml"), "--from", "cluster:trainers", "--to", "service:s3", "--protocol", "tcp", "--port", "443"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("reachable: cluster:trainers -> service:s3 tcp/443"))
         #expect(result.stdout.contains("vpc_endpoint:s3"))
@@ -71,7 +45,7 @@ struct ReachCommandTests {
         (["--from", "host:web", "--to", "lb:public", "--protocol", "icmp"], "--from: 'host:' is not a kind of reachability end"),
     ])
     func badFlags(flags: [String], message: String) throws {
-        let result = try NetloomRun.run(["reach", "examples/inference.yaml"] + flags)
+        let result = try NetloomRun(["reach", NetloomRun.example("inference.yaml")] + flags)
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
@@ -81,7 +55,7 @@ struct ReachCommandTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-reach-invalid-\(UUID().uuidString).yaml")
         try "stack: Bad Name\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try NetloomRun.run(["reach", file.path, "--from", "internet", "--to", "internet", "--protocol", "icmp"])
+        let result = try NetloomRun(["reach", file.path, "--from", "internet", "--to", "internet", "--protocol", "icmp"])
         #expect(result.status == 65)
     }
 }

@@ -1,18 +1,5 @@
+import NetloomTestSupport
 import NetloomSpec
-
-/// A small deterministic generator (SplitMix64), so a failing seed reproduces exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random but valid-looking specs for us-east-1, written as YAML so the loader is exercised too.
 struct RandomStackSpec {
@@ -39,7 +26,7 @@ struct RandomStackSpec {
     static let regionAZs = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]
 
     init(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         vpcPrefix = Int.random(in: 16...20, using: &random)
         azs = Array(Self.regionAZs.shuffled(using: &random).prefix(Int.random(in: 1...4, using: &random)))
         let names = ["alpha", "bravo", "charlie", "delta", "echo"].shuffled(using: &random).prefix(Int.random(in: 1...5, using: &random))
@@ -62,7 +49,7 @@ struct RandomStackSpec {
 
     /// The YAML text; `shuffle` writes every list and map in another order, which must change nothing.
     func yaml(shuffledWith seed: UInt64? = nil) -> String {
-        var random = SeededGenerator(seed: seed ?? 0)
+        var random = SplitMix64(seed: seed ?? 0)
         func order<T>(_ items: [T]) -> [T] { seed == nil ? items : items.shuffled(using: &random) }
         var lines = ["stack: random", "region: us-east-1", "network:", "  cidr: 10.0.0.0/\(vpcPrefix)",
                      "  azs: [\(order(azs).joined(separator: ", "))]", "  nat: none", "subnets:"]

@@ -1,3 +1,4 @@
+import NetloomTestSupport
 import Foundation
 import NetloomModel
 import NetloomPlanning
@@ -10,7 +11,7 @@ struct SpecMutation {
     enum Kind: CaseIterable { case deleteLine, changeType, misspellName, truncate, insertGarbage, duplicateLine, deepNesting }
 
     static func apply(_ kind: Kind, to text: String, seed: UInt64) -> String {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let index = Int.random(in: 0..<max(lines.count, 1), using: &random)
         switch kind {
@@ -43,18 +44,6 @@ struct SpecMutation {
     }
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("mutated specs never crash")
 struct SpecMutationTests {
     static let examples: [String] = ExampleFiles.names.compactMap { try? String(contentsOfFile: ExampleFiles.path($0), encoding: .utf8) }
@@ -79,7 +68,7 @@ struct SpecMutationTests {
 
     @Test("binary garbage and huge inputs are refused with a message")
     func garbage() throws {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         let bytes = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }
         #expect(throws: SpecInvalidError.self) { try SpecLoader.parse(data: Data(bytes), file: "garbage.bin") }
         let huge = Data(repeating: UInt8(ascii: "a"), count: SpecLoader.maximumFileSize + 1)

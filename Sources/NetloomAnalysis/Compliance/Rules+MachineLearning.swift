@@ -108,15 +108,3 @@ extension RuleCatalog {
     }
 }
 
-extension Int {
-    /// `6,480`
-    var grouped: String {
-        let digits = String(magnitude)
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return self < 0 ? "-" + result : result
-    }
-}
