@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Value types shared by everything: CIDRs, ports, protocols, resources, diagnostics.
@@ -43,9 +44,15 @@ let package = Package(
             .product(name: "SWXMLHash", package: "SWXMLHash"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Resource providers, the graph executor, state in SQLite and drift.
+        .target(name: "NetloomEngine", dependencies: [
+            "NetloomPlanning", "NetloomModel", "AWSClient", "AWSSigV4",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning",
+            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomEngine", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
@@ -74,6 +81,12 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "NetloomEngineTests", dependencies: [
+            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "AWSClient",
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness",
+        ]),
         .testTarget(name: "AWSClientTests", dependencies: [
             "AWSClient", "AWSSigV4", "MotoHarness",
             .product(name: "Logging", package: "swift-log"),

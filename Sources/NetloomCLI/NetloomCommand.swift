@@ -19,7 +19,7 @@ public struct NetloomCommand: AsyncParsableCommand {
         3 check failed, 64 usage error, 65 invalid spec.
         """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, ExpandCommand.self, PlanCommand.self]
+        subcommands: [ValidateCommand.self, ExpandCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, DestroyCommand.self, OutputCommand.self]
     )
 
     public init() {}
