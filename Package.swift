@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Value types shared by everything: CIDRs, ports, protocols, resources, diagnostics.
@@ -47,9 +48,15 @@ let package = Package(
         ]),
         // Reachability (with its reference evaluator), compliance rules and cost.
         .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
+        // Resource providers, the graph executor, state in SQLite and drift.
+        .target(name: "NetloomEngine", dependencies: [
+            "NetloomPlanning", "NetloomModel", "AWSClient", "AWSSigV4",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis",
+            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomEngine", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
@@ -99,6 +106,12 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "NetloomEngineTests", dependencies: [
+            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "AWSClient",
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness",
+        ]),
         .testTarget(name: "AWSClientTests", dependencies: [
             "AWSClient", "AWSSigV4", "MotoHarness",
             .product(name: "Logging", package: "swift-log"),

@@ -21,7 +21,10 @@ public struct NetloomCommand: AsyncParsableCommand {
         65 invalid spec.
         """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, ExpandCommand.self, PlanCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self]
+        subcommands: [
+            ValidateCommand.self, ExpandCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, DestroyCommand.self,
+            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetloomEngine
 import NetloomModel
 import NetloomPlanning
 
@@ -8,12 +9,15 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show the changes apply would make.",
         discussion: """
+        By default the stack is read from AWS (one tag-filtered describe per resource type) and
+        compared with the spec: each change says create, update, replace or delete, and why.
         With --offline no AWS call is made: the plan compares the spec with the state only.
 
         Examples:
+          netloom plan examples/ml-workstation.yaml
+          netloom plan examples/inference.yaml --format json --stats
           netloom plan --offline examples/ml-workstation.yaml
-          netloom plan --offline examples/inference.yaml --format json
-          netloom plan --offline spec.yaml --detailed-exitcode   # exit 2 when there are changes
+          netloom plan spec.yaml --detailed-exitcode   # exit 2 when there are changes
         """
     )
 
@@ -26,20 +30,62 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit 0 with no changes, 2 with changes (as Terraform does).")
     var detailedExitcode = false
 
-    func validate() throws {
-        if !offline {
-            throw ValidationError("a live plan needs the AWS engine, which this build does not have yet; use --offline")
-        }
-    }
+    @Flag(name: .long, help: "Print the number of AWS calls by service and action on stderr.")
+    var stats = false
 
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
-        let expanded = try SpecInput.expand(spec, console: console)
-        let plan = Plan.creatingEverything(in: expanded.graph, reason: "not in the state")
+        let plan: Plan
+        let stack: String
+        if offline {
+            (plan, stack) = try offlinePlan(console: console)
+        } else {
+            let started = ContinuousClock.now
+            let session = try EngineSession.open(spec, console: console)
+            stack = session.expanded.spec.stack
+            do {
+                plan = try await session.engine.plan(session.expanded.graph).plan
+            } catch {
+                if stats { session.printStats(elapsed: ContinuousClock.now - started) }
+                await session.close()
+                console.error("reading the stack from AWS failed: \(error)")
+                throw ExitStatus.runtimeFailure
+            }
+            if stats { session.printStats(elapsed: ContinuousClock.now - started) }
+            await session.close()
+        }
         switch output.format {
         case .json: console.write(JSONText.render(JSONOutput.planDocument(plan)))
-        case .text: console.write(PlanRenderer(console: console).render(plan, stack: expanded.spec.stack, offline: true))
+        case .text: console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: offline))
         }
         if detailedExitcode, plan.hasChanges { throw ExitStatus.changesPresent }
+    }
+
+    /// The spec against the state: what the last apply recorded stands for AWS.
+    func offlinePlan(console: Console) throws -> (Plan, String) {
+        let loaded = try SpecInput.load(spec, console: console)
+        let path = EngineSession.statePath(spec, stack: loaded.stack)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let expanded = try SpecInput.expand(spec, console: console)
+            return (Plan.creatingEverything(in: expanded.graph, reason: "not in the state"), loaded.stack)
+        }
+        do {
+            let state = try StateStore(path: path)
+            let expanded: ExpandedStack
+            do {
+                expanded = try StackExpander.expand(loaded, previousAllocations: try state.allocations())
+            } catch let error as SpecInvalidError {
+                console.report(error)
+                throw ExitStatus.invalidSpec
+            }
+            let records = try state.resources()
+            let observed = records.mapValues { ObservedResource(address: $0.address, type: $0.type, awsID: $0.awsID, properties: $0.properties, attributes: $0.attributes) }
+            let live = LiveView(resources: observed, unmanaged: [])
+            let plan = DeployEngine.compare(expanded.graph, live: live, resolution: try state.savedResolution(), state: records)
+            return (plan, loaded.stack)
+        } catch let error as StateError {
+            console.error(error.description)
+            throw ExitStatus.runtimeFailure
+        }
     }
 }

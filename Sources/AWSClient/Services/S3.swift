@@ -75,6 +75,16 @@ public struct S3: Sendable {
         _ = try await call(action: "CreateBucket", method: "PUT", bucket: bucket, body: body)
     }
 
+    /// Names of every bucket the caller owns (ListBuckets: one call, no paging by default).
+    public func listBuckets() async throws -> [String] {
+        let endpoint = try core.endpoint(for: .s3)
+        let path = endpoint.basePath.isEmpty ? "/" : endpoint.basePath + "/"
+        let request = SigV4Request(method: "GET", host: endpoint.hostHeader, path: path, query: [], headers: [])
+        let response = try await core.send(service: .s3, action: "ListBuckets", request: request, body: [], endpoint: endpoint,
+                                           parseError: AWSRESTXMLProtocol.parseError)
+        return try xml(response, action: "ListBuckets")["Buckets"].all("Bucket").compactMap { $0.text("Name") }
+    }
+
     public func deleteBucket(_ bucket: String) async throws {
         _ = try await call(action: "DeleteBucket", method: "DELETE", bucket: bucket)
     }

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import NetloomEngine
+import NetloomModel
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make AWS match the spec: plan against live AWS, ask, then create, update, replace and delete.",
+        discussion: """
+        Reads the stack from AWS (one tag-filtered describe per resource type), shows the plan
+        and asks for 'yes' on a terminal. Without a terminal, --auto-approve is required.
+        A run that is interrupted (Ctrl-C, or killed) is resumed by the next apply: resources
+        are tagged with their address when they are created, so nothing is made twice.
+
+        Examples:
+          netloom apply examples/ml-workstation.yaml
+          netloom apply examples/inference.yaml --auto-approve --parallelism 8 --stats
+          AWS_ENDPOINT_URL=http://127.0.0.1:5000 netloom apply spec.yaml --auto-approve
+        """
+    )
+
+    @OptionGroup var spec: SpecOptions
+    @OptionGroup var engineOptions: EngineOptions
+
+    @Flag(name: .long, help: "Apply without asking.")
+    var autoApprove = false
+
+    func run() async throws {
+        let console = Console.current(environment: ProcessInfo.processInfo.environment)
+        let interactive = isatty(STDIN_FILENO) == 1
+        if !autoApprove && !interactive {
+            console.error("apply needs --auto-approve when standard input is not a terminal")
+            throw ExitCode(64)
+        }
+        let started = ContinuousClock.now
+        let stop = StopRequest()
+        InterruptHandler.install(stop, console: console)
+        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, console: console, stop: stop)
+        let outcome = await Self.deploy(session, autoApprove: autoApprove, console: console)
+        if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
+        await session.close()
+        if let outcome { throw outcome }
+    }
+
+    /// Returns the exit to take, nil for success.
+    static func deploy(_ session: EngineSession, autoApprove: Bool, console: Console) async -> ExitCode? {
+        let runID: Int64
+        do {
+            runID = try session.state.beginRun(command: "apply")
+        } catch {
+            console.error(String(describing: error))
+            return ExitStatus.runtimeFailure
+        }
+        var outcome = "failed"
+        var mutating = 0
+        defer { try? session.state.finishRun(runID, outcome: outcome, mutatingCalls: mutating) }
+        let deploy: DeployPlan
+        do {
+            deploy = try await session.engine.plan(session.expanded.graph)
+            try session.state.saveResolution(deploy.resolution)
+        } catch {
+            console.error("reading the stack from AWS failed: \(error); nothing was changed")
+            return ExitStatus.runtimeFailure
+        }
+        let stack = session.expanded.spec.stack
+        console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false))
+        if !deploy.plan.hasChanges {
+            saveAllocations(session)
+            outcome = "no changes"
+            return nil
+        }
+        if !autoApprove {
+            console.write("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                console.error("apply cancelled; nothing was changed")
+                outcome = "cancelled"
+                return ExitStatus.runtimeFailure
+            }
+        }
+        let report = await session.engine.apply(deploy, runID: runID)
+        mutating = session.counter.mutating
+        saveAllocations(session)
+        session.reportFailures(report, verb: "apply")
+        if report.succeeded {
+            outcome = "applied"
+            let counts = Dictionary(grouping: report.completed.values, by: { $0 }).mapValues(\.count)
+            console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")
+            return nil
+        }
+        outcome = report.interrupted ? "interrupted" : "failed"
+        return ExitStatus.runtimeFailure
+    }
+
+    static func saveAllocations(_ session: EngineSession) {
+        let allocations = session.expanded.addressPlan.allocations.map { ($0.key, $0.cidr) }
+        try? session.state.saveAllocations(Dictionary(allocations, uniquingKeysWith: { first, _ in first }))
+    }
+}

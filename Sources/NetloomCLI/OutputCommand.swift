@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import NetloomEngine
+import NetloomModel
+import NetloomPlanning
+import NetloomSpec
+
+struct OutputCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "output",
+        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names, buckets, HyperPod VpcConfig.",
+        discussion: """
+        Read from the state written by apply; no AWS call.
+
+        Examples:
+          netloom output examples/inference.yaml
+          netloom output examples/hyperpod-eks.yaml --format json | jq '.hyperpod.train.VpcConfig'
+        """
+    )
+
+    @OptionGroup var spec: SpecOptions
+    @OptionGroup var output: FormatOption
+
+    func run() async throws {
+        let console = Console.current(environment: ProcessInfo.processInfo.environment)
+        let loaded = try SpecInput.load(spec, console: console)
+        let path = EngineSession.statePath(spec, stack: loaded.stack)
+        guard FileManager.default.fileExists(atPath: path) else {
+            console.error("no state at \(path): run `netloom apply` first")
+            throw ExitStatus.runtimeFailure
+        }
+        let records: [String: StateRecord]
+        do {
+            records = try StateStore(path: path).resources()
+        } catch {
+            console.error(String(describing: error))
+            throw ExitStatus.runtimeFailure
+        }
+        let document = Self.document(loaded, records: records)
+        switch output.format {
+        case .json: console.write(JSONText.render(document))
+        case .text: console.write(Self.text(document))
+        }
+    }
+
+    static func ids(_ records: [String: StateRecord], type: ResourceType) -> [String: PropertyValue] {
+        var result: [String: PropertyValue] = [:]
+        for record in records.values where record.type == type {
+            result[String(record.address.dropFirst(type.rawValue.count + 1))] = .string(record.awsID)
+        }
+        return result
+    }
+
+    static func document(_ spec: StackSpec, records: [String: StateRecord]) -> PropertyValue {
+        var document: [String: PropertyValue] = ["stack": .string(spec.stack), "region": .string(spec.region)]
+        document["vpc_id"] = records["vpc"].map { .string($0.awsID) } ?? .null
+        document["subnets"] = .map(ids(records, type: .subnet))
+        document["security_groups"] = .map(ids(records, type: .securityGroup))
+        document["buckets"] = .map(ids(records, type: .bucket))
+        document["instances"] = .map(ids(records, type: .instance))
+        var balancers: [String: PropertyValue] = [:]
+        for record in records.values where record.type == .loadBalancer {
+            balancers[String(record.address.dropFirst("load_balancer:".count))] = .map([
+                "arn": .string(record.awsID), "dns_name": .string(record.attributes["dns_name"] ?? ""),
+            ])
+        }
+        document["load_balancers"] = .map(balancers)
+        var hyperpod: [String: PropertyValue] = [:]
+        for cluster in spec.clusters {
+            let groups = cluster.securityGroups.compactMap { records["security_group:\($0)"]?.awsID }
+            let subnets = [records["subnet:\(SubnetKey(subnet: cluster.subnet, az: cluster.az))"]?.awsID].compactMap { $0 }
+            hyperpod[cluster.name] = .map(["VpcConfig": .map([
+                "SecurityGroupIds": .list(groups.map { .string($0) }), "Subnets": .list(subnets.map { .string($0) }),
+            ])])
+        }
+        document["hyperpod"] = .map(hyperpod)
+        return .map(document)
+    }
+
+    static func text(_ document: PropertyValue) -> String {
+        let map = document.mapValue ?? [:]
+        var lines: [String] = []
+        lines.append("vpc_id = \(map["vpc_id"]?.description ?? "")")
+        for key in ["subnets", "security_groups", "buckets", "instances"] {
+            for (name, value) in (map[key]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) { lines.append("\(key).\(name) = \(value)") }
+        }
+        for (name, value) in (map["load_balancers"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append("load_balancers.\(name).dns_name = \(value.mapValue?["dns_name"]?.description ?? "")")
+        }
+        for (name, value) in (map["hyperpod"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append("hyperpod.\(name).VpcConfig = \(JSONText.render(value.mapValue?["VpcConfig"] ?? .null))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

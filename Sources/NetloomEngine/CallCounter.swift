@@ -1,0 +1,75 @@
+import AWSClient
+import Foundation
+
+/// Counts every HTTP exchange with AWS by service and action (retries count: they are calls).
+public final class CallCounter: @unchecked Sendable {
+    // Guarded by `lock`; touched from many tasks at once.
+    private var counts: [String: Int] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    public func record(service: String, action: String) {
+        lock.lock()
+        counts["\(service) \(action)", default: 0] += 1
+        lock.unlock()
+    }
+
+    /// "service Action" -> calls.
+    public var snapshot: [String: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts
+    }
+
+    public var total: Int { snapshot.values.reduce(0, +) }
+
+    /// Calls that change something: everything but Describe/List/Get/Head (and S3 GET/HEAD).
+    public var mutating: Int { snapshot.filter { Self.isMutating($0.key) }.values.reduce(0, +) }
+
+    public static func isMutating(_ key: String) -> Bool {
+        guard let action = key.split(separator: " ").dropFirst().first else { return false }
+        for prefix in ["Describe", "List", "Get", "Head", "GET", "HEAD"] where action.hasPrefix(prefix) { return false }
+        return true
+    }
+}
+
+/// A transport that tells a `CallCounter` of each request before sending it on.
+public struct CountingTransport: HTTPTransport {
+    public let inner: any HTTPTransport
+    public let counter: CallCounter
+
+    public init(inner: any HTTPTransport, counter: CallCounter) {
+        self.inner = inner
+        self.counter = counter
+    }
+
+    public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
+        let (service, action) = Self.classify(request)
+        counter.record(service: service, action: action)
+        return try await inner.send(request)
+    }
+
+    /// The service from the credential scope (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`),
+    /// the action from the Query body, the JSON target, or (S3) the method and sub-resource.
+    static func classify(_ request: AWSHTTPRequest) -> (service: String, action: String) {
+        var service = "unknown"
+        if let authorization = request.headerValue("Authorization"), let range = authorization.range(of: "Credential=") {
+            let scope = authorization[range.upperBound...].prefix { $0 != "," }.split(separator: "/")
+            if scope.count >= 4 { service = String(scope[3]) }
+        }
+        if let target = request.headerValue("X-Amz-Target"), let action = target.split(separator: ".").last {
+            return (service, String(action))
+        }
+        if request.method == "POST", let body = String(bytes: request.body, encoding: .utf8),
+           let pair = body.split(separator: "&").first(where: { $0.hasPrefix("Action=") }) {
+            return (service, String(pair.dropFirst("Action=".count)))
+        }
+        var subresource = "object"
+        if let query = request.url.split(separator: "?", maxSplits: 1).dropFirst().first {
+            let names = query.split(separator: "&").map { $0.split(separator: "=").first.map(String.init) ?? "" }
+            subresource = names.first { !["list-type", "prefix", "continuation-token", "key-marker", "version-id-marker", "versionId"].contains($0) } ?? "object"
+        }
+        return (service, "\(request.method) \(subresource)")
+    }
+}

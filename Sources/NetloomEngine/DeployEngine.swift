@@ -1,0 +1,470 @@
+import AWSClient
+import Foundation
+import NetloomModel
+
+/// What AWS holds of the stack right now, by address.
+public struct LiveView: Sendable {
+    /// Resources the spec (or an earlier run) owns, by address.
+    public var resources: [String: ObservedResource]
+    /// Sub-resources in the stack's parents that no resource of the spec owns, and duplicates.
+    public var unmanaged: [ObservedResource]
+
+    public var all: [ObservedResource] { Array(resources.values) + unmanaged }
+
+    public init(resources: [String: ObservedResource], unmanaged: [ObservedResource]) {
+        self.resources = resources
+        self.unmanaged = unmanaged
+    }
+}
+
+/// The plan with what it was computed from, so apply executes exactly what was shown.
+public struct DeployPlan: Sendable {
+    public var plan: Plan
+    public var live: LiveView
+    public var graph: ResourceGraph
+    /// Resolved values at planning time (the account id and AMIs do not change during a run).
+    public var resolution: PropertyResolution
+}
+
+/// Replaces `ref:ADDRESS` with the AWS id the address has, `${account_id}` with the account,
+/// and `ssm:` AMIs with the parameter's value.
+public struct PropertyResolution: Sendable {
+    public var accountID: String
+    public var amis: [String: String]
+
+    public init(accountID: String, amis: [String: String] = [:]) {
+        self.accountID = accountID
+        self.amis = amis
+    }
+
+    public func resolve(_ resource: Resource, ids: [String: String]) -> DesiredResource {
+        var properties = resource.properties.mapValues { resolve($0, ids: ids) }
+        if resource.type == .instance, let ami = properties["ami"]?.stringValue, ami.hasPrefix("ssm:") {
+            properties["ami"] = .string(amis[String(ami.dropFirst(4))] ?? DesiredResource.unknownID)
+        }
+        return DesiredResource(resource: resource, properties: properties)
+    }
+
+    func resolve(_ value: PropertyValue, ids: [String: String]) -> PropertyValue {
+        switch value {
+        case .string(let text):
+            if text.hasPrefix("ref:") { return .string(ids[String(text.dropFirst(4))] ?? DesiredResource.unknownID) }
+            if text.contains("${account_id}") { return .string(text.replacingOccurrences(of: "${account_id}", with: accountID)) }
+            return value
+        case .list(let values): return .list(values.map { resolve($0, ids: ids) })
+        case .map(let values): return .map(values.mapValues { resolve($0, ids: ids) })
+        default: return value
+        }
+    }
+}
+
+/// A failed AWS operation on one resource, with what was left as it was.
+public struct ResourceOperationError: Error, Sendable, CustomStringConvertible {
+    public var address: String
+    /// create, update, replace or delete.
+    public var operation: String
+    public var cause: String
+    /// The AWS action that failed, when it was an AWS call.
+    public var awsAction: String?
+    public var isNotImplemented: Bool
+
+    init(address: String, operation: String, error: any Error) {
+        self.address = address
+        self.operation = operation
+        if let aws = error as? AWSError {
+            awsAction = aws.action
+            isNotImplemented = aws.kind == .notImplemented
+            var text = aws.description
+            if aws.kind == .notImplemented { text += " (the endpoint does not implement \(aws.action))" }
+            cause = text
+        } else {
+            awsAction = nil
+            isNotImplemented = false
+            cause = String(describing: error)
+        }
+    }
+
+    public var description: String { "\(operation) \(address) failed: \(cause)" }
+}
+
+/// How an apply or destroy ended.
+public struct RunReport: Sendable {
+    public var completed: [String: PlannedChange.Action] = [:]
+    public var failures: [ResourceOperationError] = []
+    /// Changes not attempted: a dependency failed, or the run was stopped.
+    public var notAttempted: [String] = []
+    public var interrupted = false
+
+    public var succeeded: Bool { failures.isEmpty && notAttempted.isEmpty && !interrupted }
+}
+
+/// Set from a signal handler: finish the calls in flight, start no new ones.
+public final class StopRequest: @unchecked Sendable {
+    private var requested = false
+    private let lock = NSLock()
+
+    public init() {}
+
+    public func request() {
+        lock.lock()
+        requested = true
+        lock.unlock()
+    }
+
+    public var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+}
+
+/// One step of progress, for a terminal's status line.
+public struct ProgressEvent: Sendable {
+    public var address: String
+    public var action: PlannedChange.Action
+    public var finished: Bool
+    public var done: Int
+    public var total: Int
+}
+
+/// Ids known so far, updated as resources are created.
+actor IDRegistry {
+    private(set) var ids: [String: String]
+
+    init(_ ids: [String: String]) { self.ids = ids }
+
+    func set(_ address: String, _ id: String) { ids[address] = id }
+    func remove(_ address: String) { ids[address] = nil }
+}
+
+/// Plans and applies a stack: batched reads, a bounded-parallel graph walk, state written after
+/// every call, intents before every mutating one.
+public struct DeployEngine: Sendable {
+    public var context: ProviderContext
+    public var state: StateStore
+    public var parallelism: Int
+    public var stop: StopRequest
+    public var progress: @Sendable (ProgressEvent) -> Void
+
+    public init(context: ProviderContext, state: StateStore, parallelism: Int = 16, stop: StopRequest = StopRequest(),
+                progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) {
+        self.context = context
+        self.state = state
+        self.parallelism = max(1, parallelism)
+        self.stop = stop
+        self.progress = progress
+    }
+
+    // MARK: resolution and refresh
+
+    /// The account id (STS) and every `ssm:` AMI the graph names (SSM), once per run.
+    public func resolution(for graph: ResourceGraph) async throws -> PropertyResolution {
+        let account = try await context.services.sts.getCallerIdentity().account
+        var amis: [String: String] = [:]
+        for resource in graph.resources(of: .instance) {
+            guard let ami = resource.properties["ami"]?.stringValue, ami.hasPrefix("ssm:") else { continue }
+            let path = String(ami.dropFirst(4))
+            if amis[path] == nil { amis[path] = try await context.services.ssm.getParameter(name: path).value }
+        }
+        return PropertyResolution(accountID: account, amis: amis)
+    }
+
+    /// Reads the stack from AWS: one batched read per type, parents before sub-resources.
+    public func refresh(_ graph: ResourceGraph, resolution: PropertyResolution) async throws -> LiveView {
+        var context = self.context.refreshed()
+        context.accountID = resolution.accountID
+        let records = try state.resources()
+        var ids = records.mapValues(\.awsID)
+        let byType = Dictionary(grouping: graph.resources, by: \.type)
+        var observed: [String: ObservedResource] = [:]
+        var unmanaged: [ObservedResource] = []
+
+        for phase in [false, true] {
+            let types = ResourceType.allCases.filter { ProviderRegistry.provider(for: $0).readsAfterParents == phase }
+            let currentIDs = ids
+            let snapshot = observed
+            let results = try await withThrowingTaskGroup(of: [ObservedResource].self) { group in
+                for type in types {
+                    let provider = ProviderRegistry.provider(for: type)
+                    let desired = (byType[type] ?? []).map { resolution.resolve($0, ids: currentIDs) }
+                    let scope = ReadScope(desired: desired, observed: snapshot, state: records)
+                    let readContext = context
+                    group.addTask { try await provider.read(scope, context: readContext) }
+                }
+                var all: [ObservedResource] = []
+                for try await items in group { all += items }
+                return all
+            }
+            for item in results {
+                if item.isUnmanaged || observed[item.address] != nil {
+                    var extra = item
+                    extra.isUnmanaged = true
+                    unmanaged.append(extra)
+                } else {
+                    observed[item.address] = item
+                    ids[item.address] = item.awsID
+                }
+            }
+        }
+        return LiveView(resources: observed, unmanaged: unmanaged.sorted { $0.address < $1.address })
+    }
+
+    // MARK: planning
+
+    public func plan(_ graph: ResourceGraph) async throws -> DeployPlan {
+        let resolution = try await resolution(for: graph)
+        let live = try await refresh(graph, resolution: resolution)
+        return DeployPlan(plan: Self.compare(graph, live: live, resolution: resolution, state: try state.resources()),
+                          live: live, graph: graph, resolution: resolution)
+    }
+
+    /// Desired against live: create what is missing, update or replace what differs (saying
+    /// why), delete what the stack has and the spec does not.
+    public static func compare(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> Plan {
+        var ids = state.mapValues(\.awsID)
+        for (address, item) in live.resources { ids[address] = item.awsID }
+        // What will change gets a new id: its dependents see "(known after apply)".
+        var changes: [PlannedChange] = []
+        var replacedOrCreated: Set<String> = []
+        for resource in graph.resources {
+            let provider = ProviderRegistry.provider(for: resource.type)
+            var visibleIDs = ids
+            for address in replacedOrCreated { visibleIDs[address] = nil }
+            let desired = resolution.resolve(resource, ids: visibleIDs)
+            let want = provider.comparable(desired)
+            guard let observed = live.resources[resource.address] else {
+                let reason = state[resource.address] != nil ? "deleted outside netloom: it is in the state but not in AWS" : "not in AWS yet"
+                changes.append(PlannedChange(address: resource.address, type: resource.type, action: .create, reason: reason,
+                                             diff: want.mapValues { PlannedChange.FieldChange(before: nil, after: $0) }))
+                replacedOrCreated.insert(resource.address)
+                continue
+            }
+            var diff: [String: PlannedChange.FieldChange] = [:]
+            for (key, value) in want where observed.properties[key] != value {
+                diff[key] = PlannedChange.FieldChange(before: observed.properties[key], after: value)
+            }
+            guard !diff.isEmpty else { continue }
+            let replacing = diff.keys.sorted().compactMap { key in provider.replacedOn[key].map { "\(key): \($0)" } }
+            if !replacing.isEmpty {
+                changes.append(PlannedChange(address: resource.address, type: resource.type, action: .replace,
+                                             reason: replacing.joined(separator: "; "), diff: diff))
+                replacedOrCreated.insert(resource.address)
+            } else {
+                let fields = diff.keys.sorted().joined(separator: ", ")
+                changes.append(PlannedChange(address: resource.address, type: resource.type, action: .update,
+                                             reason: "\(fields) differ\(diff.count == 1 ? "s" : "") from the spec", diff: diff))
+            }
+        }
+        for item in live.all where graph[item.address] == nil {
+            let reason: String
+            if item.address.contains("#duplicate/") {
+                reason = "a second \(item.type.rawValue) with the same address (left by an interrupted run)"
+            } else if item.isUnmanaged && state[item.address] == nil {
+                reason = "added outside netloom"
+            } else {
+                reason = "no longer in the spec"
+            }
+            changes.append(PlannedChange(address: item.address, type: item.type, action: .delete, reason: reason,
+                                         diff: item.properties.mapValues { PlannedChange.FieldChange(before: $0, after: nil) }))
+        }
+        return Plan(changes: changes)
+    }
+
+    // MARK: apply
+
+    /// Executes a plan. Deletes go first, deepest layer first; then creates, updates and
+    /// replacements walk the dependency graph with at most `parallelism` calls in flight.
+    public func apply(_ deploy: DeployPlan, runID: Int64) async -> RunReport {
+        var prepared = self.context
+        prepared.accountID = deploy.resolution.accountID
+        let context = prepared
+        let report = ReportCollector()
+        let total = deploy.plan.changes.count
+        let counter = ProgressCounter()
+        do {
+            try state.clearUnsettledIntents(outcome: "superseded: resolved by reading AWS")
+        } catch {
+            await report.fail(ResourceOperationError(address: "(state)", operation: "record", error: error))
+            return await report.report
+        }
+        // Records for what AWS has but the state missed (a killed run): adopt them now.
+        for (address, item) in deploy.live.resources where deploy.graph[address] != nil {
+            try? state.save(item.stateRecord)
+        }
+
+        let deletes = deploy.plan.changes.filter { $0.action == .delete }
+        let liveByAddress = Dictionary(deploy.live.all.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        for layer in stride(from: 4, through: 0, by: -1) {
+            let wave = deletes.filter { ProviderRegistry.layer(of: $0.type) == layer }
+            guard !wave.isEmpty else { continue }
+            let waveByAddress = Dictionary(wave.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+            await runGraph(wave.map(\.address), dependencies: [:], report: report) { address in
+                guard let change = waveByAddress[address], let item = liveByAddress[address] else { return }
+                self.progress(ProgressEvent(address: address, action: .delete, finished: false, done: await counter.value, total: total))
+                try await self.mutate(runID: runID, address: address, action: "delete") {
+                    try await ProviderRegistry.provider(for: change.type).delete(item, context: context)
+                }
+                try self.state.remove(address: address)
+                await report.complete(address, .delete)
+                self.progress(ProgressEvent(address: address, action: .delete, finished: true, done: await counter.increment(), total: total))
+            }
+        }
+        if await !report.report.failures.isEmpty || stop.isRequested {
+            let remaining = deploy.plan.changes.filter { $0.action != .delete }.map(\.address)
+            await report.skip(remaining)
+            return await report.finish(interrupted: stop.isRequested)
+        }
+
+        let others = deploy.plan.changes.filter { $0.action != .delete }
+        let changing = Set(others.map(\.address))
+        var ids = try? state.resources().mapValues(\.awsID)
+        for (address, item) in deploy.live.resources { ids?[address] = item.awsID }
+        let registry = IDRegistry(ids ?? [:])
+        var dependencies: [String: [String]] = [:]
+        for change in others { dependencies[change.address] = deploy.graph[change.address]?.dependsOn.filter(changing.contains) ?? [] }
+        let byAddress = Dictionary(others.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        await runGraph(others.map(\.address), dependencies: dependencies, report: report) { address in
+            guard let change = byAddress[address], let resource = deploy.graph[address] else { return }
+            let provider = ProviderRegistry.provider(for: resource.type)
+            self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
+            let desired = deploy.resolution.resolve(resource, ids: await registry.ids)
+            if DesiredResource.containsUnknown(.map(desired.properties)) {
+                throw ResourceOperationError(address: address, operation: change.action.rawValue,
+                                             error: UnresolvedReference(address: address))
+            }
+            var result: ObservedResource
+            switch change.action {
+            case .create:
+                result = try await self.mutate(runID: runID, address: address, action: "create") { try await provider.create(desired, context: context) }
+            case .update:
+                guard let observed = deploy.live.resources[address] else { return }
+                result = try await self.mutate(runID: runID, address: address, action: "update") {
+                    try await provider.update(desired, from: observed, changed: Set(change.diff.keys), context: context)
+                }
+            case .replace:
+                if let observed = deploy.live.resources[address] {
+                    try await self.mutate(runID: runID, address: address, action: "replace: delete") { try await provider.delete(observed, context: context) }
+                    try self.state.remove(address: address)
+                }
+                result = try await self.mutate(runID: runID, address: address, action: "replace: create") { try await provider.create(desired, context: context) }
+            case .delete:
+                return
+            }
+            result.address = address
+            result.type = resource.type
+            try self.state.save(result.stateRecord)
+            await registry.set(address, result.awsID)
+            await report.complete(address, change.action)
+            self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
+        }
+        return await report.finish(interrupted: stop.isRequested)
+    }
+
+    /// An intent row is committed before the call and settled after it: a run killed in
+    /// between leaves the intent, and the next run reads AWS to learn what happened.
+    @discardableResult
+    func mutate<T: Sendable>(runID: Int64, address: String, action: String, _ call: () async throws -> T) async throws -> T {
+        let intent = try state.recordIntent(runID: runID, address: address, action: action)
+        do {
+            let value = try await call()
+            try state.settleIntent(intent, outcome: "done")
+            return value
+        } catch {
+            try? state.settleIntent(intent, outcome: "failed: \(error)")
+            throw ResourceOperationError(address: address, operation: action, error: error)
+        }
+    }
+
+    struct UnresolvedReference: Error, CustomStringConvertible {
+        var address: String
+        var description: String { "a resource \(address) refers to has no AWS id (it was not created)" }
+    }
+
+    /// Runs `work` for each node once all its dependencies succeeded, at most `parallelism` at
+    /// a time. A failure stops new work (calls in flight finish); dependents of a failed node
+    /// and everything not started are reported as not attempted.
+    func runGraph(_ nodes: [String], dependencies: [String: [String]], report: ReportCollector,
+                  work: @escaping @Sendable (String) async throws -> Void) async {
+        var pending: [String: Int] = [:]
+        var dependents: [String: [String]] = [:]
+        for node in nodes {
+            let needs = dependencies[node] ?? []
+            pending[node] = needs.count
+            for need in needs { dependents[need, default: []].append(node) }
+        }
+        var ready = nodes.filter { pending[$0] == 0 }
+        var started: Set<String> = []
+        var failed = false
+        await withTaskGroup(of: (String, (any Error)?).self) { group in
+            var running = 0
+            func launch() {
+                while running < parallelism, !failed, !stop.isRequested, let next = ready.first {
+                    ready.removeFirst()
+                    started.insert(next)
+                    running += 1
+                    group.addTask {
+                        do {
+                            try await work(next)
+                            return (next, nil)
+                        } catch {
+                            return (next, error)
+                        }
+                    }
+                }
+            }
+            launch()
+            while let (node, error) = await group.next() {
+                running -= 1
+                if let error {
+                    failed = true
+                    let failure = error as? ResourceOperationError ?? ResourceOperationError(address: node, operation: "apply", error: error)
+                    await report.fail(failure)
+                } else {
+                    for dependent in dependents[node] ?? [] {
+                        pending[dependent, default: 1] -= 1
+                        if pending[dependent] == 0 { ready.append(dependent) }
+                    }
+                }
+                launch()
+            }
+        }
+        await report.skip(nodes.filter { !started.contains($0) })
+    }
+
+    // MARK: destroy
+
+    /// Deletes everything the stack has in AWS, whether or not the state knows it, deepest layer first.
+    public func destroy(_ graph: ResourceGraph, runID: Int64) async throws -> (RunReport, Plan) {
+        let resolution = try await resolution(for: graph)
+        let live = try await refresh(graph, resolution: resolution)
+        let changes = live.all.map { item in
+            PlannedChange(address: item.address, type: item.type, action: .delete, reason: "destroy", diff: [:])
+        }
+        let plan = Plan(changes: changes)
+        let report = await apply(DeployPlan(plan: plan, live: live, graph: try ResourceGraph([]), resolution: resolution), runID: runID)
+        if report.succeeded {
+            for address in try state.resources().keys { try state.remove(address: address) }
+        }
+        return (report, plan)
+    }
+}
+
+actor ReportCollector {
+    private(set) var report = RunReport()
+
+    func complete(_ address: String, _ action: PlannedChange.Action) { report.completed[address] = action }
+    func fail(_ error: ResourceOperationError) { report.failures.append(error) }
+    func skip(_ addresses: [String]) { report.notAttempted += addresses }
+    func finish(interrupted: Bool) -> RunReport {
+        report.interrupted = interrupted
+        return report
+    }
+}
+
+actor ProgressCounter {
+    private(set) var value = 0
+    func increment() -> Int {
+        value += 1
+        return value
+    }
+}

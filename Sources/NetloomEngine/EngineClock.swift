@@ -1,0 +1,58 @@
+/// The engine's only notion of time: waiting. Injected so tests poll without sleeping.
+public protocol EngineClock: Sendable {
+    func sleep(for duration: Duration) async throws
+}
+
+/// Real time.
+public struct SystemEngineClock: EngineClock {
+    public init() {}
+    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
+}
+
+/// Waits until `isReady` says so, polling with exponential backoff (0.5 s doubling to 10 s) and
+/// giving up after `timeout` of accumulated waiting. AWS has no push notification for "NAT
+/// gateway available" or "load balancer active"; polling is what its own waiters do.
+struct ReadinessWaiter: Sendable {
+    var clock: any EngineClock
+    var timeout: Duration
+    var firstDelay: Duration = .milliseconds(500)
+    var maximumDelay: Duration = .seconds(10)
+
+    struct TimedOut: Error, CustomStringConvertible {
+        var what: String
+        var waited: Duration
+        var lastState: String
+        var description: String { "\(what) was not ready after \(waited) (last state: \(lastState))" }
+    }
+
+    /// `poll` returns (ready, state text); a state that can never become ready should throw.
+    func wait(for what: String, _ poll: () async throws -> (ready: Bool, state: String)) async throws {
+        var waited = Duration.zero
+        var delay = firstDelay
+        while true {
+            let (ready, state) = try await poll()
+            if ready { return }
+            if waited >= timeout { throw TimedOut(what: what, waited: waited, lastState: state) }
+            try await clock.sleep(for: delay)
+            waited += delay
+            delay = min(delay * 2, maximumDelay)
+        }
+    }
+}
+
+/// Memoises describe calls for one refresh, so a route table describe serves the route
+/// tables, their routes and their associations with one call.
+actor DescribeCache {
+    private var tasks: [String: Task<any Sendable, any Error>] = [:]
+
+    func value<T: Sendable>(_ key: String, _ fetch: @escaping @Sendable () async throws -> T) async throws -> T {
+        if let task = tasks[key] {
+            guard let value = try await task.value as? T else { throw CancellationError() }
+            return value
+        }
+        let task = Task<any Sendable, any Error> { try await fetch() }
+        tasks[key] = task
+        guard let value = try await task.value as? T else { throw CancellationError() }
+        return value
+    }
+}

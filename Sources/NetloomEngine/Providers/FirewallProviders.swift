@@ -1,0 +1,330 @@
+import AWSClient
+import NetloomModel
+
+// Security groups and their rules; network ACLs, their entries and subnet associations.
+
+extension ProviderContext {
+    func securityGroups() async throws -> [EC2SecurityGroup] {
+        try await cache.value("security-groups") { [self] in try await services.ec2.describeSecurityGroups(filters: [stackFilter]) }
+    }
+
+    func networkACLs() async throws -> [EC2NetworkACL] {
+        try await cache.value("network-acls") { [self] in try await services.ec2.describeNetworkACLs(filters: [stackFilter]) }
+    }
+}
+
+struct SecurityGroupProvider: ResourceProvider {
+    let type = ResourceType.securityGroup
+    let replacedOn = ["name": "a security group's name cannot be changed", "description": "a security group's description cannot be changed",
+                      "vpc": "a security group cannot move to another VPC"]
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        ProviderSupport.byAddressTag(try await context.securityGroups(), type: type, id: \.groupID, tags: \.tags) { group in
+            ObservedResource(address: "", type: type, awsID: group.groupID, properties: [
+                "vpc": .string(group.vpcID), "name": .string(group.groupName), "description": .string(group.description), "tags": comparableTags(group.tags),
+            ])
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["vpc": .string(desired.string("vpc")), "name": .string(desired.string("name")), "description": .string(desired.string("description")),
+         "tags": desired.tags.propertyMap]
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let id = try await context.services.ec2.createSecurityGroup(name: desired.string("name"), description: desired.string("description"),
+                                                                    vpcID: desired.string("vpc"), tags: desired.tags)
+        return ObservedResource(address: desired.address, type: type, awsID: id, properties: comparable(desired))
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
+        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteSecurityGroup(id: observed.awsID) }
+    }
+}
+
+/// One rule: one protocol and port range with one peer. AWS cannot change a rule's content,
+/// only its description, so any difference replaces it.
+struct SecurityGroupRuleProvider: ResourceProvider {
+    let type = ResourceType.securityGroupRule
+    let readsAfterParents = true
+
+    static func awsProtocol(_ name: String) -> String {
+        switch name {
+        case "all", "-1", "": "-1"
+        case "6": "tcp"
+        case "17": "udp"
+        case "1": "icmp"
+        default: name
+        }
+    }
+
+    static func identity(group: String, egress: Bool, ipProtocol: String, from: Int?, to: Int?, peer: String) -> String {
+        let proto = awsProtocol(ipProtocol)
+        // AWS reports -1/-1 for "all protocols"; moto sometimes leaves the ports out.
+        let ports = proto == "-1" ? "-1:-1" : "\(from ?? -1):\(to ?? -1)"
+        return "\(group)|\(egress ? "egress" : "ingress")|\(proto)|\(ports)|\(peer)"
+    }
+
+    static func peer(_ desired: DesiredResource) -> String {
+        if let group = desired.properties["peer_security_group"]?.stringValue { return "sg:\(group)" }
+        if let prefixList = desired.properties["prefix_list"]?.stringValue { return "pl:\(prefixList)" }
+        return "cidr:\(desired.string("cidr"))"
+    }
+
+    func identity(_ desired: DesiredResource) -> String {
+        Self.identity(group: desired.string("security_group"), egress: desired.string("direction") == "egress", ipProtocol: desired.string("protocol"),
+                      from: desired.int("from_port"), to: desired.int("to_port"), peer: Self.peer(desired))
+    }
+
+    static func observed(_ rule: EC2SecurityGroupRule) -> (identity: String, observed: ObservedResource) {
+        let peer = rule.referencedGroupID.map { "sg:\($0)" } ?? rule.prefixListID.map { "pl:\($0)" } ?? "cidr:\(rule.cidrIPv4 ?? rule.cidrIPv6 ?? "")"
+        let key = identity(group: rule.groupID, egress: rule.isEgress, ipProtocol: rule.ipProtocol, from: rule.fromPort, to: rule.toPort, peer: peer)
+        return (key, ObservedResource(address: "", type: .securityGroupRule, awsID: rule.ruleID,
+                                      properties: ["rule": .string(key)], attributes: ["group": rule.groupID, "egress": rule.isEgress ? "true" : "false"]))
+    }
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        let groups = try await context.securityGroups().map(\.groupID)
+        var items: [(identity: String, observed: ObservedResource)] = []
+        // One DescribeSecurityGroupRules per 100 groups (filter `group-id` with many values),
+        // not one per group.
+        var start = 0
+        while start < groups.count {
+            let chunk = Array(groups[start..<min(start + 100, groups.count)])
+            start += 100
+            let rules = try await context.services.ec2.describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet",
+                                                                   filters: [AWSFilter("group-id", chunk)]).map(EC2SecurityGroupRule.init(xml:))
+            items += rules.map(Self.observed)
+        }
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: identity, state: scope.state,
+                                               unmanagedAddress: { "sg_rule:unmanaged/\($0.attributes["group"] ?? "")/\($0.awsID)" })
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["rule": .string(identity(desired))] }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let group = desired.string("security_group")
+        let egress = desired.string("direction") == "egress"
+        let proto = Self.awsProtocol(desired.string("protocol"))
+        var parameters: AWSQueryParameters = ["GroupId": group, "IpPermissions.1.IpProtocol": proto]
+        if proto != "-1" {
+            parameters.set("IpPermissions.1.FromPort", desired.int("from_port"))
+            parameters.set("IpPermissions.1.ToPort", desired.int("to_port"))
+        }
+        let description = desired.properties["description"]?.stringValue
+        if let peerGroup = desired.properties["peer_security_group"]?.stringValue {
+            parameters.set("IpPermissions.1.Groups.1.GroupId", peerGroup)
+            parameters.set("IpPermissions.1.Groups.1.Description", description)
+        } else if let prefixList = desired.properties["prefix_list"]?.stringValue {
+            parameters.set("IpPermissions.1.PrefixListIds.1.PrefixListId", try await prefixListID(prefixList, context: context))
+            parameters.set("IpPermissions.1.PrefixListIds.1.Description", description)
+        } else {
+            parameters.set("IpPermissions.1.IpRanges.1.CidrIp", desired.string("cidr"))
+            parameters.set("IpPermissions.1.IpRanges.1.Description", description)
+        }
+        parameters.setTagSpecification(resourceType: "security-group-rule", tags: desired.tags)
+        let key = identity(desired)
+        do {
+            // One permission per call: moto answers with only the last permission's rules.
+            let root = try await context.services.ec2.call(action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress", parameters: parameters)
+            if let rule = root["securityGroupRuleSet"].items.map(EC2SecurityGroupRule.init(xml:)).first(where: { Self.observed($0).identity == key }) {
+                return ObservedResource(address: desired.address, type: type, awsID: rule.ruleID, properties: ["rule": .string(key)],
+                                        attributes: ["group": group, "egress": egress ? "true" : "false"])
+            }
+        } catch let error as AWSError where error.code == "InvalidPermission.Duplicate" {
+            // The rule exists already: the default egress rule of a new group, or one a killed run made.
+        }
+        let rules = try await context.services.ec2.describeSecurityGroupRules(groupID: group)
+        guard let rule = rules.first(where: { Self.observed($0).identity == key }) else {
+            throw AWSError(kind: .client, service: "ec2", action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress",
+                           code: "RuleNotFound", message: "the rule was authorized but DescribeSecurityGroupRules does not list it")
+        }
+        return ObservedResource(address: desired.address, type: type, awsID: rule.ruleID, properties: ["rule": .string(key)],
+                                attributes: ["group": group, "egress": egress ? "true" : "false"])
+    }
+
+    func prefixListID(_ name: String, context: ProviderContext) async throws -> String {
+        let lists = try await context.services.ec2.describeAll(action: "DescribePrefixLists", setName: "prefixListSet",
+                                                               filters: [AWSFilter("prefix-list-name", name)])
+        return lists.first?.text("prefixListId") ?? name
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        guard let group = observed.attributes["group"] else { return }
+        try await ProviderSupport.ignoringNotFound {
+            try await context.services.ec2.revokeRules(groupID: group, ruleIDs: [observed.awsID], egress: observed.attributes["egress"] == "true")
+        }
+    }
+}
+
+struct NetworkACLProvider: ResourceProvider {
+    let type = ResourceType.networkACL
+    let replacedOn = ["vpc": "a network ACL cannot move to another VPC"]
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        ProviderSupport.byAddressTag(try await context.networkACLs(), type: type, id: \.networkACLID, tags: \.tags) { acl in
+            ObservedResource(address: "", type: type, awsID: acl.networkACLID, properties: ["vpc": .string(acl.vpcID), "tags": comparableTags(acl.tags)],
+                             attributes: ["vpc": acl.vpcID])
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["vpc": .string(desired.string("vpc")), "tags": desired.tags.propertyMap]
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        // On AWS a new ACL holds the `*` deny entries; moto's has none. Netloom neither adds nor
+        // compares them: only numbered entries are the spec's.
+        let acl = try await context.services.ec2.createNetworkACL(vpcID: desired.string("vpc"), tags: desired.tags)
+        return ObservedResource(address: desired.address, type: type, awsID: acl.networkACLID, properties: comparable(desired),
+                                attributes: ["vpc": desired.string("vpc")])
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
+        var updated = observed
+        updated.properties = comparable(desired)
+        return updated
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteNetworkACL(id: observed.awsID) }
+    }
+}
+
+struct NetworkACLEntryProvider: ResourceProvider {
+    let type = ResourceType.networkACLEntry
+    let readsAfterParents = true
+
+    static func protocolNumber(_ name: String) -> String {
+        switch name {
+        case "tcp": "6"
+        case "udp": "17"
+        case "icmp": "1"
+        case "all": "-1"
+        default: name
+        }
+    }
+
+    static func id(acl: String, egress: Bool, rule: Int) -> String { "\(acl)|\(egress ? "egress" : "ingress")|\(rule)" }
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        var items: [(identity: String, observed: ObservedResource)] = []
+        for acl in try await context.networkACLs() {
+            for entry in acl.entries where entry.ruleNumber < 32767 {
+                let id = Self.id(acl: acl.networkACLID, egress: entry.isEgress, rule: entry.ruleNumber)
+                var properties: [String: PropertyValue] = [
+                    "action": .string(entry.ruleAction), "protocol": .string(entry.ipProtocol), "cidr": .string(entry.cidrBlock ?? ""),
+                ]
+                if entry.ipProtocol == "6" || entry.ipProtocol == "17" {
+                    properties["from_port"] = .int(entry.fromPort ?? -1)
+                    properties["to_port"] = .int(entry.toPort ?? -1)
+                }
+                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: properties)))
+            }
+        }
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { Self.id(acl: $0.string("network_acl"), egress: $0.bool("egress"), rule: $0.int("rule_number") ?? 0) },
+                                               state: scope.state, unmanagedAddress: { "network_acl_entry:unmanaged/\($0.awsID)" })
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        var properties: [String: PropertyValue] = ["action": .string(desired.string("action")), "protocol": .string(Self.protocolNumber(desired.string("protocol"))),
+                                                   "cidr": .string(desired.string("cidr"))]
+        let proto = Self.protocolNumber(desired.string("protocol"))
+        if proto == "6" || proto == "17" {
+            properties["from_port"] = .int(desired.int("from_port") ?? -1)
+            properties["to_port"] = .int(desired.int("to_port") ?? -1)
+        }
+        return properties
+    }
+
+    func entry(_ desired: DesiredResource) -> EC2NetworkACLEntry {
+        EC2NetworkACLEntry(ruleNumber: desired.int("rule_number") ?? 0, ipProtocol: Self.protocolNumber(desired.string("protocol")),
+                           ruleAction: desired.string("action"), isEgress: desired.bool("egress"), cidrBlock: desired.string("cidr"),
+                           fromPort: desired.int("from_port"), toPort: desired.int("to_port"))
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        try await context.services.ec2.createNetworkACLEntry(networkACLID: desired.string("network_acl"), entry: entry(desired))
+        return ObservedResource(address: desired.address, type: type,
+                                awsID: Self.id(acl: desired.string("network_acl"), egress: desired.bool("egress"), rule: desired.int("rule_number") ?? 0),
+                                properties: comparable(desired))
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        try await context.services.ec2.replaceNetworkACLEntry(networkACLID: desired.string("network_acl"), entry: entry(desired))
+        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let parts = observed.awsID.split(separator: "|").map(String.init)
+        guard parts.count == 3, let rule = Int(parts[2]) else { return }
+        try await ProviderSupport.ignoringNotFound {
+            try await context.services.ec2.deleteNetworkACLEntry(networkACLID: parts[0], ruleNumber: rule, egress: parts[1] == "egress")
+        }
+    }
+}
+
+/// Every subnet has exactly one ACL association; "creating" one moves the subnet from its
+/// current ACL (the VPC's default) to ours, "deleting" moves it back to the default.
+struct NetworkACLAssociationProvider: ResourceProvider {
+    let type = ResourceType.networkACLAssociation
+    let readsAfterParents = true
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        var items: [(identity: String, observed: ObservedResource)] = []
+        for acl in try await context.networkACLs() {
+            for association in acl.associations {
+                items.append((association.subnetID, ObservedResource(address: "", type: type, awsID: association.associationID,
+                                                                     properties: ["subnet": .string(association.subnetID), "network_acl": .string(acl.networkACLID)],
+                                                                     attributes: ["subnet": association.subnetID, "vpc": acl.vpcID])))
+            }
+        }
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { $0.string("subnet") }, state: scope.state,
+                                               unmanagedAddress: { "network_acl_association:unmanaged/\($0.awsID)" })
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["subnet": .string(desired.string("subnet")), "network_acl": .string(desired.string("network_acl"))]
+    }
+
+    func currentAssociation(subnet: String, context: ProviderContext) async throws -> (associationID: String, vpc: String)? {
+        let acls = try await context.services.ec2.describeNetworkACLs(filters: [AWSFilter("association.subnet-id", subnet)])
+        for acl in acls {
+            if let association = acl.associations.first(where: { $0.subnetID == subnet }) { return (association.associationID, acl.vpcID) }
+        }
+        return nil
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let subnet = desired.string("subnet")
+        guard let current = try await currentAssociation(subnet: subnet, context: context) else {
+            throw AWSError(kind: .client, service: "ec2", action: "DescribeNetworkAcls", code: "AssociationNotFound", message: "subnet \(subnet) has no network ACL association")
+        }
+        let id = try await context.services.ec2.replaceNetworkACLAssociation(associationID: current.associationID, networkACLID: desired.string("network_acl"))
+        return ObservedResource(address: desired.address, type: type, awsID: id, properties: comparable(desired), attributes: ["subnet": subnet, "vpc": current.vpc])
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        let id = try await context.services.ec2.replaceNetworkACLAssociation(associationID: observed.awsID, networkACLID: desired.string("network_acl"))
+        var updated = observed
+        updated.awsID = id
+        updated.address = desired.address
+        updated.properties = comparable(desired)
+        return updated
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        guard let vpc = observed.attributes["vpc"], !vpc.isEmpty else { return }
+        let defaults = try await context.services.ec2.describeNetworkACLs(filters: [AWSFilter("vpc-id", vpc), AWSFilter("default", "true")])
+        guard let defaultACL = defaults.first else { return }
+        try await ProviderSupport.ignoringNotFound {
+            _ = try await context.services.ec2.replaceNetworkACLAssociation(associationID: observed.awsID, networkACLID: defaultACL.networkACLID)
+        }
+    }
+}

@@ -1,0 +1,282 @@
+import AWSClient
+import Foundation
+import NetloomModel
+
+// IAM roles (with their inline policies, managed policy attachments and instance profiles)
+// and CloudWatch log groups. These are found by name: IAM lists a stack's roles under the path
+// `/netloom/<stack>/` in one call (ListRoles carries no tags), log groups under the prefix
+// `/netloom/<stack>/`.
+
+extension ProviderContext {
+    var iamPath: String { "/netloom/\(stack)/" }
+
+    func roles() async throws -> [IAM.Role] {
+        try await cache.value("roles") { [self] in try await services.iam.listRoles(pathPrefix: iamPath) }
+    }
+}
+
+/// JSON text of a policy document, keys sorted so that equal documents compare equal.
+func policyJSON(_ value: PropertyValue) -> String {
+    func render(_ value: PropertyValue) -> Any {
+        switch value {
+        case .string(let text): return text
+        case .int(let number): return number
+        case .double(let number): return number
+        case .bool(let flag): return flag
+        case .null: return NSNull()
+        case .list(let values): return values.map(render)
+        case .map(let values): return values.mapValues(render)
+        }
+    }
+    guard let data = try? JSONSerialization.data(withJSONObject: render(value), options: [.sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// A policy document AWS returns, normalised as `policyJSON` (single statements and actions
+/// may come back as a string rather than a one-element list: both mean the same).
+func normalisedPolicy(_ text: String) -> String {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
+          let data = try? JSONSerialization.data(withJSONObject: listify(object), options: [.sortedKeys, .withoutEscapingSlashes]) else { return text }
+    return String(decoding: data, as: UTF8.self)
+}
+
+private func listify(_ object: Any) -> Any {
+    if let map = object as? [String: Any] {
+        var result: [String: Any] = [:]
+        for (key, value) in map {
+            if ["Statement", "Action", "Resource"].contains(key), !(value is [Any]) { result[key] = [listify(value)] } else { result[key] = listify(value) }
+        }
+        return result
+    }
+    if let list = object as? [Any] { return list.map(listify) }
+    return object
+}
+
+struct IAMRoleProvider: ResourceProvider {
+    let type = ResourceType.iamRole
+    let replacedOn = ["name": "a role cannot be renamed", "path": "a role's path cannot be changed"]
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        return try await context.roles().map { role in
+            let address = desiredByName[role.roleName] ?? "iam_role:?\(role.roleName)"
+            return ObservedResource(address: address, type: type, awsID: role.roleName, properties: [
+                "name": .string(role.roleName), "path": .string(role.path), "assume_role_policy": .string(normalisedPolicy(role.assumeRolePolicyDocument)),
+            ], attributes: ["arn": role.arn])
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["name": .string(desired.string("name")), "path": .string(desired.string("path")),
+         "assume_role_policy": .string(normalisedPolicy(policyJSON(desired.properties["assume_role_policy"] ?? .map([:]))))]
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let document = policyJSON(desired.properties["assume_role_policy"] ?? .map([:]))
+        do {
+            let role = try await context.services.iam.createRole(name: desired.string("name"), path: desired.string("path"),
+                                                                 assumeRolePolicyDocument: document, tags: desired.tags)
+            return ObservedResource(address: desired.address, type: type, awsID: role.roleName, properties: comparable(desired), attributes: ["arn": role.arn])
+        } catch let error as AWSError where error.code == "EntityAlreadyExists" {
+            // Made by a run that was killed before it could record it: adopt it.
+            let role = try await context.services.iam.getRole(name: desired.string("name"))
+            return ObservedResource(address: desired.address, type: type, awsID: role.roleName, properties: comparable(desired), attributes: ["arn": role.arn])
+        }
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        if changed.contains("assume_role_policy") {
+            _ = try await context.services.iam.call(action: "UpdateAssumeRolePolicy", parameters: [
+                "RoleName": observed.awsID, "PolicyDocument": policyJSON(desired.properties["assume_role_policy"] ?? .map([:])),
+            ])
+        }
+        var updated = observed
+        updated.address = desired.address
+        updated.properties = comparable(desired)
+        return updated
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let iam = context.services.iam
+        // IAM refuses to delete a role that still has policies or sits in a profile; a leftover
+        // role may have either.
+        try await ProviderSupport.ignoringNotFound {
+            for name in try await iam.listRolePolicies(roleName: observed.awsID) { try await iam.deleteRolePolicy(roleName: observed.awsID, policyName: name) }
+            for arn in try await iam.listAttachedRolePolicies(roleName: observed.awsID) { try await iam.detachRolePolicy(roleName: observed.awsID, policyARN: arn) }
+            let profiles = try await iam.call(action: "ListInstanceProfilesForRole", parameters: ["RoleName": observed.awsID])["InstanceProfiles"].items
+            for profile in profiles {
+                if let name = profile.text("InstanceProfileName") { try await iam.removeRoleFromInstanceProfile(profileName: name, roleName: observed.awsID) }
+            }
+            try await iam.deleteRole(name: observed.awsID)
+        }
+    }
+}
+
+/// An inline policy; its id is `role|policy`.
+struct IAMRolePolicyProvider: ResourceProvider {
+    let type = ResourceType.iamRolePolicy
+    let readsAfterParents = true
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        var items: [(identity: String, observed: ObservedResource)] = []
+        // One ListRolePolicies per role, and one GetRolePolicy per policy (IAM has no batch read).
+        for role in try await context.roles() {
+            for name in try await context.services.iam.listRolePolicies(roleName: role.roleName) {
+                let document = try await context.services.iam.getRolePolicy(roleName: role.roleName, policyName: name)
+                let id = "\(role.roleName)|\(name)"
+                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["document": .string(normalisedPolicy(document))])))
+            }
+        }
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("role"))|\($0.string("name"))" }, state: scope.state,
+                                               unmanagedAddress: { "iam_role_policy:unmanaged/\($0.awsID)" })
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["document": .string(normalisedPolicy(policyJSON(desired.properties["document"] ?? .map([:]))))]
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        try await context.services.iam.putRolePolicy(roleName: desired.string("role"), policyName: desired.string("name"),
+                                                     policyDocument: policyJSON(desired.properties["document"] ?? .map([:])))
+        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("role"))|\(desired.string("name"))", properties: comparable(desired))
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        try await create(desired, context: context)
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return }
+        try await ProviderSupport.ignoringNotFound { try await context.services.iam.deleteRolePolicy(roleName: parts[0], policyName: parts[1]) }
+    }
+}
+
+/// A managed policy attached to a role; its id is `role|policy ARN`.
+struct IAMRolePolicyAttachmentProvider: ResourceProvider {
+    let type = ResourceType.iamRolePolicyAttachment
+    let readsAfterParents = true
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        var items: [(identity: String, observed: ObservedResource)] = []
+        for role in try await context.roles() {
+            for arn in try await context.services.iam.listAttachedRolePolicies(roleName: role.roleName) {
+                let id = "\(role.roleName)|\(arn)"
+                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["policy_arn": .string(arn)])))
+            }
+        }
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("role"))|\($0.string("policy_arn"))" }, state: scope.state,
+                                               unmanagedAddress: { "iam_role_policy_attachment:unmanaged/\($0.awsID)" })
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["policy_arn": .string(desired.string("policy_arn"))] }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        try await context.services.iam.attachRolePolicy(roleName: desired.string("role"), policyARN: desired.string("policy_arn"))
+        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("role"))|\(desired.string("policy_arn"))", properties: comparable(desired))
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return }
+        try await ProviderSupport.ignoringNotFound { try await context.services.iam.detachRolePolicy(roleName: parts[0], policyARN: parts[1]) }
+    }
+}
+
+struct IAMInstanceProfileProvider: ResourceProvider {
+    let type = ResourceType.iamInstanceProfile
+    let replacedOn = ["name": "a profile cannot be renamed", "role": "netloom recreates a profile whose role changed"]
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        let profiles = try await AWSPaging.collect { marker in
+            var parameters: AWSQueryParameters = ["PathPrefix": context.iamPath]
+            parameters.set("Marker", marker)
+            let result = try await context.services.iam.call(action: "ListInstanceProfiles", parameters: parameters)
+            return (result["InstanceProfiles"].items, (result.bool("IsTruncated") ?? false) ? result.text("Marker") : nil)
+        }
+        return profiles.map { profile in
+            let name = profile.text("InstanceProfileName") ?? ""
+            let role = profile["Roles"].items.first?.text("RoleName") ?? ""
+            return ObservedResource(address: desiredByName[name] ?? "iam_instance_profile:?\(name)", type: type, awsID: name,
+                                    properties: ["name": .string(name), "role": .string(role)], attributes: ["arn": profile.text("Arn") ?? "", "role": role])
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["name": .string(desired.string("name")), "role": .string(desired.string("role"))]
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let name = desired.string("name")
+        var arn = ""
+        do {
+            arn = try await context.services.iam.createInstanceProfile(name: name, path: desired.string("path"), tags: desired.tags).arn
+        } catch let error as AWSError where error.code == "EntityAlreadyExists" {
+            arn = try await context.services.iam.getInstanceProfile(name: name).arn
+        }
+        do {
+            try await context.services.iam.addRoleToInstanceProfile(profileName: name, roleName: desired.string("role"))
+        } catch let error as AWSError where error.code == "LimitExceeded" {
+            // The profile already holds its one role (made by a run that was killed after this call).
+        }
+        return ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired), attributes: ["arn": arn, "role": desired.string("role")])
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        try await ProviderSupport.ignoringNotFound {
+            if let role = observed.attributes["role"], !role.isEmpty {
+                try await ProviderSupport.ignoringNotFound { try await context.services.iam.removeRoleFromInstanceProfile(profileName: observed.awsID, roleName: role) }
+            }
+            try await context.services.iam.deleteInstanceProfile(name: observed.awsID)
+        }
+    }
+}
+
+struct LogGroupProvider: ResourceProvider {
+    let type = ResourceType.logGroup
+    let replacedOn = ["name": "a log group cannot be renamed"]
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        return try await context.services.logs.describeLogGroups(prefix: "/netloom/\(context.stack)/").map { group in
+            var properties: [String: PropertyValue] = ["name": .string(group.name)]
+            if let days = group.retentionInDays { properties["retention_days"] = .int(days) }
+            return ObservedResource(address: desiredByName[group.name] ?? "log_group:?\(group.name)", type: type, awsID: group.name,
+                                    properties: properties, attributes: ["arn": group.arn])
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        var properties: [String: PropertyValue] = ["name": .string(desired.string("name"))]
+        if let days = desired.int("retention_days") { properties["retention_days"] = .int(days) }
+        return properties
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let name = desired.string("name")
+        do {
+            try await context.services.logs.createLogGroup(name: name, tags: desired.tags)
+        } catch let error as AWSError where error.code == "ResourceAlreadyExistsException" {
+            // Adopted: a killed run made it.
+        }
+        if let days = desired.int("retention_days") { try await context.services.logs.putRetentionPolicy(logGroupName: name, days: days) }
+        return ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired))
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        if let days = desired.int("retention_days") {
+            try await context.services.logs.putRetentionPolicy(logGroupName: observed.awsID, days: days)
+        } else {
+            try await context.services.logs.deleteRetentionPolicy(logGroupName: observed.awsID)
+        }
+        var updated = observed
+        updated.address = desired.address
+        updated.properties = comparable(desired)
+        return updated
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        try await ProviderSupport.ignoringNotFound { try await context.services.logs.deleteLogGroup(name: observed.awsID) }
+    }
+}

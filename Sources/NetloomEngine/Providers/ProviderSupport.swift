@@ -1,0 +1,74 @@
+import AWSClient
+import NetloomModel
+
+/// Shared pieces of the providers: grouping tagged resources by address, matching
+/// sub-resources by content, and tag updates.
+enum ProviderSupport {
+    /// Resources found by the stack tag, keyed by their `netloom:address` tag. A second
+    /// resource with the same address (left by a run killed between a create and its state
+    /// write, where the API ignores ClientToken) comes back as unmanaged so apply deletes it.
+    static func byAddressTag<Item>(_ items: [Item], type: ResourceType, id: (Item) -> String, tags: (Item) -> [AWSTag],
+                                   observe: (Item) -> ObservedResource) -> [ObservedResource] {
+        var seen: Set<String> = []
+        var result: [ObservedResource] = []
+        for item in items.sorted(by: { id($0) < id($1) }) {
+            var observed = observe(item)
+            let address = tags(item).value(forKey: "netloom:address") ?? "\(type.rawValue):untagged/\(id(item))"
+            observed.address = address
+            observed.type = type
+            observed.awsID = id(item)
+            if !seen.insert(address).inserted || !address.hasPrefix(type.rawValue + ":") && address != type.rawValue {
+                observed.address = "\(address)#duplicate/\(id(item))"
+                observed.isUnmanaged = true
+            }
+            result.append(observed)
+        }
+        return result
+    }
+
+    /// Sub-resources without tags (routes, rules, entries, associations): each AWS item has an
+    /// identity made of its parent's id and its content; a desired resource with the same
+    /// identity owns it. Items no desired resource owns are unmanaged, named from the state
+    /// when an earlier run made them.
+    static func matchByIdentity(_ items: [(identity: String, observed: ObservedResource)], desired: [DesiredResource],
+                                identity: (DesiredResource) -> String?, state: [String: StateRecord],
+                                unmanagedAddress: (ObservedResource) -> String) -> [ObservedResource] {
+        var owners: [String: String] = [:]
+        for resource in desired { if let key = identity(resource) { owners[key] = resource.address } }
+        var stateByID: [String: String] = [:]
+        for record in state.values { stateByID[record.awsID] = record.address }
+        var claimed: Set<String> = []
+        var result: [ObservedResource] = []
+        for (key, item) in items {
+            var observed = item
+            if let owner = owners[key], claimed.insert(owner).inserted {
+                observed.address = owner
+            } else {
+                observed.address = stateByID[observed.awsID].flatMap { owners.values.contains($0) ? nil : $0 } ?? unmanagedAddress(observed)
+                observed.isUnmanaged = true
+            }
+            result.append(observed)
+        }
+        return result
+    }
+
+    /// Brings an EC2 resource's tags to the desired set: CreateTags for new or changed values,
+    /// DeleteTags for keys no longer wanted (`aws:` tags are AWS's and left alone).
+    static func updateEC2Tags(_ desired: DesiredResource, observed: ObservedResource, context: ProviderContext) async throws {
+        let want = desired.tags
+        let have = observed.properties["tags"]?.mapValue ?? [:]
+        let changed = want.filter { have[$0.key]?.stringValue != $0.value }
+        if !changed.isEmpty { try await context.services.ec2.createTags(resourceIDs: [observed.awsID], tags: changed) }
+        let wantedKeys = Set(want.map(\.key))
+        let removed = have.keys.filter { !wantedKeys.contains($0) && !$0.hasPrefix("aws:") }.sorted()
+        if !removed.isEmpty { try await context.services.ec2.deleteTags(resourceIDs: [observed.awsID], keys: removed) }
+    }
+
+    /// Deletes that find nothing to delete are done: the goal state is reached.
+    static func ignoringNotFound(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as AWSError where error.isNotFound { return }
+    }
+
+    /// `ref:` values resolve to ids; the part after the first `|` of a composite id is not an id.
+    static func sortedIDs(_ values: [String]) -> PropertyValue { .list(values.sorted().map { .string($0) }) }
+}

@@ -1,0 +1,242 @@
+import AWSClient
+import AWSSigV4
+import NetloomModel
+
+// S3 buckets and their configurations. A bucket's id is its name; a configuration's id is the
+// bucket's name too (there is one of each kind per bucket); a folder marker's id is `bucket|key`.
+
+extension ProviderContext {
+    /// The stack's buckets by name with their tags: one ListBuckets, then one GetBucketTagging
+    /// per candidate (S3 cannot filter by tag). Candidates are buckets named after the stack
+    /// and any the spec names explicitly.
+    func stackBuckets(desiredNames: [String]) async throws -> [(name: String, tags: [AWSTag])] {
+        try await cache.value("buckets") { [self] in
+            let names = try await services.s3.listBuckets()
+            let wanted = Set(desiredNames)
+            var result: [(name: String, tags: [AWSTag])] = []
+            for name in names where name.hasPrefix("\(stack)-") || wanted.contains(name) {
+                let tags: [AWSTag]
+                do { tags = try await services.s3.getBucketTagging(name) } catch let error as AWSError where error.isNotFound || error.code == "NoSuchTagSet" { tags = [] }
+                if tags.value(forKey: "netloom:stack") == stack || wanted.contains(name) { result.append((name, tags)) }
+            }
+            return result.sorted { $0.name < $1.name }
+        }
+    }
+
+    func bucketNames(_ scope: ReadScope) async throws -> [String] {
+        let desired = scope.observed.values.filter { $0.type == .bucket && !$0.isUnmanaged }.map(\.awsID)
+        return desired.sorted()
+    }
+}
+
+struct BucketProvider: ResourceProvider {
+    let type = ResourceType.bucket
+    let replacedOn = ["bucket_name": "a bucket cannot be renamed"]
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        let desiredByName = Dictionary(scope.desired.map { ($0.string("bucket_name"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        return try await context.stackBuckets(desiredNames: Array(desiredByName.keys)).map { bucket in
+            ObservedResource(address: bucket.tags.value(forKey: "netloom:address") ?? desiredByName[bucket.name] ?? "bucket:?\(bucket.name)", type: type,
+                             awsID: bucket.name, properties: ["bucket_name": .string(bucket.name), "tags": comparableTags(bucket.tags)])
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        ["bucket_name": .string(desired.string("bucket_name")), "tags": desired.tags.propertyMap]
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let name = desired.string("bucket_name")
+        do {
+            try await context.services.s3.createBucket(name)
+        } catch let error as AWSError where error.code == "BucketAlreadyOwnedByYou" {
+            // Ours already: a killed run made it before it could tag it.
+        }
+        // S3 has no tags on CreateBucket in this API version: the bucket is untagged for one
+        // call. It is still found by name (`<stack>-...`, or named in the spec) on the next run.
+        try await context.services.s3.putBucketTagging(name, tags: desired.tags)
+        return ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired))
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        try await context.services.s3.putBucketTagging(observed.awsID, tags: desired.tags)
+        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let s3 = context.services.s3
+        // A bucket must be empty, every version and delete marker included, before it can go.
+        try await ProviderSupport.ignoringNotFound {
+            var marker: (key: String, version: String)?
+            for _ in 0..<1000 {
+                var query: [SigV4Request.QueryItem] = [.init("versions", "")]
+                if let marker {
+                    query.append(.init("key-marker", marker.key))
+                    query.append(.init("version-id-marker", marker.version))
+                }
+                let response = try await s3.call(action: "ListObjectVersions", method: "GET", bucket: observed.awsID, query: query)
+                guard let root = AWSXMLNode.parse(response.body) else { break }
+                let entries = root.all("Version") + root.all("DeleteMarker")
+                for entry in entries {
+                    guard let key = entry.text("Key") else { continue }
+                    var deleteQuery: [SigV4Request.QueryItem] = []
+                    if let version = entry.text("VersionId"), version != "null" { deleteQuery.append(.init("versionId", version)) }
+                    _ = try await s3.call(action: "DeleteObject", method: "DELETE", bucket: observed.awsID, key: key, query: deleteQuery)
+                }
+                guard root.bool("IsTruncated") == true, let key = root.text("NextKeyMarker") else { break }
+                marker = (key, root.text("NextVersionIdMarker") ?? "")
+            }
+            try await s3.deleteBucket(observed.awsID)
+        }
+    }
+}
+
+/// The configurations of a bucket: read one call per bucket, written with one PUT.
+struct BucketConfigurationProvider: ResourceProvider {
+    let type: ResourceType
+    let readsAfterParents = true
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        let desiredByBucket = Dictionary(scope.desired.map { ($0.string("bucket"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        var result: [ObservedResource] = []
+        for bucket in try await context.bucketNames(scope) {
+            guard let properties = try await current(bucket, context: context) else { continue }
+            // A configuration nobody asked for on a stack bucket is left alone: S3 buckets carry
+            // defaults (SSE-S3 encryption since 2023) that are not drift.
+            guard let address = desiredByBucket[bucket] else { continue }
+            result.append(ObservedResource(address: address, type: type, awsID: bucket, properties: properties))
+        }
+        return result
+    }
+
+    func current(_ bucket: String, context: ProviderContext) async throws -> [String: PropertyValue]? {
+        let s3 = context.services.s3
+        switch type {
+        case .bucketVersioning:
+            guard let status = try await s3.getBucketVersioning(bucket) else { return nil }
+            return ["status": .string(status)]
+        case .bucketEncryption:
+            guard let algorithm = try await s3.getBucketEncryption(bucket) else { return nil }
+            return ["algorithm": .string(algorithm)]
+        case .bucketPublicAccessBlock:
+            let block: S3.PublicAccessBlock?
+            do { block = try await s3.getPublicAccessBlock(bucket) } catch let error as AWSError where error.isNotFound { block = nil }
+            guard let block else { return nil }
+            return ["block_public_acls": .bool(block.blockPublicACLs), "ignore_public_acls": .bool(block.ignorePublicACLs),
+                    "block_public_policy": .bool(block.blockPublicPolicy), "restrict_public_buckets": .bool(block.restrictPublicBuckets)]
+        case .bucketLifecycle:
+            let response: AWSHTTPResponse
+            do {
+                response = try await s3.call(action: "GetBucketLifecycleConfiguration", method: "GET", bucket: bucket, query: [.init("lifecycle", "")])
+            } catch let error as AWSError where error.code == "NoSuchLifecycleConfiguration" || error.isNotFound {
+                return nil
+            }
+            guard let root = AWSXMLNode.parse(response.body) else { return nil }
+            let rules: [PropertyValue] = root.all("Rule").map { rule in
+                var map: [String: PropertyValue] = ["prefix": .string(rule["Filter"].text("Prefix") ?? rule.text("Prefix") ?? "")]
+                if let days = rule["Transition"].int("Days") { map["transition_days"] = .int(days) }
+                if let days = rule["NoncurrentVersionTransition"].int("NoncurrentDays") { map["noncurrent_transition_days"] = .int(days) }
+                if let storage = rule["Transition"].text("StorageClass") ?? rule["NoncurrentVersionTransition"].text("StorageClass") { map["storage_class"] = .string(storage) }
+                if let days = rule["Expiration"].int("Days") { map["expire_days"] = .int(days) }
+                return .map(map)
+            }
+            return ["rules": .list(rules)]
+        default:
+            return nil
+        }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        var properties = desired.properties
+        properties["bucket"] = nil
+        properties["tags"] = nil
+        return properties
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let s3 = context.services.s3
+        let bucket = desired.string("bucket")
+        switch type {
+        case .bucketVersioning:
+            try await s3.putBucketVersioning(bucket, enabled: desired.string("status") == "Enabled")
+        case .bucketEncryption:
+            try await s3.putBucketEncryption(bucket, algorithm: desired.string("algorithm"))
+        case .bucketPublicAccessBlock:
+            try await s3.putPublicAccessBlock(bucket, S3.PublicAccessBlock(
+                blockPublicACLs: desired.bool("block_public_acls"), ignorePublicACLs: desired.bool("ignore_public_acls"),
+                blockPublicPolicy: desired.bool("block_public_policy"), restrictPublicBuckets: desired.bool("restrict_public_buckets")))
+        case .bucketLifecycle:
+            // Transitions are not in the client's lifecycle type; the XML is written here.
+            let rules = (desired.properties["rules"]?.listValue ?? []).enumerated().map { index, rule -> String in
+                let map = rule.mapValue ?? [:]
+                let storage = map["storage_class"]?.stringValue ?? "GLACIER"
+                var xml = "<Rule><ID>netloom-\(index)</ID><Filter><Prefix>\(escape(map["prefix"]?.stringValue ?? ""))</Prefix></Filter><Status>Enabled</Status>"
+                if let days = map["transition_days"]?.intValue { xml += "<Transition><Days>\(days)</Days><StorageClass>\(escape(storage))</StorageClass></Transition>" }
+                if let days = map["expire_days"]?.intValue { xml += "<Expiration><Days>\(days)</Days></Expiration>" }
+                if let days = map["noncurrent_transition_days"]?.intValue {
+                    xml += "<NoncurrentVersionTransition><NoncurrentDays>\(days)</NoncurrentDays><StorageClass>\(escape(storage))</StorageClass></NoncurrentVersionTransition>"
+                }
+                return xml + "</Rule>"
+            }.joined()
+            let body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(rules)</LifecycleConfiguration>"
+            _ = try await s3.call(action: "PutBucketLifecycleConfiguration", method: "PUT", bucket: bucket, query: [.init("lifecycle", "")], body: Array(body.utf8))
+        default:
+            break
+        }
+        return ObservedResource(address: desired.address, type: type, awsID: bucket, properties: comparable(desired))
+    }
+
+    func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        try await create(desired, context: context)
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let s3 = context.services.s3
+        try await ProviderSupport.ignoringNotFound {
+            switch type {
+            case .bucketVersioning: try await s3.putBucketVersioning(observed.awsID, enabled: false)
+            case .bucketEncryption: _ = try await s3.call(action: "DeleteBucketEncryption", method: "DELETE", bucket: observed.awsID, query: [.init("encryption", "")])
+            case .bucketPublicAccessBlock: _ = try await s3.call(action: "DeletePublicAccessBlock", method: "DELETE", bucket: observed.awsID, query: [.init("publicAccessBlock", "")])
+            case .bucketLifecycle: try await s3.deleteBucketLifecycle(observed.awsID)
+            default: break
+            }
+        }
+    }
+}
+
+/// A folder marker: an empty object whose key ends in `/`.
+struct BucketObjectProvider: ResourceProvider {
+    let type = ResourceType.bucketObject
+    let readsAfterParents = true
+
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        var items: [(identity: String, observed: ObservedResource)] = []
+        for bucket in try await context.bucketNames(scope) {
+            for object in try await context.services.s3.listObjects(bucket) where object.key.hasSuffix("/") && object.size == 0 {
+                let id = "\(bucket)|\(object.key)"
+                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["key": .string(object.key)])))
+            }
+        }
+        // Objects users put in the bucket are data, not drift: only folder markers the spec
+        // names are matched; other markers are left alone.
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("bucket"))|\($0.string("key"))" }, state: scope.state,
+                                               unmanagedAddress: { "bucket_object:unmanaged/\($0.awsID)" }).filter { !$0.isUnmanaged }
+    }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["key": .string(desired.string("key"))] }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        try await context.services.s3.putObject(desired.string("bucket"), key: desired.string("key"), body: [])
+        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("bucket"))|\(desired.string("key"))", properties: comparable(desired))
+    }
+
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
+        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return }
+        try await ProviderSupport.ignoringNotFound { try await context.services.s3.deleteObject(parts[0], key: parts[1]) }
+    }
+}

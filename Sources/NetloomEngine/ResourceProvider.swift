@@ -1,0 +1,169 @@
+import AWSClient
+import NetloomModel
+
+/// One resource as AWS has it, in the vocabulary of the spec's properties (`ref:` values
+/// appear as the AWS ids they resolve to).
+public struct ObservedResource: Sendable, Hashable {
+    public var address: String
+    public var type: ResourceType
+    public var awsID: String
+    /// The fields a provider compares; keys as in the expanded resource's properties.
+    public var properties: [String: PropertyValue]
+    /// Other ids AWS gave it (ARN, DNS name, association id, public IP).
+    public var attributes: [String: String]
+    /// True for a sub-resource found in AWS that no resource of the spec owns (a rule or route
+    /// added outside netloom); `address` is then made up from the parent and the AWS id.
+    public var isUnmanaged: Bool
+
+    public init(address: String, type: ResourceType, awsID: String, properties: [String: PropertyValue] = [:],
+                attributes: [String: String] = [:], isUnmanaged: Bool = false) {
+        self.address = address
+        self.type = type
+        self.awsID = awsID
+        self.properties = properties
+        self.attributes = attributes
+        self.isUnmanaged = isUnmanaged
+    }
+
+    var stateRecord: StateRecord {
+        StateRecord(address: address, type: type, awsID: awsID, attributes: attributes, properties: properties)
+    }
+}
+
+/// A resource of the spec with its `ref:` values replaced by AWS ids (or marked unknown) and
+/// `${account_id}` filled in.
+public struct DesiredResource: Sendable, Hashable {
+    public var resource: Resource
+    public var properties: [String: PropertyValue]
+
+    public var address: String { resource.address }
+    public var type: ResourceType { resource.type }
+
+    /// Stands for an id that exists only after apply; it never equals an observed value.
+    public static let unknownID = "(known after apply)"
+
+    public func string(_ key: String) -> String { properties[key]?.stringValue ?? "" }
+    public func int(_ key: String) -> Int? { properties[key]?.intValue }
+    public func bool(_ key: String) -> Bool { properties[key]?.boolValue ?? false }
+    public func strings(_ key: String) -> [String] { properties[key]?.listValue?.compactMap(\.stringValue) ?? [] }
+
+    /// The spec's tags, `netloom:stack` and `netloom:address` among them.
+    public var tags: [AWSTag] {
+        (properties["tags"]?.mapValue ?? [:]).compactMap { key, value in value.stringValue.map { AWSTag(key, $0) } }.sorted()
+    }
+
+    public var hasUnknownReference: Bool { Self.containsUnknown(.map(properties)) }
+
+    static func containsUnknown(_ value: PropertyValue) -> Bool {
+        switch value {
+        case .string(let text): text == unknownID
+        case .list(let values): values.contains(where: containsUnknown)
+        case .map(let values): values.values.contains(where: containsUnknown)
+        default: false
+        }
+    }
+}
+
+/// What a provider needs to talk to AWS; every side effect is in here, so tests inject fakes.
+public struct ProviderContext: Sendable {
+    public var services: AWSServices
+    public var stack: String
+    public var region: String
+    public var clock: any EngineClock
+    /// How long to wait for a NAT gateway or load balancer to become ready.
+    public var readinessTimeout: Duration
+    /// From STS GetCallerIdentity, for `${account_id}` and ARNs.
+    public var accountID: String = ""
+    var cache = DescribeCache()
+
+    public init(services: AWSServices, stack: String, region: String, clock: any EngineClock, readinessTimeout: Duration = .seconds(900)) {
+        self.services = services
+        self.stack = stack
+        self.region = region
+        self.clock = clock
+        self.readinessTimeout = readinessTimeout
+    }
+
+    var stackFilter: AWSFilter { .tag("netloom:stack", stack) }
+
+    var waiter: ReadinessWaiter { ReadinessWaiter(clock: clock, timeout: readinessTimeout) }
+
+    /// A fresh describe cache: each refresh must see AWS as it is now.
+    func refreshed() -> ProviderContext {
+        var copy = self
+        copy.cache = DescribeCache()
+        return copy
+    }
+}
+
+/// The clients of every service the engine uses, over one core.
+public struct AWSServices: Sendable {
+    public var ec2: EC2
+    public var elb: ELBv2
+    public var iam: IAM
+    public var s3: S3
+    public var logs: CloudWatchLogs
+    public var cloudWatch: CloudWatch
+    public var ssm: SSM
+    public var sts: STS
+
+    public init(core: AWSClientCore) {
+        ec2 = EC2(core: core)
+        elb = ELBv2(core: core)
+        iam = IAM(core: core)
+        s3 = S3(core: core)
+        logs = CloudWatchLogs(core: core)
+        cloudWatch = CloudWatch(core: core)
+        ssm = SSM(core: core)
+        sts = STS(core: core)
+    }
+}
+
+/// What the read of one type may use: the spec's resources of that type, and for sub-resources
+/// what has been read of their parents.
+public struct ReadScope: Sendable {
+    public var desired: [DesiredResource]
+    /// Observed parents and everything read before, by address.
+    public var observed: [String: ObservedResource]
+    /// Records of the state (to name leftovers that have no tags, such as IAM policies).
+    public var state: [String: StateRecord]
+}
+
+/// Reads, creates, updates and deletes one resource type. The graph walk knows nothing of AWS.
+public protocol ResourceProvider: Sendable {
+    var type: ResourceType { get }
+    /// Sub-resources are read after their parents (routes after route tables, rules after groups).
+    var readsAfterParents: Bool { get }
+    /// Fields AWS cannot change in place: a difference there replaces the resource.
+    var replacedOn: [String: String] { get }
+
+    /// Everything of this type the stack has in AWS: one tag-filtered describe (all pages) or
+    /// one call per parent, never one per resource.
+    func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource]
+    /// The fields compared with AWS, from the resolved desired properties.
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue]
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource
+    func delete(_ observed: ObservedResource, context: ProviderContext) async throws
+}
+
+extension ResourceProvider {
+    public var readsAfterParents: Bool { false }
+    public var replacedOn: [String: String] { [:] }
+
+    public func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        // Types without an in-place update only ever see replacements; keep what exists.
+        observed
+    }
+}
+
+/// Tag helpers shared by the providers.
+extension Array where Element == AWSTag {
+    var propertyMap: PropertyValue { .map(Dictionary(map { ($0.key, PropertyValue.string($0.value)) }, uniquingKeysWith: { _, last in last })) }
+    func value(forKey key: String) -> String? { last { $0.key == key }?.value }
+}
+
+/// Tags as compared: the spec's tags only (AWS may add its own `aws:` tags, which are not drift).
+func comparableTags(_ tags: [AWSTag]) -> PropertyValue {
+    tags.filter { !$0.key.hasPrefix("aws:") }.propertyMap
+}

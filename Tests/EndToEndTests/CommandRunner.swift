@@ -1,0 +1,151 @@
+import Foundation
+import MotoHarness
+
+/// Runs the built `netloom` and the AWS CLI as subprocesses against one moto server, with fake
+/// credentials and nothing but 127.0.0.1.
+struct CommandRunner {
+    let moto: MotoServer
+    let region: String
+    let workDirectory: String
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let packageRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    static var netloomPath: String { packageRoot + "/.build/debug/netloom" }
+
+    init(moto: MotoServer, region: String) throws {
+        self.moto = moto
+        self.region = region
+        workDirectory = NSTemporaryDirectory() + "netloom-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+    }
+
+    var environment: [String: String] {
+        var environment: [String: String] = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": workDirectory,
+            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_ENDPOINT_URL": moto.endpointURL,
+            "NO_COLOR": "1",
+        ]
+        environment["AWS_CONFIG_FILE"] = workDirectory + "/none"
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = workDirectory + "/none"
+        return environment
+    }
+
+    /// A copy of a shared example in this test's own directory, so its state is its own.
+    func example(_ name: String) throws -> String {
+        let source = Self.packageRoot + "/../shared/examples/\(name)"
+        let fallback = "/work/shared/examples/\(name)"
+        let text = try (try? String(contentsOfFile: source, encoding: .utf8)) ?? String(contentsOfFile: fallback, encoding: .utf8)
+        let path = workDirectory + "/\(name)"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func start(_ arguments: [String], executable: String? = nil) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.netloomPath)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    func finish(_ started: (Process, Pipe, Pipe)) -> Result {
+        let (process, out, err) = started
+        // Read both pipes to the end before waiting, so a full pipe never blocks the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func netloom(_ arguments: String...) throws -> Result {
+        finish(try start(arguments))
+    }
+
+    /// The AWS CLI against moto; returns parsed JSON.
+    func aws(_ arguments: [String]) throws -> Any {
+        let result = finish(try start(["aws", "--endpoint-url", moto.endpointURL, "--region", region, "--output", "json"] + arguments, executable: "/usr/bin/env"))
+        guard result.status == 0 else { throw CLIError(message: "aws \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
+        if result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [String: Any]() }
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    func awsList(_ arguments: [String], key: String) throws -> [[String: Any]] {
+        ((try aws(arguments) as? [String: Any])?[key] as? [[String: Any]]) ?? []
+    }
+
+    struct CLIError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// Resources tagged with the stack, counted by an independent reader (the AWS CLI), per type.
+    func countTagged(stack: String) throws -> [String: Int] {
+        let filter = ["--filters", "Name=tag:netloom:stack,Values=\(stack)"]
+        var counts: [String: Int] = [:]
+        counts["vpc"] = try awsList(["ec2", "describe-vpcs"] + filter, key: "Vpcs").count
+        counts["subnet"] = try awsList(["ec2", "describe-subnets"] + filter, key: "Subnets").count
+        counts["route_table"] = try awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables").count
+        counts["internet_gateway"] = try awsList(["ec2", "describe-internet-gateways"] + filter, key: "InternetGateways").count
+        counts["nat_gateway"] = try awsList(["ec2", "describe-nat-gateways", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "NatGateways")
+            .filter { ($0["State"] as? String) != "deleted" }.count
+        counts["eip"] = try awsList(["ec2", "describe-addresses"] + filter, key: "Addresses").count
+        counts["security_group"] = try awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups").count
+        counts["network_acl"] = try awsList(["ec2", "describe-network-acls"] + filter, key: "NetworkAcls").count
+        counts["vpc_endpoint"] = try awsList(["ec2", "describe-vpc-endpoints"] + filter, key: "VpcEndpoints").count
+        counts["flow_log"] = try awsList(["ec2", "describe-flow-logs", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "FlowLogs").count
+        counts["instance"] = try awsList(["ec2", "describe-instances"] + filter, key: "Reservations")
+            .flatMap { ($0["Instances"] as? [[String: Any]]) ?? [] }
+            .filter { (($0["State"] as? [String: Any])?["Name"] as? String) != "terminated" }.count
+        counts["iam_role"] = try awsList(["iam", "list-roles", "--path-prefix", "/netloom/\(stack)/"], key: "Roles").count
+        counts["log_group"] = try awsList(["logs", "describe-log-groups", "--log-group-name-prefix", "/netloom/\(stack)/"], key: "logGroups").count
+        counts["bucket"] = try awsList(["s3api", "list-buckets"], key: "Buckets").filter { (($0["Name"] as? String) ?? "").hasPrefix("\(stack)-") }.count
+        counts["alarm"] = try awsList(["cloudwatch", "describe-alarms", "--alarm-name-prefix", "\(stack)-"], key: "MetricAlarms").count
+        counts["load_balancer"] = try awsList(["elbv2", "describe-load-balancers"], key: "LoadBalancers").filter { (($0["LoadBalancerName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
+        counts["target_group"] = try awsList(["elbv2", "describe-target-groups"], key: "TargetGroups").filter { (($0["TargetGroupName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
+        return counts.filter { $0.value > 0 }
+    }
+
+    /// The resource counts `netloom expand` lists for the same types.
+    func expectedCounts(spec: String) throws -> [String: Int] {
+        let result = try netloom("expand", spec, "--format", "json")
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let resources = (document?["resources"] as? [[String: Any]]) ?? []
+        let counted: Set<String> = ["vpc", "subnet", "route_table", "internet_gateway", "nat_gateway", "eip", "security_group", "network_acl",
+                                    "vpc_endpoint", "flow_log", "instance", "iam_role", "log_group", "bucket", "alarm", "load_balancer", "target_group"]
+        var counts: [String: Int] = [:]
+        for resource in resources {
+            if let type = resource["type"] as? String, counted.contains(type) { counts[type, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    /// "AWS calls: N (M mutating)" from --stats.
+    static func mutatingCalls(_ stderr: String) -> Int? {
+        guard let range = stderr.range(of: #"\((\d+) mutating\)"#, options: .regularExpression) else { return nil }
+        return Int(stderr[range].dropFirst().prefix { $0.isNumber })
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import MotoHarness
+import Testing
+
+/// `netloom` as a user runs it, against a moto server started for each test.
+@Suite("apply, plan, drift, destroy against moto", .serialized, .enabled(if: MotoAvailability.shouldRun, "moto_server is not installed"))
+struct DeployEndToEndTests {
+    @Test("ml-workstation: apply creates what expand lists, a second apply changes nothing, destroy leaves nothing tagged")
+    func workstationLifecycle() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try runner.example("ml-workstation.yaml")
+
+        let first = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(first.status == 0, "apply failed: \(first.stderr)")
+        #expect(try runner.countTagged(stack: "ml-workstation") == runner.expectedCounts(spec: spec))
+
+        let second = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        #expect(CommandRunner.mutatingCalls(second.stderr) == 0, "second apply: \(second.stdout)\n\(second.stderr)")
+
+        let plan = try runner.netloom("plan", spec, "--detailed-exitcode")
+        #expect(plan.status == 0, "plan: \(plan.stdout)\n\(plan.stderr)")
+        let offline = try runner.netloom("plan", spec, "--offline", "--detailed-exitcode")
+        #expect(offline.status == 0, "offline plan: \(offline.stdout)")
+
+        let output = try runner.netloom("output", spec, "--format", "json")
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("\"vpc_id\": \"vpc-"))
+
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--stats")
+        #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
+        #expect(try runner.countTagged(stack: "ml-workstation").isEmpty)
+    }
+
+    @Test("inference: drift made with the AWS CLI is reported with exit 2 and repaired by apply")
+    func inferenceDrift() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let runner = try CommandRunner(moto: moto, region: "eu-west-1")
+        let spec = try runner.example("inference.yaml")
+
+        let apply = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(apply.status == 0, "apply failed: \(apply.stderr)")
+        #expect(try runner.countTagged(stack: "model-api") == runner.expectedCounts(spec: spec))
+        let again = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(CommandRunner.mutatingCalls(again.stderr) == 0, "second apply: \(again.stdout)\n\(again.stderr)")
+        #expect(try runner.netloom("drift", spec).status == 0)
+
+        // Three changes outside netloom: a rule added to a group, a tag changed, a route deleted.
+        let filter = ["--filters", "Name=tag:netloom:stack,Values=model-api"]
+        let groups = try runner.awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups")
+        let api = try #require(groups.first { ($0["GroupName"] as? String) == "model-api-api" }?["GroupId"] as? String)
+        _ = try runner.aws(["ec2", "authorize-security-group-ingress", "--group-id", api, "--protocol", "tcp", "--port", "22", "--cidr", "0.0.0.0/0"])
+        let vpc = try #require(try runner.awsList(["ec2", "describe-vpcs"] + filter, key: "Vpcs").first?["VpcId"] as? String)
+        _ = try runner.aws(["ec2", "create-tags", "--resources", vpc, "--tags", "Key=Name,Value=renamed-by-hand"])
+        let tables = try runner.awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables")
+        let publicTable = try #require(tables.first { table in
+            ((table["Routes"] as? [[String: Any]]) ?? []).contains { ($0["GatewayId"] as? String)?.hasPrefix("igw-") == true }
+        }?["RouteTableId"] as? String)
+        _ = try runner.aws(["ec2", "delete-route", "--route-table-id", publicTable, "--destination-cidr-block", "0.0.0.0/0"])
+
+        let drift = try runner.netloom("drift", spec, "--format", "json")
+        #expect(drift.status == 2, "drift: \(drift.stdout)\n\(drift.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(drift.stdout.utf8)) as? [String: Any]
+        let items = (document?["drift"] as? [[String: Any]]) ?? []
+        #expect(items.contains { ($0["kind"] as? String) == "added" && (($0["address"] as? String) ?? "").hasPrefix("sg_rule:") })
+        #expect(items.contains { ($0["kind"] as? String) == "modified" && ($0["address"] as? String) == "vpc" && ($0["field"] as? String) == "tags.Name" })
+        #expect(items.contains { ($0["kind"] as? String) == "deleted" && (($0["address"] as? String) ?? "").hasPrefix("route:edge/") })
+        #expect(items.allSatisfy { $0["location"] != nil }, "every drift names its spec line: \(items)")
+
+        let repair = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(repair.status == 0, "repair: \(repair.stdout)\n\(repair.stderr)")
+        let after = try runner.netloom("drift", spec)
+        #expect(after.status == 0, "drift after repair: \(after.stdout)")
+
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
+        #expect(try runner.countTagged(stack: "model-api").isEmpty)
+    }
+
+    @Test("two applies on one state: one proceeds, the other exits 1 at once naming the holder")
+    func concurrentApplies() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try runner.example("ml-workstation.yaml")
+        let first = try runner.start(["apply", spec, "--auto-approve"])
+        try await Task.sleep(for: .milliseconds(300))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let second = try runner.netloom("apply", spec, "--auto-approve")
+        let waited = clock.now - started
+        let firstResult = runner.finish(first)
+        #expect(firstResult.status == 0, "the first apply: \(firstResult.stderr)")
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("locked by another run"), "\(second.stderr)")
+        #expect(second.stderr.contains("pid \(first.0.processIdentifier)"), "\(second.stderr)")
+        #expect(waited < .seconds(5))
+        _ = try runner.netloom("destroy", spec, "--auto-approve")
+    }
+
+    @Test("hyperpod: the placement group moto cannot create stops apply with the action and the address")
+    func placementGroupUnsupported() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try runner.example("hyperpod-slurm-dev.yaml")
+        let apply = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains("CreatePlacementGroup"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("placement_group:gpu"), "\(apply.stderr)")
+        #expect(!apply.stdout.contains("Apply complete"))
+        // What was done is in the state: the next plan does not create it again.
+        let output = try runner.netloom("output", spec, "--format", "json")
+        #expect(output.stdout.contains("vpc-"), "\(output.stdout)")
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        #expect(destroy.status == 0, "\(destroy.stderr)")
+        #expect(try runner.countTagged(stack: "slurm-dev").isEmpty)
+    }
+}

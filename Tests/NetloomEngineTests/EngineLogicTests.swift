@@ -1,0 +1,155 @@
+import AWSClient
+import Foundation
+import NetloomModel
+import Testing
+@testable import NetloomEngine
+
+/// Records requested sleeps instead of sleeping.
+final class RecordingClock: EngineClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var slept: [Duration] = []
+    var sleeps: [Duration] { lock.lock(); defer { lock.unlock() }; return slept }
+    func sleep(for duration: Duration) async throws { record(duration) }
+    private func record(_ duration: Duration) {
+        lock.lock()
+        slept.append(duration)
+        lock.unlock()
+    }
+}
+
+@Suite("Engine logic without AWS")
+struct EngineLogicTests {
+    let resolution = PropertyResolution(accountID: "123456789012", amis: ["/aws/ami": "ami-123"])
+
+    @Test("refs resolve to ids, unknown ones are marked, the account id is filled in")
+    func resolution_() {
+        let resource = Resource(address: "subnet:a/x", type: .subnet, properties: [
+            "vpc": "ref:vpc", "other": "ref:missing", "arn": "arn:aws:logs:r:${account_id}:log-group:x",
+        ])
+        let desired = resolution.resolve(resource, ids: ["vpc": "vpc-1"])
+        #expect(desired.string("vpc") == "vpc-1")
+        #expect(desired.string("other") == DesiredResource.unknownID)
+        #expect(desired.string("arn") == "arn:aws:logs:r:123456789012:log-group:x")
+        #expect(desired.hasUnknownReference)
+    }
+
+    @Test("a missing resource is created, a changed CIDR replaces, a changed tag updates, a leftover is deleted")
+    func compare() throws {
+        let tags: PropertyValue = ["netloom:stack": "s", "netloom:address": "vpc"]
+        let subnetTags: PropertyValue = ["netloom:stack": "s", "netloom:address": "subnet:a/x"]
+        let graph = try ResourceGraph([
+            Resource(address: "vpc", type: .vpc, properties: ["cidr": "10.0.0.0/16", "tags": tags]),
+            Resource(address: "subnet:a/x", type: .subnet, properties: ["vpc": "ref:vpc", "cidr": "10.0.1.0/24", "az": "x", "tags": subnetTags], dependsOn: ["vpc"]),
+            Resource(address: "security_group:web", type: .securityGroup, properties: ["vpc": "ref:vpc", "name": "s-web", "description": "d", "tags": tags], dependsOn: ["vpc"]),
+        ])
+        let live = LiveView(resources: [
+            "vpc": ObservedResource(address: "vpc", type: .vpc, awsID: "vpc-1", properties: ["cidr": "10.0.0.0/16", "tags": ["netloom:stack": "s", "netloom:address": "vpc", "x": "y"]]),
+            "subnet:a/x": ObservedResource(address: "subnet:a/x", type: .subnet, awsID: "subnet-1", properties: [
+                "vpc": "vpc-1", "cidr": "10.0.2.0/24", "az": "x", "map_public_ip_on_launch": false, "tags": subnetTags,
+            ]),
+            "subnet:old/x": ObservedResource(address: "subnet:old/x", type: .subnet, awsID: "subnet-2"),
+        ], unmanaged: [ObservedResource(address: "sg_rule:unmanaged/sg-1/sgr-1", type: .securityGroupRule, awsID: "sgr-1", isUnmanaged: true)])
+        let plan = DeployEngine.compare(graph, live: live, resolution: resolution, state: [:])
+        let actions = Dictionary(plan.changes.map { ($0.address, $0.action) }, uniquingKeysWith: { first, _ in first })
+        #expect(actions["vpc"] == .update)
+        #expect(actions["subnet:a/x"] == .replace)
+        #expect(plan.changes.first { $0.address == "subnet:a/x" }?.reason.contains("CIDR") == true)
+        #expect(actions["security_group:web"] == .create)
+        #expect(actions["subnet:old/x"] == .delete)
+        #expect(plan.changes.first { $0.address == "sg_rule:unmanaged/sg-1/sgr-1" }?.reason == "added outside netloom")
+    }
+
+    @Test("drift: a changed tag is modified, a vanished resource deleted, a foreign rule added, each with its line")
+    func drift() throws {
+        let location = SourceLocation(file: "s.yaml", line: 7, column: 3)
+        let tags: PropertyValue = ["netloom:stack": "s", "netloom:address": "security_group:web"]
+        let graph = try ResourceGraph([
+            Resource(address: "vpc", type: .vpc, properties: ["cidr": "10.0.0.0/16", "tags": ["netloom:stack": "s", "netloom:address": "vpc"]]),
+            Resource(address: "security_group:web", type: .securityGroup, properties: ["vpc": "ref:vpc", "name": "s-web", "description": "d", "tags": tags],
+                     dependsOn: ["vpc"], location: location),
+        ])
+        let live = LiveView(resources: [
+            "security_group:web": ObservedResource(address: "security_group:web", type: .securityGroup, awsID: "sg-1", properties: [
+                "vpc": "vpc-1", "name": "s-web", "description": "d", "tags": ["netloom:stack": "s", "netloom:address": "security_group:web", "team": "x"],
+            ]),
+        ], unmanaged: [ObservedResource(address: "sg_rule:unmanaged/sg-1/sgr-9", type: .securityGroupRule, awsID: "sgr-9", attributes: ["group": "sg-1"], isUnmanaged: true)])
+        let state = ["vpc": StateRecord(address: "vpc", type: .vpc, awsID: "vpc-1"), "security_group:web": StateRecord(address: "security_group:web", type: .securityGroup, awsID: "sg-1")]
+        let items = DriftDetector.detect(graph, live: live, resolution: resolution, state: state)
+        #expect(items.contains { $0.address == "vpc" && $0.kind == .deleted })
+        #expect(items.contains { $0.address == "security_group:web" && $0.kind == .modified && $0.field == "tags.team" && $0.actual == "x" })
+        let added = items.first { $0.kind == .added }
+        #expect(added?.location == location)
+    }
+
+    @Test("readiness polling backs off through the injected clock and gives up after the timeout")
+    func waiter() async throws {
+        let clock = RecordingClock()
+        let polls = ProgressCounter()
+        try await ReadinessWaiter(clock: clock, timeout: .seconds(60)).wait(for: "nat") {
+            let count = await polls.increment()
+            return (count >= 4, "pending")
+        }
+        #expect(clock.sleeps == [.milliseconds(500), .seconds(1), .seconds(2)])
+        await #expect(throws: ReadinessWaiter.TimedOut.self) {
+            try await ReadinessWaiter(clock: clock, timeout: .seconds(5)).wait(for: "lb") { (false, "provisioning") }
+        }
+    }
+
+    @Test("calls are counted by service and action; reads are not mutating")
+    func counting() {
+        let headers = [("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x")]
+        let query = AWSHTTPRequest(method: "POST", url: "http://127.0.0.1/", headers: headers, body: Array("Action=DescribeVpcs&Version=2016-11-15".utf8))
+        #expect(CountingTransport.classify(query) == ("ec2", "DescribeVpcs"))
+        let json = AWSHTTPRequest(method: "POST", url: "http://127.0.0.1/", headers: headers + [("X-Amz-Target", "Logs_20140328.CreateLogGroup")], body: [])
+        #expect(CountingTransport.classify(json).action == "CreateLogGroup")
+        let s3 = AWSHTTPRequest(method: "PUT", url: "http://127.0.0.1/bucket?tagging", headers: headers, body: [])
+        #expect(CountingTransport.classify(s3).action == "PUT tagging")
+        let counter = CallCounter()
+        counter.record(service: "ec2", action: "DescribeVpcs")
+        counter.record(service: "ec2", action: "CreateVpc")
+        counter.record(service: "s3", action: "GET tagging")
+        counter.record(service: "s3", action: "PUT tagging")
+        #expect(counter.total == 4)
+        #expect(counter.mutating == 2)
+    }
+
+    @Test("the graph walk never exceeds its parallelism and runs dependencies first")
+    func scheduler() async throws {
+        let store = try StateStore(path: NSTemporaryDirectory() + "netloom-sched-\(UUID().uuidString).sqlite")
+        let context = ProviderContext(services: AWSServices(core: AWSClientCore(transport: RefusingTransport(), credentials: .init(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "x"), region: "us-east-1")),
+                                      stack: "s", region: "us-east-1", clock: RecordingClock())
+        let engine = DeployEngine(context: context, state: store, parallelism: 3)
+        let tracker = ConcurrencyTracker()
+        let nodes = (0..<20).map { "n\($0)" }
+        var dependencies: [String: [String]] = [:]
+        for index in 1..<20 where index % 5 == 0 { dependencies["n\(index)"] = ["n\(index - 5)"] }
+        let collector = ReportCollector()
+        await engine.runGraph(nodes, dependencies: dependencies, report: collector) { node in
+            await tracker.start(node)
+            try await Task.sleep(for: .milliseconds(2))
+            await tracker.finish(node)
+        }
+        #expect(await tracker.maximum <= 3)
+        let order = await tracker.finished
+        for (node, needs) in dependencies { for need in needs { #expect(order.firstIndex(of: need)! < order.firstIndex(of: node)!) } }
+        #expect(await collector.report.succeeded)
+    }
+}
+
+struct RefusingTransport: HTTPTransport {
+    func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse { throw AWSTransportError(.connectionFailed, "no network in unit tests") }
+}
+
+actor ConcurrencyTracker {
+    var running = 0
+    var maximum = 0
+    var finished: [String] = []
+    func start(_ node: String) {
+        running += 1
+        maximum = max(maximum, running)
+    }
+    func finish(_ node: String) {
+        running -= 1
+        finished.append(node)
+    }
+}
