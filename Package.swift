@@ -110,7 +110,7 @@ let package = Package(
             "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "AWSClient",
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness",
+            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness", "NetloomTestSupport",
         ]),
         .testTarget(name: "AWSClientTests", dependencies: [
             "AWSClient", "AWSSigV4", "MotoHarness",

@@ -1,0 +1,96 @@
+import Foundation
+import MotoHarness
+import NetloomTestSupport
+import Testing
+
+extension CommandRunner {
+    /// `netloom` pointed at another endpoint than moto itself (the fault-injecting proxy).
+    func netloom(_ arguments: [String], endpoint: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.netloomPath)
+        process.arguments = arguments
+        process.environment = environment.merging(["AWS_ENDPOINT_URL": endpoint]) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return finish((process, out, err))
+    }
+
+    /// The end state every robustness test must reach: exactly what expand lists, counted by tag
+    /// through the AWS CLI; nothing left to change (a duplicate rule or route would be one); no drift.
+    func expectConverged(spec: String, stack: String, _ context: String) throws {
+        #expect(try countTagged(stack: stack) == expectedCounts(spec: spec), "\(context): tagged resources differ from expand")
+        let again = try netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(again.status == 0, "\(context): apply after convergence failed: \(again.stderr)")
+        #expect(Self.mutatingCalls(again.stderr) == 0, "\(context): apply after convergence still changed things:\n\(again.stdout)")
+        let drift = try netloom("drift", spec)
+        #expect(drift.status == 0, "\(context): drift after convergence:\n\(drift.stdout)\(drift.stderr)")
+    }
+}
+
+@Suite("crash safety and faults against moto", .serialized, .enabled(if: MotoAvailability.shouldRun, "moto_server is not installed"))
+struct RobustnessTests {
+    @Test("apply killed with SIGKILL at 10 random moments, each followed by a new apply, ends with exactly the desired resources",
+          .timeLimit(.minutes(10)))
+    func killedApplies() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try runner.example("ml-workstation.yaml")
+        // A fixed seed: a failure names the moment that broke it and replays exactly.
+        var random = SplitMix64(seed: 20_261_126)
+        var moments: [Int] = []
+        for _ in 0..<10 {
+            let delay = Int.random(in: 150...4_000, using: &random)
+            moments.append(delay)
+            let started = try runner.start(["apply", spec, "--auto-approve"])
+            try await Task.sleep(for: .milliseconds(delay))
+            if started.0.isRunning { kill(started.0.processIdentifier, SIGKILL) }
+            let result = runner.finish(started)
+            // Either the kill landed or the run finished first; a finished run must have succeeded.
+            #expect(result.status == 0 || started.0.terminationReason == .uncaughtSignal,
+                    "apply killed at \(delay) ms ended with \(result.status): \(result.stderr)")
+        }
+        let final = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(final.status == 0, "the apply after the kills (\(moments) ms) failed: \(final.stderr)")
+        try runner.expectConverged(spec: spec, stack: "ml-workstation", "after kills at \(moments) ms")
+
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
+        let left = try runner.countTagged(stack: "ml-workstation")
+        #expect(left.isEmpty, "destroy left resources tagged with the stack: \(left)")
+    }
+
+    @Test("apply through a proxy that throttles, fails or drops 30 % of the calls converges to exactly the desired resources",
+          .timeLimit(.minutes(10)))
+    func applyThroughFaults() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        let proxy = try await FaultInjectingProxy(upstream: moto.endpointURL, faultRate: 0.3, seed: 42)
+        let runner = try CommandRunner(moto: moto, region: "eu-west-1")
+        let spec = try runner.example("inference.yaml")
+
+        // A lost answer can fail a run even after retries (a create that happened but looked like it
+        // failed); the next run must then adopt what exists. Three runs are allowed to get there.
+        var attempts: [Int32] = []
+        for _ in 0..<3 {
+            let run = try runner.netloom(["apply", spec, "--auto-approve", "--stats"], endpoint: proxy.endpointURL)
+            attempts.append(run.status)
+            if run.status == 0 { break }
+        }
+        let counts = proxy.counts
+        #expect(attempts.last == 0, "apply through faults never succeeded: exits \(attempts)")
+        #expect(counts.faults.values.reduce(0, +) > 10, "too few faults injected to prove anything: \(counts)")
+        try runner.expectConverged(spec: spec, stack: "model-api", "after apply through faults \(counts)")
+
+        let destroy = try runner.netloom(["destroy", spec, "--auto-approve"], endpoint: proxy.endpointURL)
+        let retry = destroy.status == 0 ? destroy : try runner.netloom("destroy", spec, "--auto-approve")
+        #expect(retry.status == 0, "destroy: \(retry.stderr)")
+        let left = try runner.countTagged(stack: "model-api")
+        #expect(left.isEmpty, "destroy left resources tagged with the stack: \(left)\n\(destroy.stdout)\n\(destroy.stderr)")
+        await proxy.stop()
+    }
+}
