@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
         .executableTarget(
             name: "netloom-bench",
-            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI"],
+            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI", "NetloomTestSupport"],
             path: "Benchmarks/netloom-bench"
         ),
         // Test support: a seeded random generator for property tests and benchmarks.
@@ -76,6 +76,11 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], path: "Tests/MotoHarness"),
+        .executableTarget(
+            name: "deploy-bench",
+            dependencies: ["NetloomTestSupport", "MotoHarness"],
+            path: "Benchmarks/deploy-bench"
+        ),
         .executableTarget(
             name: "reach-bench",
             dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomTestSupport"],

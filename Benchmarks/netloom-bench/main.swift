@@ -5,6 +5,7 @@
 import Foundation
 import NetloomPlanning
 import NetloomSpec
+import NetloomTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,32 +63,12 @@ struct Measurement {
     var median: Double { seconds.sorted()[seconds.count / 2] }
 }
 
-struct ChildFailed: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Runs the binary with output discarded and returns its wall time and peak memory. posix_spawn and
-/// wait4 rather than Foundation's Process, whose wait polls in 0.1 s steps and blurs the figures.
 func run(_ binary: String, _ arguments: [String]) throws -> (seconds: Double, peakKiB: Int) {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let start = DispatchTime.now()
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else { throw ChildFailed(description: "cannot start \(binary)") }
-    var status: Int32 = 0
-    var usage = rusage()
-    wait4(pid, &status, 0, &usage)
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    let exitCode = (status >> 8) & 0xff
-    guard status & 0x7f == 0, exitCode == 0 || exitCode == 2 else {
-        throw ChildFailed(description: "netloom \(arguments.joined(separator: " ")) ended with status \(status)")
+    let outcome = try TimedChild.run(binary, arguments)
+    guard outcome.exitCode == 0 || outcome.exitCode == 2 else {
+        throw TimedChild.SpawnFailed(description: "netloom \(arguments.joined(separator: " ")) ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal")")
     }
-    return (seconds, usage.ru_maxrss)
+    return (outcome.seconds, outcome.peakKiB)
 }
 
 let arguments = CommandLine.arguments.dropFirst()
