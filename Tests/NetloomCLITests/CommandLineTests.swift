@@ -149,11 +149,18 @@ struct CommandLineTests {
         #expect(changes.allSatisfy { $0["action"] as? String == "create" && $0["reason"] is String && $0["diff"] is [String: Any] })
     }
 
-    @Test("plan without --offline is refused until the AWS engine exists, naming the flag")
-    func livePlanRefused() throws {
-        let run = try NetloomRun(["plan", NetloomRun.example("inference.yaml")])
-        #expect(run.status == 64)
-        #expect(run.stderr.contains("--offline"))
+    @Test("a live plan without AWS credentials exits 1 and says where credentials come from, before any call")
+    func livePlanWithoutCredentials() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-nocreds-\(UUID().uuidString)").path
+        let run = try NetloomRun(["plan", NetloomRun.example("inference.yaml")], environment: [
+            "HOME": home, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
+            "AWS_CONFIG_FILE": home + "/none", "AWS_SHARED_CREDENTIALS_FILE": home + "/none",
+            // Anything that did try to connect would fail fast here rather than reach a network.
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no AWS credentials"))
+        #expect(run.stderr.contains("AWS_ACCESS_KEY_ID"))
     }
 
     @Test("help reads like documentation, with examples")
