@@ -115,7 +115,9 @@ struct CommandRunner {
         counts["eip"] = try awsList(["ec2", "describe-addresses"] + filter, key: "Addresses").count
         counts["security_group"] = try awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups").count
         counts["network_acl"] = try awsList(["ec2", "describe-network-acls"] + filter, key: "NetworkAcls").count
-        counts["vpc_endpoint"] = try awsList(["ec2", "describe-vpc-endpoints"] + filter, key: "VpcEndpoints").count
+        // Deleted endpoints and NAT gateways stay listed for a while (as on AWS), in state `deleted`.
+        counts["vpc_endpoint"] = try awsList(["ec2", "describe-vpc-endpoints"] + filter, key: "VpcEndpoints")
+            .filter { (($0["State"] as? String) ?? "").lowercased() != "deleted" }.count
         counts["flow_log"] = try awsList(["ec2", "describe-flow-logs", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "FlowLogs").count
         counts["instance"] = try awsList(["ec2", "describe-instances"] + filter, key: "Reservations")
             .flatMap { ($0["Instances"] as? [[String: Any]]) ?? [] }
