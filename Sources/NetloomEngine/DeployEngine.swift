@@ -323,11 +323,18 @@ public struct DeployEngine: Sendable {
         var dependencies: [String: [String]] = [:]
         for change in others { dependencies[change.address] = deploy.graph[change.address]?.dependsOn.filter(changing.contains) ?? [] }
         let byAddress = Dictionary(others.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        // Groups whose spec keeps AWS's default egress rule (all to 0.0.0.0/0); others lose it
+        // right after creation, so one apply converges.
+        let keepsDefaultEgress = Set(deploy.graph.resources(of: .securityGroupRule).compactMap { rule -> String? in
+            guard rule.properties["aws_default"]?.boolValue == true, let group = rule.properties["security_group"]?.stringValue else { return nil }
+            return String(group.dropFirst("ref:".count))
+        })
         await runGraph(others.map(\.address), dependencies: dependencies, report: report) { address in
             guard let change = byAddress[address], let resource = deploy.graph[address] else { return }
             let provider = ProviderRegistry.provider(for: resource.type)
             self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
-            let desired = deploy.resolution.resolve(resource, ids: await registry.ids)
+            var desired = deploy.resolution.resolve(resource, ids: await registry.ids)
+            if resource.type == .securityGroup { desired.properties["keeps_default_egress"] = .bool(keepsDefaultEgress.contains(address)) }
             if DesiredResource.containsUnknown(.map(desired.properties)) {
                 throw ResourceOperationError(address: address, operation: change.action.rawValue,
                                              error: UnresolvedReference(address: address))

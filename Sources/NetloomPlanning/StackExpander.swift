@@ -149,10 +149,7 @@ struct ResourceBuilder {
     mutating func buildSecurityGroups() {
         for group in spec.securityGroups {
             let address = "security_group:\(group.name)"
-            // AWS gives every new group an allow-all egress rule; the spec keeps it only when it asks for it.
-            let keepsDefaultEgress = group.egress.contains { $0.ipProtocol == .all && $0.peer == .any }
-            add(address, .securityGroup, ["vpc": ref("vpc"), "name": .string("\(spec.stack)-\(group.name)"), "description": .string(group.description),
-                                          "default_egress": .bool(keepsDefaultEgress)],
+            add(address, .securityGroup, ["vpc": ref("vpc"), "name": .string("\(spec.stack)-\(group.name)"), "description": .string(group.description)],
                 dependsOn: ["vpc"], location: group.location)
             for rule in group.rules {
                 var properties: [String: PropertyValue] = [

@@ -115,7 +115,7 @@ struct CommandRunner {
         counts["eip"] = try awsList(["ec2", "describe-addresses"] + filter, key: "Addresses").count
         counts["security_group"] = try awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups").count
         counts["network_acl"] = try awsList(["ec2", "describe-network-acls"] + filter, key: "NetworkAcls").count
-        // A deleted endpoint stays listed for a while with state "deleted", on AWS as on moto.
+        // Deleted endpoints and NAT gateways stay listed for a while (as on AWS), in state `deleted`.
         counts["vpc_endpoint"] = try awsList(["ec2", "describe-vpc-endpoints"] + filter, key: "VpcEndpoints")
             .filter { (($0["State"] as? String) ?? "").lowercased() != "deleted" }.count
         counts["flow_log"] = try awsList(["ec2", "describe-flow-logs", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "FlowLogs").count

@@ -5,10 +5,18 @@ import Testing
 /// `netloom` as a user runs it, against a moto server started for each test.
 @Suite("apply, plan, drift, destroy against moto", .serialized, .enabled(if: MotoAvailability.shouldRun, "moto_server is not installed"))
 struct DeployEndToEndTests {
+    /// One moto per test process, wiped before each test (the suite is serialized).
+    /// `MotoServer.stop()` can hang on Linux here: children spawned after moto (netloom, aws)
+    /// seem to keep its watchdog's stdin pipe open, so its `read` never sees EOF.
+    func freshMoto() async throws -> MotoServer {
+        let moto = try await SharedMotoServer.instance.get()
+        try moto.reset()
+        return moto
+    }
+
     @Test("ml-workstation: apply creates what expand lists, a second apply changes nothing, destroy leaves nothing tagged")
     func workstationLifecycle() async throws {
-        let moto = try await MotoServer()
-        defer { moto.stop() }
+        let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("ml-workstation.yaml")
 
@@ -36,8 +44,7 @@ struct DeployEndToEndTests {
 
     @Test("inference: drift made with the AWS CLI is reported with exit 2 and repaired by apply")
     func inferenceDrift() async throws {
-        let moto = try await MotoServer()
-        defer { moto.stop() }
+        let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "eu-west-1")
         let spec = try runner.example("inference.yaml")
 
@@ -82,8 +89,7 @@ struct DeployEndToEndTests {
 
     @Test("two applies on one state: one proceeds, the other exits 1 at once naming the holder")
     func concurrentApplies() async throws {
-        let moto = try await MotoServer()
-        defer { moto.stop() }
+        let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("ml-workstation.yaml")
         let first = try runner.start(["apply", spec, "--auto-approve"])
@@ -103,8 +109,7 @@ struct DeployEndToEndTests {
 
     @Test("hyperpod: the placement group moto cannot create stops apply with the action and the address")
     func placementGroupUnsupported() async throws {
-        let moto = try await MotoServer()
-        defer { moto.stop() }
+        let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("hyperpod-slurm-dev.yaml")
         let apply = try runner.netloom("apply", spec, "--auto-approve")

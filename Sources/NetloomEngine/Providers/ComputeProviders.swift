@@ -105,7 +105,7 @@ struct AlarmProvider: ResourceProvider {
         return try await context.services.cloudWatch.describeAlarms(namePrefix: "\(context.stack)-").map { alarm in
             ObservedResource(address: desiredByName[alarm.alarmName] ?? "alarm:?\(alarm.alarmName)", type: type, awsID: alarm.alarmName, properties: [
                 "name": .string(alarm.alarmName), "metric": .string(alarm.metricName), "statistic": .string(alarm.statistic),
-                "comparison_operator": .string(alarm.comparisonOperator), "threshold": .double(alarm.threshold), "period_s": .int(alarm.period),
+                "comparison_operator": .string(alarm.comparisonOperator), "threshold": .string(String(alarm.threshold)), "period_s": .int(alarm.period),
                 "evaluation_periods": .int(alarm.evaluationPeriods), "instance": .string(alarm.dimensions["InstanceId"] ?? ""),
             ])
         }
@@ -117,14 +117,15 @@ struct AlarmProvider: ResourceProvider {
             return value.intValue.map(Double.init)
         } ?? 0
         return ["name": .string(desired.string("name")), "metric": .string(desired.string("metric")), "statistic": .string(desired.string("statistic")),
-                "comparison_operator": .string(desired.string("comparison_operator")), "threshold": .double(threshold),
+                // As text: the state's JSON would read 80.0 back as the integer 80.
+                "comparison_operator": .string(desired.string("comparison_operator")), "threshold": .string(String(threshold)),
                 "period_s": .int(desired.int("period_s") ?? 0), "evaluation_periods": .int(desired.int("evaluation_periods") ?? 0),
                 "instance": .string(desired.string("instance"))]
     }
 
     func put(_ desired: DesiredResource, tags: [AWSTag], context: ProviderContext) async throws -> ObservedResource {
         let values = comparable(desired)
-        let threshold: Double = if case .double(let number) = values["threshold"] { number } else { 0 }
+        let threshold = Double(values["threshold"]?.stringValue ?? "") ?? 0
         let alarm = CloudWatch.MetricAlarm(alarmName: desired.string("name"), namespace: desired.string("namespace"), metricName: desired.string("metric"),
                                            statistic: desired.string("statistic"), period: desired.int("period_s") ?? 300,
                                            evaluationPeriods: desired.int("evaluation_periods") ?? 1, threshold: threshold,

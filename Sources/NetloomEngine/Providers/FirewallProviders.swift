@@ -34,13 +34,9 @@ struct SecurityGroupProvider: ResourceProvider {
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         let id = try await context.services.ec2.createSecurityGroup(name: desired.string("name"), description: desired.string("description"),
                                                                     vpcID: desired.string("vpc"), tags: desired.tags)
-        // A new group comes with AWS's allow-all egress rule. Where the spec does not ask for it, it
-        // goes now, so one apply converges; a run killed before this line leaves it for the next
-        // run, which reads it as a rule added outside netloom and revokes it.
-        if desired.properties["default_egress"]?.boolValue == false {
-            try await ProviderSupport.ignoringNotFound {
-                try await context.services.ec2.revokeEgress(groupID: id, permissions: [EC2SecurityGroupPermission(ipProtocol: "-1", peer: .cidrIPv4("0.0.0.0/0"))])
-            }
+        if desired.properties["keeps_default_egress"]?.boolValue == false {
+            // A new group allows all egress; a spec that lists its egress (or `egress: []`) does not.
+            try await context.services.ec2.revokeEgress(groupID: id, permissions: [EC2SecurityGroupPermission(ipProtocol: "-1", peer: .cidrIPv4("0.0.0.0/0"))])
         }
         return ObservedResource(address: desired.address, type: type, awsID: id, properties: comparable(desired))
     }
