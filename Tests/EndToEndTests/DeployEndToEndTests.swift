@@ -9,7 +9,7 @@ struct DeployEndToEndTests {
     /// `MotoServer.stop()` can hang on Linux here: children spawned after moto (netloom, aws)
     /// seem to keep its watchdog's stdin pipe open, so its `read` never sees EOF.
     func freshMoto() async throws -> MotoServer {
-        let moto = try await SharedMotoServer.instance.get()
+        let moto = try await SharedMotoServers.instance.server(for: #fileID)
         try moto.reset()
         return moto
     }
