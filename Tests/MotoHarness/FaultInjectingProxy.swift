@@ -12,7 +12,12 @@ import NetloomTestSupport
 /// show that `apply` converges anyway. Decisions come from a seeded generator, so a failure replays.
 public final class FaultInjectingProxy: Sendable {
     public enum Fault: String, Sendable, CaseIterable {
-        case throttle, serverError, resetBeforeForwarding, resetAfterForwarding
+        case throttle, serverError, resetBeforeForwarding
+        /// moto does the work and the answer is lost. A retried create that AWS would make
+        /// idempotent with ClientToken (which moto ignores), or that has no token at all
+        /// (CreateRouteTable, CreateVpc, ...), then leaves a duplicate that a later run must find
+        /// by tag and remove; the end-to-end fault test leaves this kind out (see the issue note).
+        case resetAfterForwarding
     }
 
     /// How many calls got each treatment so far.
@@ -32,8 +37,8 @@ public final class FaultInjectingProxy: Sendable {
     private let serverChannel: any Channel
     private let serving: Task<Void, Never>
 
-    /// `faultRate` of the calls fail, spread evenly over the four kinds of `Fault`.
-    public init(upstream: String, faultRate: Double = 0.3, seed: UInt64 = 1) async throws {
+    /// `faultRate` of the calls fail, spread evenly over the kinds in `faults`.
+    public init(upstream: String, faultRate: Double = 0.3, seed: UInt64 = 1, faults: [Fault] = Fault.allCases) async throws {
         self.upstream = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         self.faultRate = faultRate
         state = NIOLockedValueBox((SplitMix64(seed: seed), Counts()))
@@ -48,14 +53,14 @@ public final class FaultInjectingProxy: Sendable {
             }
         serverChannel = server.channel
         port = server.channel.localAddress?.port ?? 0
-        let proxy = Forwarder(upstream: self.upstream, client: client, decide: { [state, faultRate] in
+        let proxy = Forwarder(upstream: self.upstream, client: client, decide: { [state, faultRate, faults] in
             state.withLockedValue { value in
                 let roll = value.dice.nextUnit()
                 guard roll < faultRate else {
                     value.counts.forwarded += 1
                     return nil
                 }
-                let fault = Fault.allCases[min(Int(roll / faultRate * Double(Fault.allCases.count)), Fault.allCases.count - 1)]
+                let fault = faults[min(Int(roll / faultRate * Double(faults.count)), faults.count - 1)]
                 value.counts.faults[fault, default: 0] += 1
                 return fault
             }

@@ -87,7 +87,11 @@ struct InternetGatewayProvider: ResourceProvider {
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
         if let vpc = observed.attributes["vpc"], !vpc.isEmpty {
-            try await ProviderSupport.ignoringNotFound { try await context.services.ec2.detachInternetGateway(id: observed.awsID, vpcID: vpc) }
+            do {
+                try await ProviderSupport.ignoringNotFound { try await context.services.ec2.detachInternetGateway(id: observed.awsID, vpcID: vpc) }
+            } catch let error as AWSError where error.code == "Gateway.NotAttached" {
+                // Detached already: the answer to an earlier try was lost and the retry found it done.
+            }
         }
         try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteInternetGateway(id: observed.awsID) }
     }
@@ -366,7 +370,22 @@ struct VPCEndpointProvider: ResourceProvider {
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteVpcEndpoints(ids: [observed.awsID]) }
+        do {
+            try await context.services.ec2.deleteVpcEndpoints(ids: [observed.awsID])
+        } catch let error as AWSError where error.code.hasPrefix("InvalidVpcEndpointId") {
+            return
+        } catch let error as AWSError where error.isNotFound {
+            // Not the endpoint but one of its routes or route tables is gone (moto removes each route
+            // table's prefix-list route first and gives up at the first missing one, leaving the
+            // endpoint in place). Detach the route tables, then delete: taking this error for
+            // "already deleted" would leave the endpoint behind.
+            let tables = observed.properties["route_tables"]?.listValue?.compactMap(\.stringValue) ?? []
+            guard !tables.isEmpty else { throw error }
+            var parameters: AWSQueryParameters = ["VpcEndpointId": observed.awsID]
+            for (index, table) in tables.enumerated() { parameters.set("RemoveRouteTableId.\(index + 1)", table) }
+            _ = try await context.services.ec2.call(action: "ModifyVpcEndpoint", parameters: parameters)
+            try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteVpcEndpoints(ids: [observed.awsID]) }
+        }
     }
 }
 
