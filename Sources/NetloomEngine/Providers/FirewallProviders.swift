@@ -133,6 +133,14 @@ struct SecurityGroupRuleProvider: ResourceProvider {
         }
         parameters.setTagSpecification(resourceType: "security-group-rule", tags: desired.tags)
         let key = identity(desired)
+        if desired.bool("aws_default") {
+            // AWS gives every new group this egress rule: look for it before authorizing it, which
+            // would fail with InvalidPermission.Duplicate and cost two calls instead of one.
+            if let rule = try await context.services.ec2.describeSecurityGroupRules(groupID: group).first(where: { Self.observed($0).identity == key }) {
+                return ObservedResource(address: desired.address, type: type, awsID: rule.ruleID, properties: ["rule": .string(key)],
+                                        attributes: ["group": group, "egress": egress ? "true" : "false"])
+            }
+        }
         do {
             // One permission per call: moto answers with only the last permission's rules.
             let root = try await context.services.ec2.call(action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress", parameters: parameters)
