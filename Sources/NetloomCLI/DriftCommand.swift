@@ -28,7 +28,7 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
         let started = ContinuousClock.now
-        let session = try EngineSession.open(spec, console: console)
+        let session = try EngineSession.open(spec, console: console, createsState: false)
         let items: [DriftItem]
         do {
             let deploy = try await session.engine.plan(session.expanded.graph)

@@ -36,22 +36,9 @@ struct EngineSession {
         return (directory.isEmpty ? "." : directory) + "/.netloom/\(stack).sqlite"
     }
 
-    static func open(_ options: SpecOptions, parallelism: Int = 16, console: Console, stop: StopRequest = StopRequest()) throws -> EngineSession {
+    static func open(_ options: SpecOptions, parallelism: Int = 16, console: Console, stop: StopRequest = StopRequest(),
+                     createsState: Bool = true) throws -> EngineSession {
         let spec = try SpecInput.load(options, console: console)
-        let state: StateStore
-        do {
-            state = try StateStore(path: statePath(options, stack: spec.stack))
-        } catch {
-            console.error(String(describing: error))
-            throw ExitStatus.runtimeFailure
-        }
-        let expanded: ExpandedStack
-        do {
-            expanded = try StackExpander.expand(spec, previousAllocations: (try? state.allocations()) ?? [:])
-        } catch {
-            console.report(error)
-            throw ExitStatus.invalidSpec
-        }
         let environment = ProcessInfo.processInfo.environment
         let resolver = AWSConfigurationResolver(environment: environment) { path in try? String(contentsOfFile: path, encoding: .utf8) }
         let resolved: AWSConfigurationResolver.Resolved
@@ -64,6 +51,25 @@ struct EngineSession {
         guard let credentials = resolved.credentials?.credentials else {
             console.error("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile / AWS_PROFILE")
             throw ExitStatus.runtimeFailure
+        }
+        // Read-only commands (plan, drift) leave no state file behind where there was none.
+        var path = statePath(options, stack: spec.stack)
+        if !createsState && !FileManager.default.fileExists(atPath: path) {
+            path = NSTemporaryDirectory() + "netloom-readonly-\(getpid())-\(UUID().uuidString).sqlite"
+        }
+        let state: StateStore
+        do {
+            state = try StateStore(path: path)
+        } catch {
+            console.error(String(describing: error))
+            throw ExitStatus.runtimeFailure
+        }
+        let expanded: ExpandedStack
+        do {
+            expanded = try StackExpander.expand(spec, previousAllocations: (try? state.allocations()) ?? [:])
+        } catch {
+            console.report(error)
+            throw ExitStatus.invalidSpec
         }
         let counter = CallCounter()
         let transport = AsyncHTTPClientTransport()

@@ -41,7 +41,7 @@ struct PlanCommand: AsyncParsableCommand {
             (plan, stack) = try offlinePlan(console: console)
         } else {
             let started = ContinuousClock.now
-            let session = try EngineSession.open(spec, console: console)
+            let session = try EngineSession.open(spec, console: console, createsState: false)
             stack = session.expanded.spec.stack
             do {
                 plan = try await session.engine.plan(session.expanded.graph).plan

@@ -152,7 +152,10 @@ struct CommandLineTests {
     @Test("a live plan without AWS credentials exits 1 and says where credentials come from, before any call")
     func livePlanWithoutCredentials() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-nocreds-\(UUID().uuidString)").path
-        let run = try NetloomRun(["plan", NetloomRun.example("inference.yaml")], environment: [
+        let spec = NetloomRun.example("inference.yaml")
+        let statePath = URL(fileURLWithPath: spec).deletingLastPathComponent().appendingPathComponent(".netloom/model-api.sqlite").path
+        let stateExisted = FileManager.default.fileExists(atPath: statePath)
+        let run = try NetloomRun(["plan", spec], environment: [
             "HOME": home, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
             "AWS_CONFIG_FILE": home + "/none", "AWS_SHARED_CREDENTIALS_FILE": home + "/none",
             // Anything that did try to connect would fail fast here rather than reach a network.
@@ -161,6 +164,14 @@ struct CommandLineTests {
         #expect(run.status == 1)
         #expect(run.stderr.contains("no AWS credentials"))
         #expect(run.stderr.contains("AWS_ACCESS_KEY_ID"))
+        #expect(FileManager.default.fileExists(atPath: statePath) == stateExisted, "a failed plan wrote a state file")
+    }
+
+    @Test("apply without a terminal and without --auto-approve is refused with exit 64")
+    func applyNeedsApproval() throws {
+        let run = try NetloomRun(["apply", NetloomRun.example("inference.yaml")])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--auto-approve"))
     }
 
     @Test("help reads like documentation, with examples")
