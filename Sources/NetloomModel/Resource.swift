@@ -107,13 +107,10 @@ public struct ResourceGraph: Sendable, Hashable {
             }
             pending[resource.address] = resource.dependsOn.count
         }
-        func key(_ address: String) -> (ResourceType, String) { (byAddress[address]!.type, address) }
-        // Kahn's algorithm with a sorted ready set keeps the order deterministic.
-        var ready = unordered.filter { $0.dependsOn.isEmpty }.map(\.address).sorted { key($0) < key($1) }
+        // Kahn's algorithm; taking the ready resources from a min-heap keeps the order deterministic.
         var ordered: [Resource] = []
         ordered.reserveCapacity(unordered.count)
-        var heap = AddressHeap(ready.map { (byAddress[$0]!.type, $0) })
-        ready.removeAll()
+        var heap = AddressHeap(unordered.filter { $0.dependsOn.isEmpty }.map { ($0.type, $0.address) })
         while let (_, next) = heap.pop() {
             ordered.append(byAddress[next]!)
             for dependent in dependents[next] ?? [] {
