@@ -66,18 +66,12 @@ struct PlanCommand: AsyncParsableCommand {
         let loaded = try SpecInput.load(spec, console: console)
         let path = EngineSession.statePath(spec, stack: loaded.stack)
         guard FileManager.default.fileExists(atPath: path) else {
-            let expanded = try SpecInput.expand(spec, console: console)
+            let expanded = try SpecInput.expand(loaded, console: console)
             return (Plan.creatingEverything(in: expanded.graph, reason: "not in the state"), loaded.stack)
         }
         do {
             let state = try StateStore(path: path)
-            let expanded: ExpandedStack
-            do {
-                expanded = try StackExpander.expand(loaded, previousAllocations: try state.allocations())
-            } catch let error as SpecInvalidError {
-                console.report(error)
-                throw ExitStatus.invalidSpec
-            }
+            let expanded = try SpecInput.expand(loaded, previousAllocations: try state.allocations(), console: console)
             let records = try state.resources()
             let observed = records.mapValues { ObservedResource(address: $0.address, type: $0.type, awsID: $0.awsID, properties: $0.properties, attributes: $0.attributes) }
             let live = LiveView(resources: observed, unmanaged: [])

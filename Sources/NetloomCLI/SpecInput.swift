@@ -29,9 +29,13 @@ enum SpecInput {
     }
 
     static func expand(_ options: SpecOptions, console: Console) throws -> ExpandedStack {
-        let spec = try load(options, console: console)
+        try expand(try load(options, console: console), console: console)
+    }
+
+    /// Expands a loaded spec; `previousAllocations` come from the state.
+    static func expand(_ spec: StackSpec, previousAllocations: [SubnetKey: CIDRBlock] = [:], console: Console) throws -> ExpandedStack {
         do {
-            return try StackExpander.expand(spec)
+            return try StackExpander.expand(spec, previousAllocations: previousAllocations)
         } catch {
             console.report(error)
             throw ExitStatus.invalidSpec
