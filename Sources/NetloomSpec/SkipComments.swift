@@ -16,13 +16,13 @@ struct SkipComments {
         var result: [SkipDirective] = []
         for (index, line) in lines.enumerated() {
             // Only a comment that is a skip directive counts, not one that mentions one.
-            guard let markerRange = line.range(of: "#"),
-                  line[markerRange.upperBound...].drop(while: { $0 == " " }).hasPrefix(Self.marker),
-                  let found = line[markerRange.upperBound...].range(of: Self.marker) else { continue }
+            guard let hash = line.firstIndex(of: "#") else { continue }
+            let comment = line[line.index(after: hash)...].drop(while: { $0 == " " })
+            guard comment.hasPrefix(Self.marker) else { continue }
             let lineNumber = index + 1
-            let column = line.distance(from: line.startIndex, to: markerRange.lowerBound) + 1
+            let column = line.distance(from: line.startIndex, to: hash) + 1
             let location = SourceLocation(file: reader.file, line: lineNumber, column: column)
-            let rest = line[found.upperBound...].trimmingCharacters()
+            let rest = comment.dropFirst(Self.marker.count).trimmingCharacters()
             let id = String(rest.prefix { !$0.isWhitespace })
             let reason = String(rest.dropFirst(id.count)).trimmingCharacters()
             guard id.hasPrefix("NL-"), id.count > 3 else {
