@@ -1,3 +1,4 @@
+import Foundation
 import NetloomModel
 import PropertyBased
 import Testing
@@ -66,5 +67,21 @@ struct ValueTypeTests {
             try ResourceGraph([Resource(address: "a", type: .vpc, properties: [:], dependsOn: ["b"]),
                                Resource(address: "b", type: .vpc, properties: [:], dependsOn: ["a"])])
         }
+    }
+}
+
+@Suite("JSON text")
+struct JSONTextTests {
+    @Test("strings are escaped so that any JSON parser reads back exactly what was written")
+    func escaping() throws {
+        let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} slash / é 🚀"
+        let document: PropertyValue = ["z": .string(tricky), "a": [1, true, .null, .double(2.5)], "plain": "ok"]
+        let text = JSONText.render(document)
+        #expect(text.hasPrefix("{\n  \"a\": [\n"), "keys are sorted")
+        #expect(text.contains("\\u0007"))
+        #expect(text.contains("/"), "slashes are not escaped")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(parsed["z"] as? String == tricky)
+        #expect(parsed["plain"] as? String == "ok")
     }
 }
