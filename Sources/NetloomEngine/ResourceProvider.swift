@@ -155,6 +155,12 @@ extension ResourceProvider {
         // Types without an in-place update only ever see replacements; keep what exists.
         observed
     }
+
+    /// The update of an EC2 resource whose only field AWS changes in place is its tags.
+    func updatingEC2Tags(_ desired: DesiredResource, from observed: ObservedResource, context: ProviderContext) async throws -> ObservedResource {
+        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
+        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+    }
 }
 
 /// Tag helpers shared by the providers.

@@ -42,8 +42,7 @@ struct SecurityGroupProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {

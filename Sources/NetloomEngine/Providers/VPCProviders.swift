@@ -42,8 +42,7 @@ struct VPCProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
@@ -158,8 +157,7 @@ struct RouteTableProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
@@ -317,8 +315,7 @@ struct NATGatewayProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
@@ -365,8 +362,7 @@ struct VPCEndpointProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
@@ -417,8 +413,7 @@ struct FlowLogProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
