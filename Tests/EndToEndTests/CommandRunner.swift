@@ -53,11 +53,12 @@ struct CommandRunner {
         return path
     }
 
-    func start(_ arguments: [String], executable: String? = nil) throws -> (Process, Pipe, Pipe) {
+    /// `endpoint` points the program at another URL than moto itself (the fault-injecting proxy).
+    func start(_ arguments: [String], executable: String? = nil, endpoint: String? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? Self.netloomPath)
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(endpoint.map { ["AWS_ENDPOINT_URL": $0] } ?? [:]) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

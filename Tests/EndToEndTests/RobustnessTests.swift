@@ -6,17 +6,7 @@ import Testing
 extension CommandRunner {
     /// `netloom` pointed at another endpoint than moto itself (the fault-injecting proxy).
     func netloom(_ arguments: [String], endpoint: String) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.netloomPath)
-        process.arguments = arguments
-        process.environment = environment.merging(["AWS_ENDPOINT_URL": endpoint]) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return finish((process, out, err))
+        finish(try start(arguments, endpoint: endpoint))
     }
 
     /// The end state every robustness test must reach: exactly what expand lists, counted by tag
