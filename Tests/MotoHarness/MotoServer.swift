@@ -61,7 +61,11 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Starts moto with `MOTO_IAM_LOAD_MANAGED_POLICIES=true` (so AWS managed policies such as
     /// AdministratorAccess exist) plus `extraEnvironment`, and waits until it answers.
-    public init(extraEnvironment: [String: String] = [:], readyTimeout: Duration = .seconds(20)) async throws {
+    ///
+    /// The wait is long because a whole test run starts several servers at once while CPU-bound
+    /// suites run beside them on few cores: a Python start then takes tens of seconds. Success
+    /// returns as soon as the server answers, so the bound only matters when moto is broken.
+    public init(extraEnvironment: [String: String] = [:], readyTimeout: Duration = .seconds(120)) async throws {
         guard let executable = MotoAvailability.executablePath else { throw MotoHarnessError.notInstalled }
         port = try Self.freePort()
         outputPath = NSTemporaryDirectory() + "moto-\(port)-\(UUID().uuidString).log"
@@ -89,7 +93,9 @@ public final class MotoServer: @unchecked Sendable {
 
         let deadline = ContinuousClock.now + readyTimeout
         while ContinuousClock.now < deadline {
-            if (try? Self.request(port: port, method: "GET", path: "/moto-api/data.json")) != nil { return }
+            // A slow first answer is waited for rather than abandoned: abandoning it and asking
+            // again would queue more work on a server that is already behind.
+            if (try? Self.request(port: port, method: "GET", path: "/moto-api/", readTimeoutSeconds: 60)) != nil { return }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -150,11 +156,11 @@ public final class MotoServer: @unchecked Sendable {
 
     /// A bodyless HTTP/1.0 request to 127.0.0.1:`port`; returns the status code. Plain sockets
     /// keep the harness free of the HTTP client under test.
-    static func request(port: Int, method: String, path: String) throws -> Int {
+    static func request(port: Int, method: String, path: String, readTimeoutSeconds: Int = 30) throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw MotoHarnessError.socket("socket() failed") }
         defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = loopbackAddress(port: UInt16(port))
         let connected = withUnsafePointer(to: &address) {
