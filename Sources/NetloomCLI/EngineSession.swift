@@ -29,6 +29,8 @@ struct EngineSession {
     let counter: CallCounter
     let transport: AsyncHTTPClientTransport
     let console: Console
+    /// The throwaway state of a read-only command run where there was none; removed on close.
+    var temporaryStatePath: String?
 
     static func statePath(_ options: SpecOptions, stack: String) -> String {
         if let path = options.state { return path }
@@ -54,8 +56,10 @@ struct EngineSession {
         }
         // Read-only commands (plan, drift) leave no state file behind where there was none.
         var path = statePath(options, stack: spec.stack)
+        var temporaryStatePath: String?
         if !createsState && !FileManager.default.fileExists(atPath: path) {
             path = NSTemporaryDirectory() + "netloom-readonly-\(getpid())-\(UUID().uuidString).sqlite"
+            temporaryStatePath = path
         }
         let state: StateStore
         do {
@@ -81,11 +85,15 @@ struct EngineSession {
             guard progressOnTerminal, !event.finished else { return }
             console.writeError("[\(event.done)/\(event.total)] \(event.action.rawValue) \(event.address)")
         }
-        return EngineSession(expanded: expanded, state: state, engine: engine, counter: counter, transport: transport, console: console)
+        return EngineSession(expanded: expanded, state: state, engine: engine, counter: counter, transport: transport, console: console,
+                             temporaryStatePath: temporaryStatePath)
     }
 
     func close() async {
         try? await transport.shutdown()
+        if let temporaryStatePath {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryStatePath + suffix) }
+        }
     }
 
     func printStats(elapsed: Duration) {

@@ -170,9 +170,11 @@ public struct DeployEngine: Sendable {
     }
 
     /// Reads the stack from AWS: one batched read per type, parents before sub-resources.
-    public func refresh(_ graph: ResourceGraph, resolution: PropertyResolution) async throws -> LiveView {
+    /// `everywhere` also finds resources tagged with the stack outside its VPCs (for destroy).
+    public func refresh(_ graph: ResourceGraph, resolution: PropertyResolution, everywhere: Bool = false) async throws -> LiveView {
         var context = self.context.refreshed()
         context.accountID = resolution.accountID
+        context.readsLeftoversOutsideStackVPCs = everywhere
         let records = try state.resources()
         var ids = records.mapValues(\.awsID)
         let byType = Dictionary(grouping: graph.resources, by: \.type)
@@ -443,7 +445,7 @@ public struct DeployEngine: Sendable {
     /// Deletes everything the stack has in AWS, whether or not the state knows it, deepest layer first.
     public func destroy(_ graph: ResourceGraph, runID: Int64) async throws -> (RunReport, Plan) {
         let resolution = try await resolution(for: graph)
-        let live = try await refresh(graph, resolution: resolution)
+        let live = try await refresh(graph, resolution: resolution, everywhere: true)
         let changes = live.all.map { item in
             PlannedChange(address: item.address, type: item.type, action: .delete, reason: "destroy", diff: [:])
         }

@@ -75,6 +75,9 @@ public struct ProviderContext: Sendable {
     /// From STS GetCallerIdentity, for `${account_id}` and ARNs.
     public var accountID: String = ""
     var cache = DescribeCache()
+    /// Set by destroy: VPC-scoped types are read by the stack tag in every VPC, not only in the
+    /// stack's own VPCs.
+    var readsLeftoversOutsideStackVPCs = false
 
     public init(services: AWSServices, stack: String, region: String, clock: any EngineClock, readinessTimeout: Duration = .seconds(900)) {
         self.services = services

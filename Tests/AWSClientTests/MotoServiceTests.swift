@@ -62,7 +62,23 @@ struct MotoServiceTests {
             #expect(groups.map(\.groupID) == [groupID])
             #expect(groups.first?.groupName == "web")
 
-            try await ec2.revokeRules(groupID: groupID, ruleIDs: [ingress.ruleID], egress: false)
+            // The inline permissions of DescribeSecurityGroups are the same rules, without ids
+            // (moto's DescribeSecurityGroupRules drops the description of group references).
+            try await ec2.authorizeIngress(groupID: groupID, permissions: [
+                EC2SecurityGroupPermission(ipProtocol: "udp", fromPort: 53, toPort: 53, peer: .securityGroup(groupID), description: "dns"),
+                EC2SecurityGroupPermission(ipProtocol: "tcp", fromPort: 22, toPort: 22, peer: .cidrIPv6("2001:db8::/32")),
+            ])
+            func withoutIDs(_ rules: [EC2SecurityGroupRule]) -> Set<EC2SecurityGroupRule> {
+                Set(rules.map { var rule = $0; rule.ruleID = ""; rule.tags = []; rule.description = nil; return rule })
+            }
+            let inline = try #require(try await ec2.describeSecurityGroups(ids: [groupID]).first).rules
+            #expect(inline.count == 4)
+            #expect(withoutIDs(inline) == withoutIDs(try await ec2.describeSecurityGroupRules(groupID: groupID)))
+            #expect(inline.contains { $0.referencedGroupID == groupID && $0.description == "dns" && $0.fromPort == 53 })
+
+            let ingressIDs = try await ec2.describeSecurityGroupRules(groupID: groupID).filter { !$0.isEgress }.map(\.ruleID)
+            #expect(ingressIDs.count == 3 && ingressIDs.contains(ingress.ruleID))
+            try await ec2.revokeRules(groupID: groupID, ruleIDs: ingressIDs, egress: false)
             #expect(try await ec2.describeSecurityGroupRules(groupID: groupID).allSatisfy(\.isEgress))
             try await ec2.deleteSecurityGroup(id: groupID)
             try await ec2.deleteVpc(id: vpc.vpcID)

@@ -187,6 +187,9 @@ public struct EC2SecurityGroup: Sendable, Hashable {
     public var description: String
     public var vpcID: String
     public var tags: [AWSTag]
+    /// The group's rules as `DescribeSecurityGroups` lists them inline, one per peer. They have
+    /// no `ruleID` (and no tags): only `DescribeSecurityGroupRules` gives those.
+    public var rules: [EC2SecurityGroupRule]
 
     public init(xml: AWSXMLNode) {
         groupID = xml.text("groupId") ?? ""
@@ -194,6 +197,29 @@ public struct EC2SecurityGroup: Sendable, Hashable {
         description = xml.text("groupDescription") ?? ""
         vpcID = xml.text("vpcId") ?? ""
         tags = xml.ec2Tags
+        var rules: [EC2SecurityGroupRule] = []
+        for (setName, isEgress) in [("ipPermissions", false), ("ipPermissionsEgress", true)] {
+            for permission in xml[setName].items {
+                let ipProtocol = permission.text("ipProtocol") ?? ""
+                // Inline permissions leave the ports out for all protocols; the rules API says -1.
+                let anyPort = ipProtocol == "-1" ? -1 : nil
+                let template = EC2SecurityGroupRule(groupID: groupID, isEgress: isEgress, ipProtocol: ipProtocol,
+                                                    fromPort: permission.int("fromPort") ?? anyPort, toPort: permission.int("toPort") ?? anyPort)
+                for range in permission["ipRanges"].items {
+                    rules.append(template.with { $0.cidrIPv4 = range.text("cidrIp"); $0.description = range.text("description") })
+                }
+                for range in permission["ipv6Ranges"].items {
+                    rules.append(template.with { $0.cidrIPv6 = range.text("cidrIpv6"); $0.description = range.text("description") })
+                }
+                for list in permission["prefixListIds"].items {
+                    rules.append(template.with { $0.prefixListID = list.text("prefixListId"); $0.description = list.text("description") })
+                }
+                for pair in permission["groups"].items {
+                    rules.append(template.with { $0.referencedGroupID = pair.text("groupId"); $0.description = pair.text("description") })
+                }
+            }
+        }
+        self.rules = rules
     }
 }
 
@@ -226,6 +252,23 @@ public struct EC2SecurityGroupRule: Sendable, Hashable {
         referencedGroupID = xml["referencedGroupInfo"].text("groupId")
         description = xml.text("description")
         tags = xml.ec2Tags
+    }
+
+    /// A rule without a peer yet, for the inline permissions of `DescribeSecurityGroups`.
+    init(groupID: String, isEgress: Bool, ipProtocol: String, fromPort: Int?, toPort: Int?) {
+        ruleID = ""
+        self.groupID = groupID
+        self.isEgress = isEgress
+        self.ipProtocol = ipProtocol
+        self.fromPort = fromPort
+        self.toPort = toPort
+        tags = []
+    }
+
+    func with(_ change: (inout EC2SecurityGroupRule) -> Void) -> EC2SecurityGroupRule {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }
 

@@ -5,11 +5,15 @@ import NetloomModel
 
 extension ProviderContext {
     func securityGroups() async throws -> [EC2SecurityGroup] {
-        try await cache.value("security-groups") { [self] in try await services.ec2.describeSecurityGroups(filters: [stackFilter]) }
+        try await cache.value("security-groups") { [self] in
+            try await inStackVPCs(tags: \.tags) { try await services.ec2.describeSecurityGroups(filters: $0) }
+        }
     }
 
     func networkACLs() async throws -> [EC2NetworkACL] {
-        try await cache.value("network-acls") { [self] in try await services.ec2.describeNetworkACLs(filters: [stackFilter]) }
+        try await cache.value("network-acls") { [self] in
+            try await inStackVPCs(tags: \.tags) { try await services.ec2.describeNetworkACLs(filters: $0) }
+        }
     }
 }
 
@@ -91,14 +95,30 @@ struct SecurityGroupRuleProvider: ResourceProvider {
                                       properties: ["rule": .string(key)], attributes: ["group": rule.groupID, "egress": rule.isEgress ? "true" : "false"]))
     }
 
+    /// The rules come inline with `DescribeSecurityGroups`, which the groups' read made already;
+    /// their ids come from the state. Only groups holding a rule the state does not know (made
+    /// outside netloom, or by a run killed before it recorded the rule) cost a
+    /// `DescribeSecurityGroupRules`, one per 100 such groups.
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let groups = try await context.securityGroups().map(\.groupID)
+        var recordedIDs: [String: String] = [:]
+        for record in scope.state.values where record.type == type {
+            if let key = record.properties["rule"]?.stringValue { recordedIDs[key] = record.awsID }
+        }
         var items: [(identity: String, observed: ObservedResource)] = []
-        // One DescribeSecurityGroupRules per 100 groups (filter `group-id` with many values),
-        // not one per group.
+        var groupsWithUnknownRules: [String] = []
+        for group in try await context.securityGroups() {
+            var known: [(identity: String, observed: ObservedResource)] = []
+            for rule in group.rules {
+                var item = Self.observed(rule)
+                guard let id = recordedIDs[item.identity] else { break }
+                item.observed.awsID = id
+                known.append(item)
+            }
+            if known.count == group.rules.count { items += known } else { groupsWithUnknownRules.append(group.groupID) }
+        }
         var start = 0
-        while start < groups.count {
-            let chunk = Array(groups[start..<min(start + 100, groups.count)])
+        while start < groupsWithUnknownRules.count {
+            let chunk = Array(groupsWithUnknownRules[start..<min(start + 100, groupsWithUnknownRules.count)])
             start += 100
             let rules = try await context.services.ec2.describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet",
                                                                    filters: [AWSFilter("group-id", chunk)]).map(EC2SecurityGroupRule.init(xml:))
@@ -167,8 +187,18 @@ struct SecurityGroupRuleProvider: ResourceProvider {
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
         guard let group = observed.attributes["group"] else { return }
-        try await ProviderSupport.ignoringNotFound {
-            try await context.services.ec2.revokeRules(groupID: group, ruleIDs: [observed.awsID], egress: observed.attributes["egress"] == "true")
+        let egress = observed.attributes["egress"] == "true"
+        do {
+            try await context.services.ec2.revokeRules(groupID: group, ruleIDs: [observed.awsID], egress: egress)
+        } catch let error as AWSError where error.isNotFound {
+            // The id came from the state; a rule with the same content may have been revoked and
+            // authorized again outside netloom under a new id. The content decides.
+            let key = observed.properties["rule"]?.stringValue
+            let current = try await context.services.ec2.describeSecurityGroupRules(groupID: group)
+            guard let rule = current.first(where: { Self.observed($0).identity == key }), rule.ruleID != observed.awsID else { return }
+            try await ProviderSupport.ignoringNotFound {
+                try await context.services.ec2.revokeRules(groupID: group, ruleIDs: [rule.ruleID], egress: egress)
+            }
         }
     }
 }
