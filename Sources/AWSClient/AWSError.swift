@@ -30,6 +30,10 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var requestID: String?
+    /// Set by the retry policy when an earlier attempt of this call got no answer or a server
+    /// error: that attempt may have done the work, and this error may only say so (a conflict
+    /// with what it made, or a thing it deleted not being found).
+    public var followsUncertainAttempt = false
 
     public init(kind: Kind, service: String, action: String, statusCode: Int = 0, code: String = "", message: String, requestID: String? = nil) {
         self.kind = kind
@@ -48,6 +52,7 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
         if !code.isEmpty { text += "\(code): " }
         text += message
         if let requestID, !requestID.isEmpty { text += " [request id \(requestID)]" }
+        if followsUncertainAttempt { text += " (after an earlier attempt that got no answer and may have taken effect)" }
         return text
     }
 

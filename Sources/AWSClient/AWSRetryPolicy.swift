@@ -61,10 +61,17 @@ public struct AWSRetryPolicy: Sendable {
         onRetry: (_ attempt: Int, _ error: AWSError, _ delay: Duration) -> Void = { _, _, _ in }
     ) async throws -> Result {
         var attempt = 1
+        var uncertain = false
         while true {
             do {
                 return try await operation(attempt)
-            } catch let error as AWSError where isRetryable(error) && attempt < maxAttempts {
+            } catch var error as AWSError {
+                guard isRetryable(error) && attempt < maxAttempts else {
+                    error.followsUncertainAttempt = error.followsUncertainAttempt || uncertain
+                    throw error
+                }
+                // Throttling is refused before any work; the others may come after it.
+                if error.kind != .throttling { uncertain = true }
                 let wait = delay(afterAttempt: attempt)
                 onRetry(attempt, error, wait)
                 try await sleep(wait)

@@ -78,7 +78,31 @@ struct ApplyCommand: AsyncParsableCommand {
                 return ExitStatus.runtimeFailure
             }
         }
-        let report = await session.engine.apply(deploy, runID: runID)
+        var report = await session.engine.apply(deploy, runID: runID)
+        // A create whose answer was lost is retried, and where AWS takes no idempotency token
+        // (a VPC, a route table) the retry makes a second one. Only a new read finds it, so
+        // after such calls the stack is read again and what is left over is deleted. Each
+        // round reads once; more rounds only follow if answers were lost again.
+        var uncertainHandled = 0
+        for _ in 0..<3 where report.succeeded && session.counter.uncertainMutatingCalls > uncertainHandled {
+            uncertainHandled = session.counter.uncertainMutatingCalls
+            console.writeError("\(uncertainHandled) change call\(uncertainHandled == 1 ? "" : "s") lost \(uncertainHandled == 1 ? "its" : "their") answer (connection dropped or server error) and \(uncertainHandled == 1 ? "was" : "were") retried; reading the stack again for anything left twice")
+            let check: DeployPlan
+            do {
+                check = try await session.engine.plan(session.expanded.graph)
+            } catch {
+                console.error("reading the stack again failed: \(error); run apply again to check it")
+                outcome = "failed"
+                return ExitStatus.runtimeFailure
+            }
+            guard check.plan.hasChanges else { break }
+            console.write(PlanRenderer(console: console).render(check.plan, stack: stack, offline: false))
+            let followUp = await session.engine.apply(check, runID: runID)
+            report.completed.merge(followUp.completed) { _, new in new }
+            report.failures += followUp.failures
+            report.notAttempted += followUp.notAttempted
+            report.interrupted = followUp.interrupted
+        }
         mutating = session.counter.mutating
         saveAllocations(session)
         session.reportFailures(report, verb: "apply")

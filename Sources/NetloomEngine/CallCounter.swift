@@ -5,9 +5,25 @@ import Foundation
 public final class CallCounter: @unchecked Sendable {
     // Guarded by `lock`; touched from many tasks at once.
     private var counts: [String: Int] = [:]
+    private var uncertain = 0
     private let lock = NSLock()
 
     public init() {}
+
+    /// A mutating call that may have taken effect without netloom learning of it: the connection
+    /// dropped or timed out after the request was sent, or the server answered 5xx. Its retry
+    /// may then have made a second resource, which only a new read can find.
+    public func recordUncertain() {
+        lock.lock()
+        uncertain += 1
+        lock.unlock()
+    }
+
+    public var uncertainMutatingCalls: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return uncertain
+    }
 
     public func record(service: String, action: String) {
         lock.lock()
@@ -47,7 +63,19 @@ public struct CountingTransport: HTTPTransport {
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
         let (service, action) = Self.classify(request)
         counter.record(service: service, action: action)
-        return try await inner.send(request)
+        let mutating = CallCounter.isMutating("\(service) \(action)")
+        do {
+            let response = try await inner.send(request)
+            if mutating && response.status >= 500 { counter.recordUncertain() }
+            return response
+        } catch let error as AWSTransportError {
+            // A connection that was never made carried no request.
+            if mutating && error.reason != .connectionFailed && error.reason != .connectTimeout { counter.recordUncertain() }
+            throw error
+        } catch {
+            if mutating { counter.recordUncertain() }
+            throw error
+        }
     }
 
     /// The service from the credential scope (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`),
@@ -65,6 +93,10 @@ public struct CountingTransport: HTTPTransport {
            let pair = body.split(separator: "&").first(where: { $0.hasPrefix("Action=") }) {
             return (service, String(pair.dropFirst("Action=".count)))
         }
+        // Path-style requests name the bucket first; nothing at all is ListBuckets.
+        let path = request.url.split(separator: "?", maxSplits: 1).first.map { String($0) } ?? ""
+        let pathParts = path.split(separator: "/", omittingEmptySubsequences: true).dropFirst(2)
+        if pathParts.isEmpty && request.method == "GET" && !request.url.contains("?") { return (service, "ListBuckets") }
         var subresource = "object"
         if let query = request.url.split(separator: "?", maxSplits: 1).dropFirst().first {
             let names = query.split(separator: "&").map { $0.split(separator: "=").first.map(String.init) ?? "" }

@@ -197,7 +197,7 @@ public struct DeployEngine: Sendable {
                 for try await items in group { all += items }
                 return all
             }
-            for item in results {
+            for item in Self.preferringRecordedIDs(results, records: records) {
                 if item.isUnmanaged || observed[item.address] != nil {
                     var extra = item
                     extra.isUnmanaged = true
@@ -209,6 +209,24 @@ public struct DeployEngine: Sendable {
             }
         }
         return LiveView(resources: observed, unmanaged: unmanaged.sorted { $0.address < $1.address })
+    }
+
+    /// Of the resources that share an address, a read keeps the lowest id and calls the others
+    /// duplicates. When the state recorded one of them, that one is what its dependents were
+    /// built on (the others come from creates whose answer was lost), so it stays.
+    static func preferringRecordedIDs(_ items: [ObservedResource], records: [String: StateRecord]) -> [ObservedResource] {
+        var result = items
+        for (index, item) in items.enumerated() {
+            guard let marker = item.address.range(of: "#duplicate/") else { continue }
+            let address = String(item.address[..<marker.lowerBound])
+            guard records[address]?.awsID == item.awsID,
+                  let kept = result.firstIndex(where: { $0.address == address && $0.type == item.type }) else { continue }
+            result[kept].address = "\(address)#duplicate/\(result[kept].awsID)"
+            result[kept].isUnmanaged = true
+            result[index].address = address
+            result[index].isUnmanaged = false
+        }
+        return result
     }
 
     // MARK: planning
@@ -294,7 +312,10 @@ public struct DeployEngine: Sendable {
             try? state.save(item.stateRecord)
         }
 
-        let deletes = deploy.plan.changes.filter { $0.action == .delete }
+        // A replacement's delete goes with the deletes, deepest layer first, so what depends
+        // on the old resource (and is replaced with it) is gone before it; its create then
+        // walks the graph with the others.
+        let deletes = deploy.plan.changes.filter { $0.action == .delete || $0.action == .replace }
         let liveByAddress = Dictionary(deploy.live.all.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         for layer in stride(from: 4, through: 0, by: -1) {
             let wave = deletes.filter { ProviderRegistry.layer(of: $0.type) == layer }
@@ -302,11 +323,13 @@ public struct DeployEngine: Sendable {
             let waveByAddress = Dictionary(wave.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
             await runGraph(wave.map(\.address), dependencies: [:], report: report) { address in
                 guard let change = waveByAddress[address], let item = liveByAddress[address] else { return }
-                self.progress(ProgressEvent(address: address, action: .delete, finished: false, done: await counter.value, total: total))
-                try await self.mutate(runID: runID, address: address, action: "delete") {
-                    try await ProviderRegistry.provider(for: change.type).delete(item, context: context)
+                let replacing = change.action == .replace
+                self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
+                try await self.mutate(runID: runID, address: address, action: replacing ? "replace: delete" : "delete") {
+                    try await self.delete(item, context: context, known: { deploy.live.resources })
                 }
                 try self.state.remove(address: address)
+                guard !replacing else { return }
                 await report.complete(address, .delete)
                 self.progress(ProgressEvent(address: address, action: .delete, finished: true, done: await counter.increment(), total: total))
             }
@@ -344,18 +367,21 @@ public struct DeployEngine: Sendable {
             var result: ObservedResource
             switch change.action {
             case .create:
-                result = try await self.mutate(runID: runID, address: address, action: "create") { try await provider.create(desired, context: context) }
+                let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
+                result = try await self.mutate(runID: runID, address: address, action: "create") {
+                    try await self.create(desired, context: context, known: known)
+                }
             case .update:
                 guard let observed = deploy.live.resources[address] else { return }
                 result = try await self.mutate(runID: runID, address: address, action: "update") {
                     try await provider.update(desired, from: observed, changed: Set(change.diff.keys), context: context)
                 }
             case .replace:
-                if let observed = deploy.live.resources[address] {
-                    try await self.mutate(runID: runID, address: address, action: "replace: delete") { try await provider.delete(observed, context: context) }
-                    try self.state.remove(address: address)
+                // The old resource went with the deletes.
+                let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
+                result = try await self.mutate(runID: runID, address: address, action: "replace: create") {
+                    try await self.create(desired, context: context, known: known)
                 }
-                result = try await self.mutate(runID: runID, address: address, action: "replace: create") { try await provider.create(desired, context: context) }
             case .delete:
                 return
             }
@@ -367,6 +393,61 @@ public struct DeployEngine: Sendable {
             self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
         }
         return await report.finish(interrupted: stop.isRequested)
+    }
+
+    // MARK: reading again after a failure
+
+    /// A create that fails may still have made the resource: an earlier attempt whose answer was
+    /// lost (a reset connection, a server error) did the work, and the retry then fails on a
+    /// name or address conflict. The type is read again before the failure counts; what now
+    /// carries the address is the result.
+    func create(_ desired: DesiredResource, context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async throws -> ObservedResource {
+        do {
+            return try await ProviderRegistry.provider(for: desired.type).create(desired, context: context)
+        } catch {
+            guard Self.mayHaveTakenEffect(error),
+                  let found = try? await reread(desired.type, desired: [desired], known: await known(), context: context)
+                      .first(where: { $0.address == desired.address && !$0.isUnmanaged })
+            else { throw error }
+            return found
+        }
+    }
+
+    /// A delete that fails may have deleted the resource all the same (an earlier attempt
+    /// did, and the retry found nothing); when the read no longer lists its id, it is done.
+    func delete(_ item: ObservedResource, context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async throws {
+        do {
+            try await ProviderRegistry.provider(for: item.type).delete(item, context: context)
+        } catch {
+            guard Self.mayHaveTakenEffect(error),
+                  let remaining = try? await reread(item.type, desired: [], known: await known(), context: context),
+                  !remaining.contains(where: { $0.awsID == item.awsID })
+            else { throw error }
+        }
+    }
+
+    /// Any AWS error but an action the endpoint does not implement (reading such a type answers
+    /// nothing, which would pass for "gone"), unless an earlier attempt's answer was lost: moto
+    /// then answers some retries (a replaced ACL association) with its HTML error page.
+    static func mayHaveTakenEffect(_ error: any Error) -> Bool {
+        guard let error = error as? AWSError else { return false }
+        return error.kind != .notImplemented || error.followsUncertainAttempt
+    }
+
+    func reread(_ type: ResourceType, desired: [DesiredResource], known: [String: ObservedResource], context: ProviderContext) async throws -> [ObservedResource] {
+        let scope = ReadScope(desired: desired, observed: known, state: try state.resources())
+        return try await ProviderRegistry.provider(for: type).read(scope, context: context.refreshed())
+    }
+
+    /// What a read of sub-resources may need of their parents: the live view, and what this
+    /// run has made since.
+    func known(_ deploy: DeployPlan, registry: IDRegistry) async -> [String: ObservedResource] {
+        var known = deploy.live.resources
+        for (address, id) in await registry.ids where known[address] == nil {
+            guard let resource = deploy.graph[address] else { continue }
+            known[address] = ObservedResource(address: address, type: resource.type, awsID: id)
+        }
+        return known
     }
 
     /// An intent row is committed before the call and settled after it: a run killed in

@@ -76,6 +76,20 @@ import Testing
         #expect(await failing.requests.count == 1)
     }
 
+    @Test func anErrorAfterALostAnswerSaysTheEarlierAttemptMayHaveWorked() async throws {
+        let conflict = "<Response><Errors><Error><Code>InvalidSubnet.Conflict</Code><Message>The CIDR '10.0.0.0/24' conflicts with another subnet</Message></Error></Errors><RequestID>r</RequestID></Response>"
+        let afterReset = FakeTransport([.fail(AWSTransportError(.connectionClosed, "connection reset by peer")), FakeTransport.xml(400, conflict)])
+        let error = await #expect(throws: AWSError.self) { _ = try await EC2(core: Fixture.core(afterReset)).call(action: "CreateSubnet") }
+        #expect(error?.code == "InvalidSubnet.Conflict")
+        #expect(error?.followsUncertainAttempt == true)
+        #expect(error?.description.contains("may have taken effect") == true)
+
+        // Throttling is refused before any work is done: the conflict then is a plain one.
+        let afterThrottle = FakeTransport([FakeTransport.xml(503, Self.throttled), FakeTransport.xml(400, conflict)])
+        let plain = await #expect(throws: AWSError.self) { _ = try await EC2(core: Fixture.core(afterThrottle)).call(action: "CreateSubnet") }
+        #expect(plain?.followsUncertainAttempt == false)
+    }
+
     @Test func transportTimeoutBecomesTimeoutKind() async throws {
         let transport = FakeTransport([.fail(AWSTransportError(.connectTimeout, "connect timed out"))])
         let error = await #expect(throws: AWSError.self) { try await EC2(core: Fixture.core(transport, maxAttempts: 2)).describeVpcs() }

@@ -42,6 +42,34 @@ struct DeployEndToEndTests {
         #expect(try runner.countTagged(stack: "ml-workstation").isEmpty)
     }
 
+    @Test("a subnet whose CIDR changes is replaced with what stands in it: the instance, the NAT gateway and the association go first")
+    func replacementTakesDependentsAlong() async throws {
+        let moto = try await freshMoto()
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try runner.example("ml-workstation.yaml")
+        let first = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(first.status == 0, "apply failed: \(first.stderr)")
+
+        let text = try String(contentsOfFile: spec, encoding: .utf8)
+        try text.replacingOccurrences(of: "us-east-1a: 10.0.1.0/24", with: "us-east-1a: 10.0.3.0/24").write(toFile: spec, atomically: true, encoding: .utf8)
+        let plan = try runner.netloom("plan", spec, "--format", "json", "--detailed-exitcode")
+        #expect(plan.status == 2, "plan: \(plan.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+        let changes = (document?["changes"] as? [[String: Any]]) ?? []
+        let replaced = Set(changes.filter { $0["action"] as? String == "replace" }.compactMap { $0["address"] as? String })
+        #expect(replaced.isSuperset(of: ["subnet:public/us-east-1a", "instance:workstation", "route_table_association:public/us-east-1a"]),
+                "replaced: \(replaced.sorted())")
+        let subnetChange = changes.first { $0["address"] as? String == "subnet:public/us-east-1a" }
+        #expect((subnetChange?["reason"] as? String)?.contains("CIDR") == true)
+
+        let apply = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(apply.status == 0, "apply of the replacement failed: \(apply.stderr)")
+        let cidrs = try runner.awsList(["ec2", "describe-subnets", "--filters", "Name=tag:netloom:stack,Values=ml-workstation"], key: "Subnets")
+            .compactMap { $0["CidrBlock"] as? String }
+        #expect(cidrs.contains("10.0.3.0/24") && !cidrs.contains("10.0.1.0/24"), "subnets: \(cidrs)")
+        try runner.expectConverged(spec: spec, stack: "ml-workstation", "after the replacement")
+    }
+
     @Test("inference: drift made with the AWS CLI is reported with exit 2 and repaired by apply")
     func inferenceDrift() async throws {
         let moto = try await freshMoto()

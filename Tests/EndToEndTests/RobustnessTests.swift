@@ -75,15 +75,15 @@ struct RobustnessTests {
         try runner.expectConverged(spec: spec, stack: "ml-workstation", "after Ctrl-C")
     }
 
-    @Test("apply through a proxy that answers 30 % of the calls with throttling, HTTP 500 or a reset connection converges to exactly the desired resources",
+    @Test("apply through a proxy that answers 30 % of the calls with throttling, HTTP 500 or a reset connection (before or after moto did the work) converges to exactly the desired resources",
           .timeLimit(.minutes(10)))
     func applyThroughFaults() async throws {
         let moto = try await MotoServer()
         defer { moto.stop() }
-        // The faults the issue names, each before moto sees the call. Answers lost after moto did
-        // the work are a harder case: see FaultInjectingProxy.Fault.resetAfterForwarding.
-        let proxy = try await FaultInjectingProxy(upstream: moto.endpointURL, faultRate: 0.3, seed: 42,
-                                                  faults: [.throttle, .serverError, .resetBeforeForwarding])
+        // Throttling, 500s and resets before moto sees the call, and resets after moto did the
+        // work: the retried creates then fail on a conflict (found again by reading) or make a
+        // second resource (found by its tags and deleted before apply reports success).
+        let proxy = try await FaultInjectingProxy(upstream: moto.endpointURL, faultRate: 0.3, seed: 42, faults: FaultInjectingProxy.Fault.allCases)
         let runner = try CommandRunner(moto: moto, region: "eu-west-1")
         let spec = try runner.example("inference.yaml")
 
@@ -91,6 +91,7 @@ struct RobustnessTests {
         let counts = proxy.counts
         #expect(apply.status == 0, "apply through faults failed: \(apply.stderr)")
         #expect(counts.faults.values.reduce(0, +) > 20, "too few faults injected to prove anything: \(counts)")
+        #expect(counts.faults[.resetAfterForwarding, default: 0] > 0, "no answer was lost after moto did the work: \(counts)")
         try runner.expectConverged(spec: spec, stack: "model-api", "after apply through faults \(counts)")
 
         let destroy = try runner.netloom(["destroy", spec, "--auto-approve"], endpoint: proxy.endpointURL)

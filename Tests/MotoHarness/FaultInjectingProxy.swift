@@ -15,8 +15,7 @@ public final class FaultInjectingProxy: Sendable {
         case throttle, serverError, resetBeforeForwarding
         /// moto does the work and the answer is lost. A retried create that AWS would make
         /// idempotent with ClientToken (which moto ignores), or that has no token at all
-        /// (CreateRouteTable, CreateVpc, ...), then leaves a duplicate that a later run must find
-        /// by tag and remove; the end-to-end fault test leaves this kind out (see the issue note).
+        /// (CreateRouteTable, CreateVpc, ...), then leaves a duplicate for apply to find by tag.
         case resetAfterForwarding
     }
 

@@ -111,6 +111,46 @@ struct EngineLogicTests {
         counter.record(service: "s3", action: "PUT tagging")
         #expect(counter.total == 4)
         #expect(counter.mutating == 2)
+        let listBuckets = AWSHTTPRequest(method: "GET", url: "http://127.0.0.1:5000/", headers: headers, body: [])
+        #expect(CountingTransport.classify(listBuckets).action == "ListBuckets")
+    }
+
+    @Test("a mutating call counts as uncertain when its connection drops after connecting or it gets a 5xx; reads and refused connections do not")
+    func uncertainCalls() async throws {
+        struct Scripted: HTTPTransport {
+            let outcome: @Sendable (AWSHTTPRequest) throws -> AWSHTTPResponse
+            func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse { try outcome(request) }
+        }
+        let headers = [("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x")]
+        func request(_ action: String) -> AWSHTTPRequest {
+            AWSHTTPRequest(method: "POST", url: "http://127.0.0.1/", headers: headers, body: Array("Action=\(action)&Version=2016-11-15".utf8))
+        }
+        let counter = CallCounter()
+        let reset = CountingTransport(inner: Scripted { _ in throw AWSTransportError(.connectionClosed, "reset") }, counter: counter)
+        let refused = CountingTransport(inner: Scripted { _ in throw AWSTransportError(.connectionFailed, "refused") }, counter: counter)
+        let failing = CountingTransport(inner: Scripted { _ in AWSHTTPResponse(status: 500, headers: [:], body: []) }, counter: counter)
+        let fine = CountingTransport(inner: Scripted { _ in AWSHTTPResponse(status: 200, headers: [:], body: []) }, counter: counter)
+        _ = try? await reset.send(request("CreateVpc"))
+        _ = try? await reset.send(request("DescribeVpcs"))
+        _ = try? await refused.send(request("CreateVpc"))
+        _ = try await failing.send(request("CreateRouteTable"))
+        _ = try await fine.send(request("CreateSubnet"))
+        #expect(counter.uncertainMutatingCalls == 2)
+        #expect(counter.total == 5)
+    }
+
+    @Test("of two resources with one address, the one the state recorded stays and the other is the duplicate")
+    func duplicatesPreferTheRecordedID() {
+        let first = ObservedResource(address: "route_table:edge/a", type: .routeTable, awsID: "rtb-1")
+        let second = ObservedResource(address: "route_table:edge/a#duplicate/rtb-2", type: .routeTable, awsID: "rtb-2", isUnmanaged: true)
+        let recorded = ["route_table:edge/a": StateRecord(address: "route_table:edge/a", type: .routeTable, awsID: "rtb-2")]
+        let kept = DeployEngine.preferringRecordedIDs([first, second], records: recorded)
+        #expect(kept.map(\.address) == ["route_table:edge/a#duplicate/rtb-1", "route_table:edge/a"])
+        #expect(kept.map(\.isUnmanaged) == [true, false])
+        // Without a record (or when it names the first) the read's choice stands.
+        #expect(DeployEngine.preferringRecordedIDs([first, second], records: [:]) == [first, second])
+        let recordedFirst = ["route_table:edge/a": StateRecord(address: "route_table:edge/a", type: .routeTable, awsID: "rtb-1")]
+        #expect(DeployEngine.preferringRecordedIDs([first, second], records: recordedFirst) == [first, second])
     }
 
     @Test("the graph walk never exceeds its parallelism and runs dependencies first")

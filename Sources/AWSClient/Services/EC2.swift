@@ -128,6 +128,10 @@ public struct EC2: Sendable {
         return try await call(action: "DescribeAddresses", parameters: parameters)["addressesSet"].items.map(EC2Address.init(xml:))
     }
 
+    public func disassociateAddress(associationID: String) async throws {
+        _ = try await call(action: "DisassociateAddress", parameters: ["AssociationId": associationID])
+    }
+
     public func releaseAddress(allocationID: String) async throws {
         _ = try await call(action: "ReleaseAddress", parameters: ["AllocationId": allocationID])
     }

@@ -40,7 +40,10 @@ struct SecurityGroupProvider: ResourceProvider {
                                                                     vpcID: desired.string("vpc"), tags: desired.tags)
         if desired.properties["keeps_default_egress"]?.boolValue == false {
             // A new group allows all egress; a spec that lists its egress (or `egress: []`) does not.
-            try await context.services.ec2.revokeEgress(groupID: id, permissions: [EC2SecurityGroupPermission(ipProtocol: "-1", peer: .cidrIPv4("0.0.0.0/0"))])
+            // NotFound: an earlier attempt whose answer was lost revoked it already.
+            try await ProviderSupport.ignoringNotFound {
+                try await context.services.ec2.revokeEgress(groupID: id, permissions: [EC2SecurityGroupPermission(ipProtocol: "-1", peer: .cidrIPv4("0.0.0.0/0"))])
+            }
         }
         return ObservedResource(address: desired.address, type: type, awsID: id, properties: comparable(desired))
     }

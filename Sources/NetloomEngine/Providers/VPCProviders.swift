@@ -342,6 +342,15 @@ struct NATGatewayProvider: ResourceProvider {
             let state = try await context.services.ec2.describeNatGateways(ids: [observed.awsID]).first?.state ?? "deleted"
             return (state == "deleted", state)
         }
+        // AWS frees the Elastic IP with the gateway. moto leaves it associated with the deleted
+        // gateway's interface, and then refuses a new gateway on it (Resource.AlreadyAssociated).
+        let allocation = observed.properties["eip"]?.stringValue ?? ""
+        guard !allocation.isEmpty else { return }
+        try await ProviderSupport.ignoringNotFound {
+            if let association = try await context.services.ec2.describeAddresses(allocationIDs: [allocation]).first?.associationID {
+                try await context.services.ec2.disassociateAddress(associationID: association)
+            }
+        }
     }
 }
 
