@@ -95,6 +95,8 @@ struct DeployEndToEndTests {
             ((table["Routes"] as? [[String: Any]]) ?? []).contains { ($0["GatewayId"] as? String)?.hasPrefix("igw-") == true }
         }?["RouteTableId"] as? String)
         _ = try runner.aws(["ec2", "delete-route", "--route-table-id", publicTable, "--destination-cidr-block", "0.0.0.0/0"])
+        // And one the endpoints' private DNS depends on.
+        _ = try runner.aws(["ec2", "modify-vpc-attribute", "--vpc-id", vpc, "--no-enable-dns-hostnames"])
 
         let drift = try runner.netloom("drift", spec, "--format", "json")
         #expect(drift.status == 2, "drift: \(drift.stdout)\n\(drift.stderr)")
@@ -103,12 +105,16 @@ struct DeployEndToEndTests {
         #expect(items.contains { ($0["kind"] as? String) == "added" && (($0["address"] as? String) ?? "").hasPrefix("sg_rule:") })
         #expect(items.contains { ($0["kind"] as? String) == "modified" && ($0["address"] as? String) == "vpc" && ($0["field"] as? String) == "tags.Name" })
         #expect(items.contains { ($0["kind"] as? String) == "deleted" && (($0["address"] as? String) ?? "").hasPrefix("route:edge/") })
+        #expect(items.contains { ($0["address"] as? String) == "vpc" && ($0["field"] as? String) == "enable_dns_hostnames" && ($0["actual"] as? String) == "false" },
+                "\(items)")
         #expect(items.allSatisfy { $0["location"] != nil }, "every drift names its spec line: \(items)")
 
         let repair = try runner.netloom("apply", spec, "--auto-approve")
         #expect(repair.status == 0, "repair: \(repair.stdout)\n\(repair.stderr)")
         let after = try runner.netloom("drift", spec)
         #expect(after.status == 0, "drift after repair: \(after.stdout)")
+        let hostnames = try runner.aws(["ec2", "describe-vpc-attribute", "--vpc-id", vpc, "--attribute", "enableDnsHostnames"]) as? [String: Any]
+        #expect((hostnames?["EnableDnsHostnames"] as? [String: Any])?["Value"] as? Bool == true, "\(String(describing: hostnames))")
 
         let destroy = try runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")

@@ -60,6 +60,13 @@ public struct EC2: Sendable {
         }
     }
 
+    /// The two DNS attributes of a VPC, which `DescribeVpcs` leaves out (one call each).
+    public func describeVpcDNSAttributes(vpcID: String) async throws -> (support: Bool, hostnames: Bool) {
+        async let support = call(action: "DescribeVpcAttribute", parameters: ["VpcId": vpcID, "Attribute": "enableDnsSupport"])
+        async let hostnames = call(action: "DescribeVpcAttribute", parameters: ["VpcId": vpcID, "Attribute": "enableDnsHostnames"])
+        return (try await support["enableDnsSupport"].bool("value") ?? false, try await hostnames["enableDnsHostnames"].bool("value") ?? false)
+    }
+
     public func deleteVpc(id: String) async throws {
         _ = try await call(action: "DeleteVpc", parameters: ["VpcId": id])
     }

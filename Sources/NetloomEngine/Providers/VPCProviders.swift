@@ -39,16 +39,27 @@ struct VPCProvider: ResourceProvider {
     let type = ResourceType.vpc
     let replacedOn = ["cidr": "a VPC's primary CIDR block cannot be changed"]
 
+    /// The DNS attributes cost one DescribeVpcAttribute each, per VPC (a stack has one): they
+    /// are worth it, since interface endpoints' private DNS stops resolving without them.
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        // DescribeVpcs does not return the DNS attributes (one DescribeVpcAttribute per
-        // attribute would be needed); they are set on create and compared no further.
-        ProviderSupport.byAddressTag(try await context.vpcs(), type: type, id: \.vpcID, tags: \.tags) { vpc in
-            ObservedResource(address: "", type: type, awsID: vpc.vpcID, properties: ["cidr": .string(vpc.cidrBlock), "tags": comparableTags(vpc.tags)])
+        let vpcs = try await context.vpcs()
+        let dns = try await withThrowingTaskGroup(of: (String, (support: Bool, hostnames: Bool)).self) { group in
+            for vpc in vpcs { group.addTask { (vpc.vpcID, try await context.services.ec2.describeVpcDNSAttributes(vpcID: vpc.vpcID)) } }
+            var all: [String: (support: Bool, hostnames: Bool)] = [:]
+            for try await (id, attributes) in group { all[id] = attributes }
+            return all
+        }
+        return ProviderSupport.byAddressTag(vpcs, type: type, id: \.vpcID, tags: \.tags) { vpc in
+            ObservedResource(address: "", type: type, awsID: vpc.vpcID, properties: [
+                "cidr": .string(vpc.cidrBlock), "tags": comparableTags(vpc.tags),
+                "enable_dns_support": .bool(dns[vpc.vpcID]?.support ?? false), "enable_dns_hostnames": .bool(dns[vpc.vpcID]?.hostnames ?? false),
+            ])
         }
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
-        ["cidr": .string(desired.string("cidr")), "tags": desired.tags.propertyMap]
+        ["cidr": .string(desired.string("cidr")), "tags": desired.tags.propertyMap,
+         "enable_dns_support": .bool(desired.bool("enable_dns_support")), "enable_dns_hostnames": .bool(desired.bool("enable_dns_hostnames"))]
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
@@ -59,7 +70,18 @@ struct VPCProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await updatingEC2Tags(desired, from: observed, context: context)
+        // Hostnames need DNS support: support goes on first, and off last.
+        let support = desired.bool("enable_dns_support"), hostnames = desired.bool("enable_dns_hostnames")
+        if changed.contains("enable_dns_support") && support {
+            try await context.services.ec2.modifyVpcAttribute(vpcID: observed.awsID, enableDNSSupport: true)
+        }
+        if changed.contains("enable_dns_hostnames") {
+            try await context.services.ec2.modifyVpcAttribute(vpcID: observed.awsID, enableDNSHostnames: hostnames)
+        }
+        if changed.contains("enable_dns_support") && !support {
+            try await context.services.ec2.modifyVpcAttribute(vpcID: observed.awsID, enableDNSSupport: false)
+        }
+        return try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
