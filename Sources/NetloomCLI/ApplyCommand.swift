@@ -86,7 +86,8 @@ struct ApplyCommand: AsyncParsableCommand {
         var uncertainHandled = 0
         for _ in 0..<3 where report.succeeded && session.counter.uncertainMutatingCalls > uncertainHandled {
             uncertainHandled = session.counter.uncertainMutatingCalls
-            console.writeError("\(uncertainHandled) change call\(uncertainHandled == 1 ? "" : "s") lost \(uncertainHandled == 1 ? "its" : "their") answer (connection dropped or server error) and \(uncertainHandled == 1 ? "was" : "were") retried; reading the stack again for anything left twice")
+            let calls = uncertainHandled == 1 ? "1 change call was" : "\(uncertainHandled) change calls were"
+            console.writeError("\(calls) retried after a lost answer; reading the stack again for duplicates")
             let check: DeployPlan
             do {
                 check = try await session.engine.plan(session.expanded.graph)

@@ -180,9 +180,11 @@ public struct DeployEngine: Sendable {
         let byType = Dictionary(grouping: graph.resources, by: \.type)
         var observed: [String: ObservedResource] = [:]
         var unmanaged: [ObservedResource] = []
+        let inUse = everywhere ? Set(ResourceType.allCases)
+            : Self.typesToRead(specTypes: Set(byType.keys), records: records, unsettledIntents: try state.unsettledIntents().map(\.address))
 
         for phase in [false, true] {
-            let types = ResourceType.allCases.filter { ProviderRegistry.provider(for: $0).readsAfterParents == phase }
+            let types = ResourceType.allCases.filter { ProviderRegistry.provider(for: $0).readsAfterParents == phase && inUse.contains($0) }
             let currentIDs = ids
             let snapshot = observed
             let results = try await withThrowingTaskGroup(of: [ObservedResource].self) { group in
@@ -209,6 +211,18 @@ public struct DeployEngine: Sendable {
             }
         }
         return LiveView(resources: observed, unmanaged: unmanaged.sorted { $0.address < $1.address })
+    }
+
+    /// A type the spec does not use, the state does not hold and no unfinished call touched
+    /// has nothing netloom made, so its read is skipped (most of the calls of a no-op plan of a
+    /// network without instances, buckets or load balancers). Destroy reads every type, to also
+    /// find what was tagged with the stack by other means.
+    static func typesToRead(specTypes: Set<ResourceType>, records: [String: StateRecord], unsettledIntents: [String]) -> Set<ResourceType> {
+        var types = specTypes.union(records.values.map(\.type))
+        for address in unsettledIntents {
+            if let type = ResourceType(rawValue: String(address.prefix { $0 != ":" && $0 != "#" })) { types.insert(type) }
+        }
+        return types
     }
 
     /// Of the resources that share an address, a read keeps the lowest id and calls the others
@@ -434,9 +448,13 @@ public struct DeployEngine: Sendable {
         return error.kind != .notImplemented || error.followsUncertainAttempt
     }
 
+    /// Reads by the stack tag in every VPC: a resource a destroy found outside the stack's VPCs
+    /// must not pass for gone because a VPC-scoped read cannot see it.
     func reread(_ type: ResourceType, desired: [DesiredResource], known: [String: ObservedResource], context: ProviderContext) async throws -> [ObservedResource] {
         let scope = ReadScope(desired: desired, observed: known, state: try state.resources())
-        return try await ProviderRegistry.provider(for: type).read(scope, context: context.refreshed())
+        var fresh = context.refreshed()
+        fresh.readsLeftoversOutsideStackVPCs = true
+        return try await ProviderRegistry.provider(for: type).read(scope, context: fresh)
     }
 
     /// What a read of sub-resources may need of their parents: the live view, and what this

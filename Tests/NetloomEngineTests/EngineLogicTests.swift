@@ -139,6 +139,14 @@ struct EngineLogicTests {
         #expect(counter.total == 5)
     }
 
+    @Test("a refresh reads the types of the spec, of the state and of unfinished calls, and no other")
+    func typesToRead() {
+        let records = ["instance:old": StateRecord(address: "instance:old", type: .instance, awsID: "i-1")]
+        let types = DeployEngine.typesToRead(specTypes: [.vpc, .subnet], records: records,
+                                             unsettledIntents: ["bucket:data", "vpc", "nat_gateway:us-east-1a#duplicate/nat-1"])
+        #expect(types == [.vpc, .subnet, .instance, .bucket, .natGateway])
+    }
+
     @Test("of two resources with one address, the one the state recorded stays and the other is the duplicate")
     func duplicatesPreferTheRecordedID() {
         let first = ObservedResource(address: "route_table:edge/a", type: .routeTable, awsID: "rtb-1")
