@@ -37,6 +37,16 @@ struct DeployEndToEndTests {
         #expect(output.status == 0)
         #expect(output.stdout.contains("\"vpc_id\": \"vpc-"))
 
+        // The instance loses its profile by hand: drift names it, apply associates it again.
+        let associations = try runner.awsList(["ec2", "describe-iam-instance-profile-associations"], key: "IamInstanceProfileAssociations")
+        let association = try #require(associations.first?["AssociationId"] as? String)
+        _ = try runner.aws(["ec2", "disassociate-iam-instance-profile", "--association-id", association])
+        let drift = try runner.netloom("drift", spec)
+        #expect(drift.status == 2 && drift.stdout.contains("instance_profile"), "drift: \(drift.stdout)\n\(drift.stderr)")
+        let repair = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(repair.status == 0, "repair: \(repair.stderr)")
+        #expect(try runner.netloom("drift", spec).status == 0)
+
         let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--stats")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
         #expect(try runner.countTagged(stack: "ml-workstation").isEmpty)
@@ -95,8 +105,11 @@ struct DeployEndToEndTests {
             ((table["Routes"] as? [[String: Any]]) ?? []).contains { ($0["GatewayId"] as? String)?.hasPrefix("igw-") == true }
         }?["RouteTableId"] as? String)
         _ = try runner.aws(["ec2", "delete-route", "--route-table-id", publicTable, "--destination-cidr-block", "0.0.0.0/0"])
-        // And one the endpoints' private DNS depends on.
+        // And two that weaken it: the endpoints' private DNS, and IMDSv1 allowed again.
         _ = try runner.aws(["ec2", "modify-vpc-attribute", "--vpc-id", vpc, "--no-enable-dns-hostnames"])
+        let instance = try #require(try runner.awsList(["ec2", "describe-instances"] + filter, key: "Reservations")
+            .flatMap { ($0["Instances"] as? [[String: Any]]) ?? [] }.first?["InstanceId"] as? String)
+        _ = try runner.aws(["ec2", "modify-instance-metadata-options", "--instance-id", instance, "--http-tokens", "optional"])
 
         let drift = try runner.netloom("drift", spec, "--format", "json")
         #expect(drift.status == 2, "drift: \(drift.stdout)\n\(drift.stderr)")
@@ -107,6 +120,8 @@ struct DeployEndToEndTests {
         #expect(items.contains { ($0["kind"] as? String) == "deleted" && (($0["address"] as? String) ?? "").hasPrefix("route:edge/") })
         #expect(items.contains { ($0["address"] as? String) == "vpc" && ($0["field"] as? String) == "enable_dns_hostnames" && ($0["actual"] as? String) == "false" },
                 "\(items)")
+        #expect(items.contains { (($0["address"] as? String) ?? "").hasPrefix("instance:api") && ($0["field"] as? String) == "metadata_http_tokens"
+                && ($0["expected"] as? String) == "required" && ($0["actual"] as? String) == "optional" }, "\(items)")
         #expect(items.allSatisfy { $0["location"] != nil }, "every drift names its spec line: \(items)")
 
         let repair = try runner.netloom("apply", spec, "--auto-approve")
@@ -115,6 +130,8 @@ struct DeployEndToEndTests {
         #expect(after.status == 0, "drift after repair: \(after.stdout)")
         let hostnames = try runner.aws(["ec2", "describe-vpc-attribute", "--vpc-id", vpc, "--attribute", "enableDnsHostnames"]) as? [String: Any]
         #expect((hostnames?["EnableDnsHostnames"] as? [String: Any])?["Value"] as? Bool == true, "\(String(describing: hostnames))")
+        let options = try runner.aws(["ec2", "describe-instances", "--instance-ids", instance, "--query", "Reservations[0].Instances[0].MetadataOptions"])
+        #expect((options as? [String: Any])?["HttpTokens"] as? String == "required", "\(options)")
 
         let destroy = try runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")

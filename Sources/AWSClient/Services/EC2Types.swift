@@ -427,9 +427,14 @@ public struct EC2Instance: Sendable, Hashable {
     public var privateIPAddress: String?
     public var securityGroupIDs: [String]
     public var placementGroupName: String?
+    /// `required` (IMDSv2 only) or `optional`.
+    public var metadataHTTPTokens: String?
+    public var instanceProfileARN: String?
     public var tags: [AWSTag]
 
     public init(xml: AWSXMLNode) {
+        metadataHTTPTokens = xml["metadataOptions"].text("httpTokens")
+        instanceProfileARN = xml["iamInstanceProfile"].text("arn")
         instanceID = xml.text("instanceId") ?? ""
         imageID = xml.text("imageId") ?? ""
         instanceType = xml.text("instanceType") ?? ""

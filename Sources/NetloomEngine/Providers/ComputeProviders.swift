@@ -23,13 +23,20 @@ struct InstanceProvider: ResourceProvider {
             ObservedResource(address: "", type: type, awsID: instance.instanceID, properties: [
                 "instance_type": .string(instance.instanceType), "ami": .string(instance.imageID), "subnet": .string(instance.subnetID ?? ""),
                 "security_groups": ProviderSupport.sortedIDs(groups), "tags": comparableTags(instance.tags),
+                "metadata_http_tokens": .string(instance.metadataHTTPTokens ?? "optional"),
+                // The profile ARN ends in its path and name; netloom knows profiles by name.
+                "instance_profile": .string(instance.instanceProfileARN.map { String($0.split(separator: "/").last ?? "") } ?? ""),
             ], attributes: ["private_ip": instance.privateIPAddress ?? ""])
         }
     }
 
+    /// Whether the instance launched with a public IP is not compared: moto gives every
+    /// instance one, and AWS decides by the subnet when none is asked for.
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
         ["instance_type": .string(desired.string("instance_type")), "ami": .string(desired.string("ami")), "subnet": .string(desired.string("subnet")),
-         "security_groups": ProviderSupport.sortedIDs(desired.strings("security_groups")), "tags": desired.tags.propertyMap]
+         "security_groups": ProviderSupport.sortedIDs(desired.strings("security_groups")), "tags": desired.tags.propertyMap,
+         "metadata_http_tokens": .string(desired.string("metadata_http_tokens").isEmpty ? "optional" : desired.string("metadata_http_tokens")),
+         "instance_profile": .string(desired.string("instance_profile"))]
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
@@ -78,11 +85,35 @@ struct InstanceProvider: ResourceProvider {
             parameters.setEC2List("GroupId", desired.strings("security_groups"))
             _ = try await context.services.ec2.call(action: "ModifyInstanceAttribute", parameters: parameters)
         }
+        if changed.contains("metadata_http_tokens") {
+            _ = try await context.services.ec2.call(action: "ModifyInstanceMetadataOptions", parameters: [
+                "InstanceId": observed.awsID, "HttpTokens": desired.string("metadata_http_tokens"), "HttpEndpoint": "enabled",
+            ])
+        }
+        if changed.contains("instance_profile") { try await setInstanceProfile(desired.string("instance_profile"), instance: observed.awsID, context: context) }
         if changed.contains("tags") { try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context) }
         var updated = observed
         updated.address = desired.address
         updated.properties = comparable(desired)
         return updated
+    }
+
+    /// An instance holds at most one profile association: replace it, remove it, or make one.
+    func setInstanceProfile(_ profile: String, instance: String, context: ProviderContext) async throws {
+        let associations = try await context.services.ec2.describeAll(action: "DescribeIamInstanceProfileAssociations", setName: "iamInstanceProfileAssociationSet",
+                                                                      filters: [AWSFilter("instance-id", instance), AWSFilter("state", "associated")])
+        let current = associations.first?.text("associationId")
+        switch (current, profile.isEmpty) {
+        case (let association?, false):
+            _ = try await context.services.ec2.call(action: "ReplaceIamInstanceProfileAssociation",
+                                                    parameters: ["AssociationId": association, "IamInstanceProfile.Name": profile])
+        case (let association?, true):
+            _ = try await context.services.ec2.call(action: "DisassociateIamInstanceProfile", parameters: ["AssociationId": association])
+        case (nil, false):
+            _ = try await context.services.ec2.call(action: "AssociateIamInstanceProfile", parameters: ["InstanceId": instance, "IamInstanceProfile.Name": profile])
+        case (nil, true):
+            break
+        }
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
