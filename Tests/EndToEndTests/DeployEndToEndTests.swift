@@ -37,15 +37,24 @@ struct DeployEndToEndTests {
         #expect(output.status == 0)
         #expect(output.stdout.contains("\"vpc_id\": \"vpc-"))
 
-        // The instance loses its profile by hand: drift names it, apply associates it again.
+        // By hand, the instance loses its profile and the SSH rule gets another description:
+        // drift names both, apply puts both back.
         let associations = try runner.awsList(["ec2", "describe-iam-instance-profile-associations"], key: "IamInstanceProfileAssociations")
         let association = try #require(associations.first?["AssociationId"] as? String)
         _ = try runner.aws(["ec2", "disassociate-iam-instance-profile", "--association-id", association])
+        let group = try #require(try runner.awsList(["ec2", "describe-security-groups", "--filters", "Name=group-name,Values=ml-workstation-workstation"],
+                                                    key: "SecurityGroups").first?["GroupId"] as? String)
+        _ = try runner.aws(["ec2", "update-security-group-rule-descriptions-ingress", "--group-id", group, "--ip-permissions",
+                            "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=203.0.113.0/24,Description=changed by hand}]"])
         let drift = try runner.netloom("drift", spec)
         #expect(drift.status == 2 && drift.stdout.contains("instance_profile"), "drift: \(drift.stdout)\n\(drift.stderr)")
+        #expect(drift.stdout.contains("description") && drift.stdout.contains("changed by hand"), "drift: \(drift.stdout)")
         let repair = try runner.netloom("apply", spec, "--auto-approve")
         #expect(repair.status == 0, "repair: \(repair.stderr)")
         #expect(try runner.netloom("drift", spec).status == 0)
+        let rules = try runner.awsList(["ec2", "describe-security-groups", "--group-ids", group], key: "SecurityGroups").first?["IpPermissions"] as? [[String: Any]]
+        let ssh = rules?.first { $0["FromPort"] as? Int == 22 }?["IpRanges"] as? [[String: Any]]
+        #expect(ssh?.first?["Description"] as? String == "SSH", "\(String(describing: rules))")
 
         let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--stats")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")

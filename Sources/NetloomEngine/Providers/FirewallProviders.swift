@@ -95,49 +95,50 @@ struct SecurityGroupRuleProvider: ResourceProvider {
         let peer = rule.referencedGroupID.map { "sg:\($0)" } ?? rule.prefixListID.map { "pl:\($0)" } ?? "cidr:\(rule.cidrIPv4 ?? rule.cidrIPv6 ?? "")"
         let key = identity(group: rule.groupID, egress: rule.isEgress, ipProtocol: rule.ipProtocol, from: rule.fromPort, to: rule.toPort, peer: peer)
         return (key, ObservedResource(address: "", type: .securityGroupRule, awsID: rule.ruleID,
-                                      properties: ["rule": .string(key)], attributes: ["group": rule.groupID, "egress": rule.isEgress ? "true" : "false"]))
+                                      properties: ["rule": .string(key), "description": .string(rule.description ?? "")],
+                                      attributes: ["group": rule.groupID, "egress": rule.isEgress ? "true" : "false"]))
     }
 
     /// The rules come inline with `DescribeSecurityGroups`, which the groups' read made already;
     /// their ids come from the state. Only groups holding a rule the state does not know (made
     /// outside netloom, or by a run killed before it recorded the rule) cost a
-    /// `DescribeSecurityGroupRules`, one per 100 such groups.
+    /// `DescribeSecurityGroupRules`, one per 100 such groups, for the ids alone: the content
+    /// stays the inline one (moto's rules API drops the description of group references).
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        var recordedIDs: [String: String] = [:]
+        var ids: [String: String] = [:]
         for record in scope.state.values where record.type == type {
-            if let key = record.properties["rule"]?.stringValue { recordedIDs[key] = record.awsID }
+            if let key = record.properties["rule"]?.stringValue { ids[key] = record.awsID }
         }
-        var items: [(identity: String, observed: ObservedResource)] = []
-        var groupsWithUnknownRules: [String] = []
-        for group in try await context.securityGroups() {
-            var known: [(identity: String, observed: ObservedResource)] = []
-            for rule in group.rules {
-                var item = Self.observed(rule)
-                guard let id = recordedIDs[item.identity] else { break }
-                item.observed.awsID = id
-                known.append(item)
-            }
-            if known.count == group.rules.count { items += known } else { groupsWithUnknownRules.append(group.groupID) }
-        }
+        let items = try await context.securityGroups().flatMap { $0.rules.map(Self.observed) }
+        let groupsWithUnknownRules = Array(Set(items.filter { ids[$0.identity] == nil }.compactMap { $0.observed.attributes["group"] })).sorted()
         var start = 0
         while start < groupsWithUnknownRules.count {
             let chunk = Array(groupsWithUnknownRules[start..<min(start + 100, groupsWithUnknownRules.count)])
             start += 100
             let rules = try await context.services.ec2.describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet",
                                                                    filters: [AWSFilter("group-id", chunk)]).map(EC2SecurityGroupRule.init(xml:))
-            items += rules.map(Self.observed)
+            for rule in rules { ids[Self.observed(rule).identity] = rule.ruleID }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: identity, state: scope.state,
+        let identified = items.map { item in
+            var copy = item
+            copy.observed.awsID = ids[item.identity] ?? ""
+            return copy
+        }
+        return ProviderSupport.matchByIdentity(identified, desired: scope.desired, identity: identity, state: scope.state,
                                                unmanagedAddress: { "sg_rule:unmanaged/\($0.attributes["group"] ?? "")/\($0.awsID)" })
     }
 
-    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["rule": .string(identity(desired))] }
+    /// The egress rule AWS gives every group carries no description, whatever the spec calls it.
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        let description = desired.bool("aws_default") ? "" : desired.properties["description"]?.stringValue ?? ""
+        return ["rule": .string(identity(desired)), "description": .string(description)]
+    }
 
-    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
-        let group = desired.string("security_group")
-        let egress = desired.string("direction") == "egress"
+    /// `GroupId` and one permission with one peer and its description, as Authorize*, Revoke*
+    /// and UpdateSecurityGroupRuleDescriptions* take them.
+    func permissionParameters(_ desired: DesiredResource, context: ProviderContext) async throws -> AWSQueryParameters {
         let proto = Self.awsProtocol(desired.string("protocol"))
-        var parameters: AWSQueryParameters = ["GroupId": group, "IpPermissions.1.IpProtocol": proto]
+        var parameters: AWSQueryParameters = ["GroupId": desired.string("security_group"), "IpPermissions.1.IpProtocol": proto]
         if proto != "-1" {
             parameters.set("IpPermissions.1.FromPort", desired.int("from_port"))
             parameters.set("IpPermissions.1.ToPort", desired.int("to_port"))
@@ -153,22 +154,31 @@ struct SecurityGroupRuleProvider: ResourceProvider {
             parameters.set("IpPermissions.1.IpRanges.1.CidrIp", desired.string("cidr"))
             parameters.set("IpPermissions.1.IpRanges.1.Description", description)
         }
-        parameters.setTagSpecification(resourceType: "security-group-rule", tags: desired.tags)
+        return parameters
+    }
+
+    func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
+        let group = desired.string("security_group")
+        let egress = desired.string("direction") == "egress"
         let key = identity(desired)
+        func created(_ ruleID: String) -> ObservedResource {
+            ObservedResource(address: desired.address, type: type, awsID: ruleID, properties: comparable(desired),
+                             attributes: ["group": group, "egress": egress ? "true" : "false"])
+        }
         if desired.bool("aws_default") {
             // AWS gives every new group this egress rule: look for it before authorizing it, which
             // would fail with InvalidPermission.Duplicate and cost two calls instead of one.
             if let rule = try await context.services.ec2.describeSecurityGroupRules(groupID: group).first(where: { Self.observed($0).identity == key }) {
-                return ObservedResource(address: desired.address, type: type, awsID: rule.ruleID, properties: ["rule": .string(key)],
-                                        attributes: ["group": group, "egress": egress ? "true" : "false"])
+                return created(rule.ruleID)
             }
         }
+        var parameters = try await permissionParameters(desired, context: context)
+        parameters.setTagSpecification(resourceType: "security-group-rule", tags: desired.tags)
         do {
             // One permission per call: moto answers with only the last permission's rules.
             let root = try await context.services.ec2.call(action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress", parameters: parameters)
             if let rule = root["securityGroupRuleSet"].items.map(EC2SecurityGroupRule.init(xml:)).first(where: { Self.observed($0).identity == key }) {
-                return ObservedResource(address: desired.address, type: type, awsID: rule.ruleID, properties: ["rule": .string(key)],
-                                        attributes: ["group": group, "egress": egress ? "true" : "false"])
+                return created(rule.ruleID)
             }
         } catch let error as AWSError where error.code == "InvalidPermission.Duplicate" {
             // The rule exists already: the default egress rule of a new group, or one a killed run made.
@@ -178,8 +188,20 @@ struct SecurityGroupRuleProvider: ResourceProvider {
             throw AWSError(kind: .client, service: "ec2", action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress",
                            code: "RuleNotFound", message: "the rule was authorized but DescribeSecurityGroupRules does not list it")
         }
-        return ObservedResource(address: desired.address, type: type, awsID: rule.ruleID, properties: ["rule": .string(key)],
-                                attributes: ["group": group, "egress": egress ? "true" : "false"])
+        return created(rule.ruleID)
+    }
+
+    /// A rule's description is the one thing AWS changes in place.
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        if changed.contains("description") {
+            let egress = desired.string("direction") == "egress"
+            _ = try await context.services.ec2.call(action: egress ? "UpdateSecurityGroupRuleDescriptionsEgress" : "UpdateSecurityGroupRuleDescriptionsIngress",
+                                                    parameters: try await permissionParameters(desired, context: context))
+        }
+        var updated = observed
+        updated.address = desired.address
+        updated.properties = comparable(desired)
+        return updated
     }
 
     func prefixListID(_ name: String, context: ProviderContext) async throws -> String {
