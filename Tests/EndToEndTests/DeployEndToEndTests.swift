@@ -152,18 +152,33 @@ struct DeployEndToEndTests {
         let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("ml-workstation.yaml")
-        let first = try runner.start(["apply", spec, "--auto-approve"])
-        try await Task.sleep(for: .milliseconds(300))
+        // Which of the two takes the lock depends on the machine's load: the test does not
+        // assume the first does. The one that loses must exit 1 at once, naming the winner.
         let clock = ContinuousClock()
-        let started = clock.now
-        let second = try runner.netloom("apply", spec, "--auto-approve")
-        let waited = clock.now - started
-        let firstResult = runner.finish(first)
-        #expect(firstResult.status == 0, "the first apply: \(firstResult.stderr)")
-        #expect(second.status == 1)
-        #expect(second.stderr.contains("locked by another run"), "\(second.stderr)")
-        #expect(second.stderr.contains("pid \(first.0.processIdentifier)"), "\(second.stderr)")
-        #expect(waited < .seconds(5))
+        let first = try runner.start(["apply", spec, "--auto-approve"])
+        let firstStarted = clock.now
+        try await Task.sleep(for: .milliseconds(300))
+        let second = try runner.start(["apply", spec, "--auto-approve"])
+        let secondStarted = clock.now
+        // Their output (a plan of some 60 lines) fits in the pipes, so polling cannot block them.
+        var ended: [Int32: ContinuousClock.Instant] = [:]
+        while ended.count < 2 {
+            for process in [first.0, second.0] where !process.isRunning && ended[process.processIdentifier] == nil {
+                ended[process.processIdentifier] = clock.now
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let results = [(first, runner.finish(first), firstStarted), (second, runner.finish(second), secondStarted)]
+        let winners = results.filter { $0.1.status == 0 }
+        let losers = results.filter { $0.1.status != 0 }
+        #expect(winners.count == 1 && losers.count == 1, "\(results.map { "exit \($0.1.status): \($0.1.stderr)" })")
+        if let winner = winners.first, let loser = losers.first {
+            #expect(loser.1.status == 1)
+            #expect(loser.1.stderr.contains("locked by another run"), "\(loser.1.stderr)")
+            #expect(loser.1.stderr.contains("pid \(winner.0.0.processIdentifier)"), "\(loser.1.stderr)")
+            let waited = ended[loser.0.0.processIdentifier].map { $0 - loser.2 } ?? .seconds(60)
+            #expect(waited < .seconds(5), "the losing apply took \(waited)")
+        }
         _ = try runner.netloom("destroy", spec, "--auto-approve")
     }
 
