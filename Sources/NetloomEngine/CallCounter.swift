@@ -93,12 +93,12 @@ public struct CountingTransport: HTTPTransport {
            let pair = body.split(separator: "&").first(where: { $0.hasPrefix("Action=") }) {
             return (service, String(pair.dropFirst("Action=".count)))
         }
-        // Path-style requests name the bucket first; nothing at all is ListBuckets.
-        let path = request.url.split(separator: "?", maxSplits: 1).first.map { String($0) } ?? ""
-        let pathParts = path.split(separator: "/", omittingEmptySubsequences: true).dropFirst(2)
-        if pathParts.isEmpty && request.method == "GET" && !request.url.contains("?") { return (service, "ListBuckets") }
+        let urlParts = request.url.split(separator: "?", maxSplits: 1)
+        // After the scheme and host, nothing at all (no bucket, no query) is ListBuckets.
+        let pathParts = (urlParts.first ?? "").split(separator: "/", omittingEmptySubsequences: true).dropFirst(2)
+        if pathParts.isEmpty && request.method == "GET" && urlParts.count == 1 { return (service, "ListBuckets") }
         var subresource = "object"
-        if let query = request.url.split(separator: "?", maxSplits: 1).dropFirst().first {
+        if let query = urlParts.dropFirst().first {
             let names = query.split(separator: "&").map { $0.split(separator: "=").first.map(String.init) ?? "" }
             subresource = names.first { !["list-type", "prefix", "continuation-token", "key-marker", "version-id-marker", "versionId"].contains($0) } ?? "object"
         }

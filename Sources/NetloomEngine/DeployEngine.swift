@@ -379,9 +379,9 @@ public struct DeployEngine: Sendable {
                                              error: UnresolvedReference(address: address))
             }
             var result: ObservedResource
+            let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
             switch change.action {
             case .create:
-                let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
                 result = try await self.mutate(runID: runID, address: address, action: "create") {
                     try await self.create(desired, context: context, known: known)
                 }
@@ -392,7 +392,6 @@ public struct DeployEngine: Sendable {
                 }
             case .replace:
                 // The old resource went with the deletes.
-                let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
                 result = try await self.mutate(runID: runID, address: address, action: "replace: create") {
                     try await self.create(desired, context: context, known: known)
                 }

@@ -162,7 +162,17 @@ extension ResourceProvider {
     /// The update of an EC2 resource whose only field AWS changes in place is its tags.
     func updatingEC2Tags(_ desired: DesiredResource, from observed: ObservedResource, context: ProviderContext) async throws -> ObservedResource {
         try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        return updated(observed, to: desired)
+    }
+
+    /// What an in-place update leaves: the same AWS resource, with the ids AWS gave it, now
+    /// holding the spec's fields (under a new id where the update made one).
+    func updated(_ observed: ObservedResource, to desired: DesiredResource, awsID: String? = nil) -> ObservedResource {
+        var result = observed
+        result.address = desired.address
+        result.awsID = awsID ?? observed.awsID
+        result.properties = comparable(desired)
+        return result
     }
 }
 

@@ -92,10 +92,7 @@ struct InstanceProvider: ResourceProvider {
         }
         if changed.contains("instance_profile") { try await setInstanceProfile(desired.string("instance_profile"), instance: observed.awsID, context: context) }
         if changed.contains("tags") { try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context) }
-        var updated = observed
-        updated.address = desired.address
-        updated.properties = comparable(desired)
-        return updated
+        return updated(observed, to: desired)
     }
 
     /// An instance holds at most one profile association: replace it, remove it, or make one.
@@ -305,10 +302,7 @@ struct LoadBalancerProvider: ResourceProvider {
             _ = try await context.services.elb.call(action: "SetSecurityGroups", parameters: parameters)
         }
         if changed.contains("tags") { try await context.services.elb.addTags(resourceARNs: [observed.awsID], tags: desired.tags) }
-        var updated = observed
-        updated.address = desired.address
-        updated.properties = comparable(desired)
-        return updated
+        return updated(observed, to: desired)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {

@@ -58,7 +58,8 @@ struct SecurityGroupProvider: ResourceProvider {
 }
 
 /// One rule: one protocol and port range with one peer. AWS cannot change a rule's content,
-/// only its description, so any difference replaces it.
+/// only its description: other content is another rule (another address), and the
+/// description is updated in place.
 struct SecurityGroupRuleProvider: ResourceProvider {
     let type = ResourceType.securityGroupRule
     let readsAfterParents = true
@@ -198,10 +199,7 @@ struct SecurityGroupRuleProvider: ResourceProvider {
             _ = try await context.services.ec2.call(action: egress ? "UpdateSecurityGroupRuleDescriptionsEgress" : "UpdateSecurityGroupRuleDescriptionsIngress",
                                                     parameters: try await permissionParameters(desired, context: context))
         }
-        var updated = observed
-        updated.address = desired.address
-        updated.properties = comparable(desired)
-        return updated
+        return updated(observed, to: desired)
     }
 
     func prefixListID(_ name: String, context: ProviderContext) async throws -> String {
@@ -252,10 +250,7 @@ struct NetworkACLProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        var updated = observed
-        updated.properties = comparable(desired)
-        return updated
+        try await updatingEC2Tags(desired, from: observed, context: context)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
@@ -387,11 +382,7 @@ struct NetworkACLAssociationProvider: ResourceProvider {
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         let id = try await context.services.ec2.replaceNetworkACLAssociation(associationID: observed.awsID, networkACLID: desired.string("network_acl"))
-        var updated = observed
-        updated.awsID = id
-        updated.address = desired.address
-        updated.properties = comparable(desired)
-        return updated
+        return updated(observed, to: desired, awsID: id)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {

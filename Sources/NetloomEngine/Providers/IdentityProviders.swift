@@ -90,10 +90,7 @@ struct IAMRoleProvider: ResourceProvider {
                 "RoleName": observed.awsID, "PolicyDocument": policyJSON(desired.properties["assume_role_policy"] ?? .map([:])),
             ])
         }
-        var updated = observed
-        updated.address = desired.address
-        updated.properties = comparable(desired)
-        return updated
+        return updated(observed, to: desired)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
@@ -270,10 +267,7 @@ struct LogGroupProvider: ResourceProvider {
         } else {
             try await context.services.logs.deleteRetentionPolicy(logGroupName: observed.awsID)
         }
-        var updated = observed
-        updated.address = desired.address
-        updated.properties = comparable(desired)
-        return updated
+        return updated(observed, to: desired)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {

@@ -308,10 +308,7 @@ struct ElasticIPProvider: ResourceProvider {
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context)
-        var updated = observed
-        updated.properties = comparable(desired)
-        updated.address = desired.address
-        return updated
+        return updated(observed, to: desired)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
