@@ -20,6 +20,14 @@ struct DeployEndToEndTests {
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("ml-workstation.yaml")
 
+        // A plan without a state works on a throwaway one, and removes it (and its log) after.
+        let fresh = try runner.start(["plan", spec, "--detailed-exitcode"])
+        let freshPlan = runner.finish(fresh)
+        #expect(freshPlan.status == 2, "plan: \(freshPlan.stderr)")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+            .filter { $0.hasPrefix("netloom-readonly-\(fresh.0.processIdentifier)-") }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+
         let first = try runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(first.status == 0, "apply failed: \(first.stderr)")
         #expect(try runner.countTagged(stack: "ml-workstation") == runner.expectedCounts(spec: spec))
@@ -55,6 +63,13 @@ struct DeployEndToEndTests {
         let rules = try runner.awsList(["ec2", "describe-security-groups", "--group-ids", group], key: "SecurityGroups").first?["IpPermissions"] as? [[String: Any]]
         let ssh = rules?.first { $0["FromPort"] as? Int == 22 }?["IpRanges"] as? [[String: Any]]
         #expect(ssh?.first?["Description"] as? String == "SSH", "\(String(describing: rules))")
+
+        // Something tagged with the stack in a VPC that is not the stack's: plan and apply read
+        // only the stack's VPCs, destroy reads by tag everywhere and removes it too.
+        let foreignVPC = try #require((try runner.aws(["ec2", "create-vpc", "--cidr-block", "10.99.0.0/16"]) as? [String: Any])?["Vpc"] as? [String: Any])["VpcId"] as? String
+        let stray = try runner.aws(["ec2", "create-subnet", "--vpc-id", try #require(foreignVPC), "--cidr-block", "10.99.1.0/24",
+                                    "--tag-specifications", "ResourceType=subnet,Tags=[{Key=netloom:stack,Value=ml-workstation},{Key=netloom:address,Value=subnet:stray}]"])
+        #expect(((stray as? [String: Any])?["Subnet"] as? [String: Any])?["SubnetId"] != nil)
 
         let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--stats")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")

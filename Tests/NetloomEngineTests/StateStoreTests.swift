@@ -25,6 +25,16 @@ struct StateStoreTests {
         }
     }
 
+    @Test("the state keeps a write-ahead log: commits append to it instead of syncing the database file each time")
+    func writeAheadLog() throws {
+        let path = temporaryPath()
+        let store = try StateStore(path: path)
+        try store.save(StateRecord(address: "vpc", type: .vpc, awsID: "vpc-1"))
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(try StateStore(path: path).resources()["vpc"]?.awsID == "vpc-1")
+        _ = store
+    }
+
     @Test("a lock whose process is dead on this host is taken over")
     func staleLock() throws {
         let store = try StateStore(path: temporaryPath())
