@@ -88,7 +88,7 @@ let package = Package(
         ),
 
         .testTarget(name: "NetloomModelTests", dependencies: [
-            "NetloomModel",
+            "NetloomModel", "NetloomTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomSpecTests", dependencies: [

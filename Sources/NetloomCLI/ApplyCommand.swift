@@ -17,11 +17,13 @@ struct ApplyCommand: AsyncParsableCommand {
           netloom apply examples/ml-workstation.yaml
           netloom apply examples/inference.yaml --auto-approve --parallelism 8 --stats
           AWS_ENDPOINT_URL=http://127.0.0.1:5000 netloom apply spec.yaml --auto-approve
+          netloom apply spec.yaml --auto-approve --format json | jq .summary
         """
     )
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var engineOptions: EngineOptions
+    @OptionGroup var output: FormatOption
 
     @Flag(name: .long, help: "Apply without asking.")
     var autoApprove = false
@@ -33,48 +35,56 @@ struct ApplyCommand: AsyncParsableCommand {
             console.error("apply needs --auto-approve when standard input is not a terminal")
             throw ExitCode(64)
         }
+        if !autoApprove && output.format == .json {
+            console.error("--format json needs --auto-approve: the question and the document would share standard output")
+            throw ExitCode(64)
+        }
         let started = ContinuousClock.now
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, console: console, stop: stop)
-        let outcome = await Self.deploy(session, autoApprove: autoApprove, console: console)
+        var run = RunResult(command: "apply", stack: session.expanded.spec.stack, statePath: session.state.path)
+        let outcome = await Self.deploy(session, autoApprove: autoApprove, json: output.format == .json, run: &run, console: console)
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         await session.close()
+        if output.format == .json { console.write(JSONText.render(run.document)) }
         if let outcome { throw outcome }
     }
 
     /// Returns the exit to take, nil for success.
-    static func deploy(_ session: EngineSession, autoApprove: Bool, console: Console) async -> ExitCode? {
+    static func deploy(_ session: EngineSession, autoApprove: Bool, json: Bool, run: inout RunResult, console: Console) async -> ExitCode? {
         let runID: Int64
         do {
             runID = try session.state.beginRun(command: "apply")
         } catch {
             console.error(String(describing: error))
+            run.error = String(describing: error)
             return ExitStatus.runtimeFailure
         }
-        var outcome = "failed"
         var mutating = 0
-        defer { try? session.state.finishRun(runID, outcome: outcome, mutatingCalls: mutating) }
+        defer { try? session.state.finishRun(runID, outcome: run.outcome, mutatingCalls: mutating) }
         let deploy: DeployPlan
         do {
             deploy = try await session.engine.plan(session.expanded.graph)
             try session.state.saveResolution(deploy.resolution)
         } catch {
-            console.error("reading the stack from AWS failed: \(error); nothing was changed")
+            run.error = session.reportReadFailure(error, nothingDone: "nothing was changed")
             return ExitStatus.runtimeFailure
         }
         let stack = session.expanded.spec.stack
-        console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false))
+        run.plan = deploy.plan
+        if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
+        session.warnIfManagedElsewhere(deploy.live)
         if !deploy.plan.hasChanges {
             saveAllocations(session)
-            outcome = "no changes"
+            run.outcome = "no changes"
             return nil
         }
         if !autoApprove {
             console.write("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 console.error("apply cancelled; nothing was changed")
-                outcome = "cancelled"
+                run.outcome = "cancelled"
                 return ExitStatus.runtimeFailure
             }
         }
@@ -93,11 +103,12 @@ struct ApplyCommand: AsyncParsableCommand {
                 check = try await session.engine.plan(session.expanded.graph)
             } catch {
                 console.error("reading the stack again failed: \(error); run apply again to check it")
-                outcome = "failed"
+                run.report = report
+                run.error = "reading the stack again failed: \(error)"
                 return ExitStatus.runtimeFailure
             }
             guard check.plan.hasChanges else { break }
-            console.write(PlanRenderer(console: console).render(check.plan, stack: stack, offline: false))
+            if !json { console.write(PlanRenderer(console: console).render(check.plan, stack: stack, offline: false)) }
             let followUp = await session.engine.apply(check, runID: runID)
             report.completed.merge(followUp.completed) { _, new in new }
             report.failures += followUp.failures
@@ -107,13 +118,16 @@ struct ApplyCommand: AsyncParsableCommand {
         mutating = session.counter.mutating
         saveAllocations(session)
         session.reportFailures(report, verb: "apply")
+        run.report = report
         if report.succeeded {
-            outcome = "applied"
-            let counts = Dictionary(grouping: report.completed.values, by: { $0 }).mapValues(\.count)
-            console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")
+            run.outcome = "applied"
+            let counts = run.counts
+            if !json {
+                console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")
+            }
             return nil
         }
-        outcome = report.interrupted ? "interrupted" : "failed"
+        run.outcome = report.interrupted ? "interrupted" : "failed"
         return ExitStatus.runtimeFailure
     }
 

@@ -33,6 +33,11 @@ struct Console {
         writeError("\(label) \(message)")
     }
 
+    func warning(_ message: String) {
+        let label = errorColour ? Style.yellow.wrap("warning:") : "warning:"
+        writeError("\(label) \(message)")
+    }
+
     func report(_ error: SpecInvalidError) {
         for diagnostic in error.diagnostics {
             if errorColour {

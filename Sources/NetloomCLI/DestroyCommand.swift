@@ -16,11 +16,13 @@ struct DestroyCommand: AsyncParsableCommand {
         Examples:
           netloom destroy examples/ml-workstation.yaml
           netloom destroy examples/inference.yaml --auto-approve --stats
+          netloom destroy spec.yaml --auto-approve --format json | jq '.failures'
         """
     )
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var engineOptions: EngineOptions
+    @OptionGroup var output: FormatOption
 
     @Flag(name: .long, help: "Destroy without asking.")
     var autoApprove = false
@@ -31,46 +33,54 @@ struct DestroyCommand: AsyncParsableCommand {
             console.error("destroy needs --auto-approve when standard input is not a terminal")
             throw ExitCode(64)
         }
+        if !autoApprove && output.format == .json {
+            console.error("--format json needs --auto-approve: the question and the document would share standard output")
+            throw ExitCode(64)
+        }
         let started = ContinuousClock.now
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, console: console, stop: stop)
-        let outcome = await destroy(session, console: console)
+        var run = RunResult(command: "destroy", stack: session.expanded.spec.stack, statePath: session.state.path)
+        let outcome = await destroy(session, run: &run, console: console)
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         await session.close()
+        if output.format == .json { console.write(JSONText.render(run.document)) }
         if let outcome { throw outcome }
     }
 
-    func destroy(_ session: EngineSession, console: Console) async -> ExitCode? {
+    func destroy(_ session: EngineSession, run: inout RunResult, console: Console) async -> ExitCode? {
         let runID: Int64
         do {
             runID = try session.state.beginRun(command: "destroy")
         } catch {
             console.error(String(describing: error))
+            run.error = String(describing: error)
             return ExitStatus.runtimeFailure
         }
-        var outcome = "failed"
-        defer { try? session.state.finishRun(runID, outcome: outcome, mutatingCalls: session.counter.mutating) }
+        defer { try? session.state.finishRun(runID, outcome: run.outcome, mutatingCalls: session.counter.mutating) }
         if !autoApprove {
             console.write("Destroy every resource of \(session.expanded.spec.stack)? Only 'yes' will be accepted.\n  Enter a value: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 console.error("destroy cancelled; nothing was changed")
-                outcome = "cancelled"
+                run.outcome = "cancelled"
                 return ExitStatus.runtimeFailure
             }
         }
         do {
             let (report, plan) = try await session.engine.destroy(session.expanded.graph, runID: runID)
+            run.plan = plan
+            run.report = report
             session.reportFailures(report, verb: "destroy")
             guard report.succeeded else {
-                outcome = report.interrupted ? "interrupted" : "failed"
+                run.outcome = report.interrupted ? "interrupted" : "failed"
                 return ExitStatus.runtimeFailure
             }
-            outcome = "destroyed"
-            console.write("Destroy complete! Resources: \(plan.changes.count) destroyed.")
+            run.outcome = "destroyed"
+            if output.format == .text { console.write("Destroy complete! Resources: \(plan.changes.count) destroyed.") }
             return nil
         } catch {
-            console.error("reading the stack from AWS failed: \(error); nothing was deleted")
+            run.error = session.reportReadFailure(error, nothingDone: "nothing was deleted")
             return ExitStatus.runtimeFailure
         }
     }

@@ -35,7 +35,7 @@ struct DriftCommand: AsyncParsableCommand {
             items = DriftDetector.detect(session.expanded.graph, live: deploy.live, resolution: deploy.resolution, state: try session.state.resources())
         } catch {
             await session.close()
-            console.error("reading the stack from AWS failed: \(error)")
+            session.reportReadFailure(error, nothingDone: nil)
             throw ExitStatus.runtimeFailure
         }
         if stats { session.printStats(elapsed: ContinuousClock.now - started) }

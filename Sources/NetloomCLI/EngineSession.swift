@@ -104,6 +104,31 @@ struct EngineSession {
         }
     }
 
+    /// A failed read of the stack, printed; returns the text for a JSON document. Names held by
+    /// another stack get one line each, with the way out.
+    @discardableResult
+    func reportReadFailure(_ error: any Error, nothingDone: String?) -> String {
+        let tail = nothingDone.map { "; \($0)" } ?? ""
+        if let conflicts = error as? OwnershipConflicts {
+            for conflict in conflicts.conflicts { console.error(conflict.description) }
+            let count = conflicts.conflicts.count
+            console.error("\(count) name\(count == 1 ? " is" : "s are") held by others\(tail)")
+            return conflicts.description
+        }
+        let text = "reading the stack from AWS failed: \(error)"
+        console.error(text + tail)
+        return text
+    }
+
+    /// A state that knows nothing of a stack AWS already has: another state file (another
+    /// laptop, a CI runner) may be managing it, and two managers undo each other's work.
+    func warnIfManagedElsewhere(_ live: LiveView) {
+        guard let records = try? state.resources(), records.isEmpty else { return }
+        let found = live.all.filter { !$0.isUnmanaged }.count
+        guard found > 0 else { return }
+        console.warning("stack '\(expanded.spec.stack)' already has \(found) resource\(found == 1 ? "" : "s") in AWS that the state \(state.path) does not know: another state file may manage it. This run adopts what carries the stack's tags; if another state is in use, run from there instead.")
+    }
+
     /// The failure text of SPEC.md section 5: address, action, AWS's code and message, and
     /// what was left as it was.
     func reportFailures(_ report: RunReport, verb: String) {

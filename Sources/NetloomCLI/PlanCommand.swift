@@ -48,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
             } catch {
                 if stats { session.printStats(elapsed: ContinuousClock.now - started) }
                 await session.close()
-                console.error("reading the stack from AWS failed: \(error)")
+                session.reportReadFailure(error, nothingDone: nil)
                 throw ExitStatus.runtimeFailure
             }
             if stats { session.printStats(elapsed: ContinuousClock.now - started) }

@@ -8,13 +8,22 @@ public struct LiveView: Sendable {
     public var resources: [String: ObservedResource]
     /// Sub-resources in the stack's parents that no resource of the spec owns, and duplicates.
     public var unmanaged: [ObservedResource]
+    /// Names the spec needs that AWS holds for someone else: a plan with any stops.
+    public var conflicts: [OwnershipConflict]
 
     public var all: [ObservedResource] { Array(resources.values) + unmanaged }
 
-    public init(resources: [String: ObservedResource], unmanaged: [ObservedResource]) {
+    public init(resources: [String: ObservedResource], unmanaged: [ObservedResource], conflicts: [OwnershipConflict] = []) {
         self.resources = resources
         self.unmanaged = unmanaged
+        self.conflicts = conflicts
     }
+}
+
+/// The plan cannot go on: names the stack needs are held by others.
+public struct OwnershipConflicts: Error, Sendable, CustomStringConvertible {
+    public var conflicts: [OwnershipConflict]
+    public var description: String { conflicts.map(\.description).joined(separator: "\n") }
 }
 
 /// The plan with what it was computed from, so apply executes exactly what was shown.
@@ -31,10 +40,30 @@ public struct DeployPlan: Sendable {
 public struct PropertyResolution: Sendable {
     public var accountID: String
     public var amis: [String: String]
+    /// Derived name -> the name an earlier netloom gave the same resource, which it keeps;
+    /// every string that holds the first (a policy's bucket ARN too) gets the second.
+    public var keptNames: [String: String] = [:]
 
     public init(accountID: String, amis: [String: String] = [:]) {
         self.accountID = accountID
         self.amis = amis
+    }
+
+    /// Resources found in AWS under the name an earlier netloom derived for them keep it: a
+    /// bucket or role is never replaced only because the naming scheme changed.
+    public func keepingNames(of graph: ResourceGraph, live: [String: ObservedResource]) -> PropertyResolution {
+        var result = self
+        result.keptNames = [:]
+        for resource in graph.resources where !resource.previousNames.isEmpty {
+            guard let observed = live[resource.address] else { continue }
+            for (key, previous) in resource.previousNames {
+                let previousName = previous.replacingOccurrences(of: "${account_id}", with: accountID)
+                guard let derived = resolve(resource.properties[key] ?? .null, ids: [:]).stringValue, derived != previousName,
+                      observed.awsID == previousName || observed.properties[key]?.stringValue == previousName else { continue }
+                result.keptNames[derived] = previousName
+            }
+        }
+        return result
     }
 
     public func resolve(_ resource: Resource, ids: [String: String]) -> DesiredResource {
@@ -49,8 +78,10 @@ public struct PropertyResolution: Sendable {
         switch value {
         case .string(let text):
             if text.hasPrefix("ref:") { return .string(ids[String(text.dropFirst(4))] ?? DesiredResource.unknownID) }
-            if text.contains("${account_id}") { return .string(text.replacingOccurrences(of: "${account_id}", with: accountID)) }
-            return value
+            var text = text
+            if text.contains("${account_id}") { text = text.replacingOccurrences(of: "${account_id}", with: accountID) }
+            for (derived, kept) in keptNames where text.contains(derived) { text = text.replacingOccurrences(of: derived, with: kept) }
+            return .string(text)
         case .list(let values): return .list(values.map { resolve($0, ids: ids) })
         case .map(let values): return .map(values.mapValues { resolve($0, ids: ids) })
         default: return value
@@ -180,6 +211,8 @@ public struct DeployEngine: Sendable {
         let byType = Dictionary(grouping: graph.resources, by: \.type)
         var observed: [String: ObservedResource] = [:]
         var unmanaged: [ObservedResource] = []
+        var conflicts: [OwnershipConflict] = []
+        let unfinishedCreates = try state.unfinishedCreates()
         let inUse = everywhere ? Set(ResourceType.allCases)
             : Self.typesToRead(specTypes: Set(byType.keys), records: records, unsettledIntents: try state.unsettledIntents().map(\.address))
 
@@ -191,7 +224,7 @@ public struct DeployEngine: Sendable {
                 for type in types {
                     let provider = ProviderRegistry.provider(for: type)
                     let desired = (byType[type] ?? []).map { resolution.resolve($0, ids: currentIDs) }
-                    let scope = ReadScope(desired: desired, observed: snapshot, state: records)
+                    let scope = ReadScope(desired: desired, observed: snapshot, state: records, unfinishedCreates: unfinishedCreates)
                     let readContext = context
                     group.addTask { try await provider.read(scope, context: readContext) }
                 }
@@ -200,7 +233,9 @@ public struct DeployEngine: Sendable {
                 return all
             }
             for item in Self.preferringRecordedIDs(results, records: records) {
-                if item.isUnmanaged || observed[item.address] != nil {
+                if let conflict = item.conflict {
+                    conflicts.append(conflict)
+                } else if item.isUnmanaged || observed[item.address] != nil {
                     var extra = item
                     extra.isUnmanaged = true
                     unmanaged.append(extra)
@@ -210,7 +245,8 @@ public struct DeployEngine: Sendable {
                 }
             }
         }
-        return LiveView(resources: observed, unmanaged: unmanaged.sorted { $0.address < $1.address })
+        return LiveView(resources: observed, unmanaged: unmanaged.sorted { $0.address < $1.address },
+                        conflicts: conflicts.sorted { $0.address < $1.address })
     }
 
     /// A type the spec does not use, the state does not hold and no unfinished call touched
@@ -245,9 +281,12 @@ public struct DeployEngine: Sendable {
 
     // MARK: planning
 
+    /// Throws `OwnershipConflicts`, before any change, when a name the spec needs is someone else's.
     public func plan(_ graph: ResourceGraph) async throws -> DeployPlan {
-        let resolution = try await resolution(for: graph)
-        let live = try await refresh(graph, resolution: resolution)
+        let base = try await resolution(for: graph)
+        let live = try await refresh(graph, resolution: base)
+        guard live.conflicts.isEmpty else { throw OwnershipConflicts(conflicts: live.conflicts) }
+        let resolution = base.keepingNames(of: graph, live: live.resources)
         return DeployPlan(plan: Self.compare(graph, live: live, resolution: resolution, state: try state.resources()),
                           live: live, graph: graph, resolution: resolution)
     }
@@ -255,6 +294,7 @@ public struct DeployEngine: Sendable {
     /// Desired against live: create what is missing, update or replace what differs (saying
     /// why), delete what the stack has and the spec does not.
     public static func compare(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> Plan {
+        let resolution = resolution.keepingNames(of: graph, live: live.resources)
         var ids = state.mapValues(\.awsID)
         for (address, item) in live.resources { ids[address] = item.awsID }
         // What will change gets a new id: its dependents see "(known after apply)".
@@ -398,6 +438,9 @@ public struct DeployEngine: Sendable {
             case .delete:
                 return
             }
+            guard !result.awsID.isEmpty else {
+                throw ResourceOperationError(address: address, operation: change.action.rawValue, error: AnswerWithoutID(type: resource.type))
+            }
             result.address = address
             result.type = resource.type
             try self.state.save(result.stateRecord)
@@ -480,6 +523,12 @@ public struct DeployEngine: Sendable {
             try? state.settleIntent(intent, outcome: "failed: \(error)")
             throw ResourceOperationError(address: address, operation: action, error: error)
         }
+    }
+
+    /// An answer that says it worked but names nothing is not recorded: the next read decides.
+    struct AnswerWithoutID: Error, CustomStringConvertible {
+        var type: ResourceType
+        var description: String { "the answer gave no id for the \(type.rawValue); nothing was recorded" }
     }
 
     struct UnresolvedReference: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import AWSClient
+import Foundation
 import NetloomModel
 
 /// One resource as AWS has it, in the vocabulary of the spec's properties (`ref:` values
@@ -14,6 +15,9 @@ public struct ObservedResource: Sendable, Hashable {
     /// True for a sub-resource found in AWS that no resource of the spec owns (a rule or route
     /// added outside netloom); `address` is then made up from the parent and the AWS id.
     public var isUnmanaged: Bool
+    /// Set when AWS holds what the spec's resource needs (its name) but the stack does not own
+    /// it: the plan stops, and nothing is done to it.
+    public var conflict: OwnershipConflict?
 
     public init(address: String, type: ResourceType, awsID: String, properties: [String: PropertyValue] = [:],
                 attributes: [String: String] = [:], isUnmanaged: Bool = false) {
@@ -89,6 +93,13 @@ public struct ProviderContext: Sendable {
 
     var stackFilter: AWSFilter { .tag("netloom:stack", stack) }
 
+    /// The ownership test for tagged resources: AWS's answer must show this stack's tag.
+    func isOwned(_ tags: [AWSTag]) -> Bool { tags.value(forKey: "netloom:stack") == stack }
+
+    /// The IAM path that marks the stack's roles and profiles (names are unique per account,
+    /// and ListRoles carries no tags).
+    var iamPath: String { "/netloom/\(stack)/" }
+
     var waiter: ReadinessWaiter { ReadinessWaiter(clock: clock, timeout: readinessTimeout) }
 
     /// A fresh describe cache: each refresh must see AWS as it is now.
@@ -130,6 +141,46 @@ public struct ReadScope: Sendable {
     public var observed: [String: ObservedResource]
     /// Records of the state (to name leftovers that have no tags, such as IAM policies).
     public var state: [String: StateRecord]
+    /// Addresses whose create an earlier run began and did not finish: an untagged resource
+    /// with such an address's name is that run's, and may be adopted.
+    public var unfinishedCreates: Set<String> = []
+
+    /// What a read of names maps to addresses: the names the spec wants and the names an
+    /// earlier netloom derived for the same resources.
+    func addressesByName(_ key: String, accountID: String = "") -> [String: String] {
+        var result: [String: String] = [:]
+        for resource in desired {
+            if let previous = resource.resource.previousNames[key] {
+                result[previous.replacingOccurrences(of: "${account_id}", with: accountID)] = resource.address
+            }
+        }
+        for resource in desired { result[resource.string(key)] = resource.address }
+        return result
+    }
+}
+
+/// A name the stack needs that AWS says belongs to someone else.
+public struct OwnershipConflict: Error, Sendable, Hashable, CustomStringConvertible {
+    public var address: String
+    /// What it is, as a person says it: "S3 bucket", "IAM role".
+    public var kind: String
+    public var name: String
+    /// Who holds it: "stack 'ml' (tag netloom:stack=ml)".
+    public var owner: String
+    /// The way out, naming the spec key to change.
+    public var remedy: String
+
+    public init(address: String, kind: String, name: String, owner: String, remedy: String) {
+        self.address = address
+        self.kind = kind
+        self.name = name
+        self.owner = owner
+        self.remedy = remedy
+    }
+
+    public var description: String {
+        "\(address): the \(kind) '\(name)' already exists and belongs to \(owner); netloom will not adopt, change or delete it. \(remedy)"
+    }
 }
 
 /// Reads, creates, updates and deletes one resource type. The graph walk knows nothing of AWS.

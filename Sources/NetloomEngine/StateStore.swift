@@ -48,7 +48,7 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .locked(let holder):
-            "the state \(path) is locked by another run (\(holder)); wait for it to finish, or remove the lock if that process is gone from its host"
+            "the state \(path) is locked by another run (\(holder)); wait for it to finish, or run `netloom state unlock` if that process is gone from its host"
         case .unreadable:
             "cannot use the state \(path): \(message)"
         }
@@ -226,6 +226,24 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Who holds the run lock, if anyone.
+    public func lockHolder() throws -> RunLockHolder? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT pid, host, command, started_at FROM run_lock WHERE id = 1").map { row in
+                RunLockHolder(pid: row["pid"], host: row["host"], startedAt: row["started_at"], command: row["command"])
+            }
+        }
+    }
+
+    /// Removes the run lock and marks its run abandoned (for a holder gone from another host).
+    public func releaseLock() throws {
+        try write { db in
+            try db.execute(sql: "UPDATE run SET finished_at = ?, outcome = 'abandoned' WHERE id = (SELECT run_id FROM run_lock WHERE id = 1) AND finished_at IS NULL",
+                           arguments: [Self.timestamp()])
+            try db.execute(sql: "DELETE FROM run_lock WHERE id = 1")
+        }
+    }
+
     public static func processIsAlive(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
     }
@@ -251,6 +269,19 @@ public final class StateStore: Sendable {
     public func unsettledIntents() throws -> [(address: String, action: String)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT address, action FROM intent WHERE outcome IS NULL ORDER BY id").map { ($0["address"], $0["action"]) }
+        }
+    }
+
+    /// Addresses whose last recorded call was a create that did not finish (killed, failed or
+    /// superseded): what such a call made may be in AWS without the tags it was about to get.
+    public func unfinishedCreates() throws -> Set<String> {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT address FROM intent AS last
+                WHERE id = (SELECT MAX(id) FROM intent WHERE address = last.address)
+                  AND action LIKE '%create' AND (outcome IS NULL OR outcome != 'done')
+                """)
+            return Set(rows.map { $0["address"] as String })
         }
     }
 

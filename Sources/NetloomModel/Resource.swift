@@ -51,6 +51,9 @@ public struct Resource: Sendable, Hashable, Codable {
     public var dependsOn: [String]
     /// The spec line that owns the resource, where there is one.
     public var location: SourceLocation?
+    /// For a name netloom derives (property key -> the name an earlier netloom derived): a
+    /// resource found in AWS under that name keeps it rather than being replaced.
+    public var previousNames: [String: String] = [:]
 
     public init(address: String, type: ResourceType, properties: [String: PropertyValue],
                 dependsOn: [String] = [], location: SourceLocation? = nil) {

@@ -61,10 +61,18 @@ struct ResourceBuilder {
     }
 
     mutating func add(_ address: String, _ type: ResourceType, _ properties: [String: PropertyValue], dependsOn: [String] = [],
-                      location: SourceLocation? = nil, taggable: Bool = true) {
+                      location: SourceLocation? = nil, taggable: Bool = true, previousNames: [String: String] = [:]) {
         var properties = properties
         if taggable { properties["tags"] = tags(address) }
-        resources.append(Resource(address: address, type: type, properties: properties, dependsOn: dependsOn, location: location ?? spec.location))
+        var resource = Resource(address: address, type: type, properties: properties, dependsOn: dependsOn, location: location ?? spec.location)
+        resource.previousNames = previousNames
+        resources.append(resource)
+    }
+
+    /// The AWS name of a resource whose name is unique per account, and the one netloom
+    /// derived before names carried a hash (kept by resources made then).
+    func derivedName(_ kind: DerivedName.Kind, _ name: String, address: String) -> (name: PropertyValue, previous: String) {
+        (.string(DerivedName.make(kind, stack: spec.stack, name: name, identity: address)), DerivedName.previous(kind, stack: spec.stack, name: name))
     }
 
     mutating func build() {
@@ -235,10 +243,11 @@ struct ResourceBuilder {
         var logProperties: [String: PropertyValue] = ["name": .string("/netloom/\(spec.stack)/flow-logs")]
         if let days = spec.network.flowLogRetentionDays { logProperties["retention_days"] = .int(days) }
         add(logGroup, .logGroup, logProperties, location: spec.network.location)
+        let roleName = derivedName(.iamRole, Self.flowLogsName, address: role)
         add(role, .iamRole, [
-            "name": .string("\(spec.stack)-\(Self.flowLogsName)"), "path": .string("/netloom/\(spec.stack)/"),
+            "name": roleName.name, "path": .string("/netloom/\(spec.stack)/"),
             "assume_role_policy": assumeRolePolicy(service: "vpc-flow-logs.amazonaws.com"),
-        ], location: spec.network.location)
+        ], location: spec.network.location, previousNames: ["name": roleName.previous])
         add("iam_role_policy:\(Self.flowLogsName)", .iamRolePolicy, [
             "role": ref(role), "name": "flow-logs-delivery",
             "document": policyDocument([(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
@@ -263,15 +272,18 @@ struct ResourceBuilder {
     /// The account id is known only at apply time (STS GetCallerIdentity); `${account_id}` marks where it goes.
     func logGroupARN(_ name: String) -> String { "arn:aws:logs:\(spec.region):${account_id}:log-group:\(name)" }
 
-    func bucketName(_ bucket: BucketSpec) -> String { bucket.bucketName ?? "\(spec.stack)-\(bucket.name)-${account_id}" }
+    func bucketName(_ bucket: BucketSpec) -> String {
+        bucket.bucketName ?? DerivedName.make(.bucket, stack: spec.stack, name: bucket.name, identity: "bucket:\(bucket.name)")
+    }
 
     mutating func buildRoles() {
         for role in spec.roles {
             let address = "iam_role:\(role.name)"
+            let roleName = derivedName(.iamRole, role.name, address: address)
             add(address, .iamRole, [
-                "name": .string("\(spec.stack)-\(role.name)"), "path": .string("/netloom/\(spec.stack)/"),
+                "name": roleName.name, "path": .string("/netloom/\(spec.stack)/"),
                 "assume_role_policy": assumeRolePolicy(service: "\(role.assumedBy).amazonaws.com"),
-            ], location: role.location)
+            ], location: role.location, previousNames: ["name": roleName.previous])
             if !role.allow.isEmpty {
                 let statements = role.allow.map { statement in
                     (statement.actions, statement.resources.flatMap { resource -> [String] in
@@ -298,9 +310,11 @@ struct ResourceBuilder {
                     ["role": ref(address), "policy_arn": .string(arn)], dependsOn: [address], location: role.location, taggable: false)
             }
             if role.assumedBy == "ec2" {
-                add("iam_instance_profile:\(role.name)", .iamInstanceProfile, [
-                    "name": .string("\(spec.stack)-\(role.name)"), "path": .string("/netloom/\(spec.stack)/"), "role": ref(address),
-                ], dependsOn: [address], location: role.location)
+                let profile = "iam_instance_profile:\(role.name)"
+                let profileName = derivedName(.instanceProfile, role.name, address: profile)
+                add(profile, .iamInstanceProfile, [
+                    "name": profileName.name, "path": .string("/netloom/\(spec.stack)/"), "role": ref(address),
+                ], dependsOn: [address], location: role.location, previousNames: ["name": profileName.previous])
             }
         }
     }
@@ -310,7 +324,8 @@ struct ResourceBuilder {
     mutating func buildBuckets() {
         for bucket in spec.buckets {
             let address = "bucket:\(bucket.name)"
-            add(address, .bucket, ["bucket_name": .string(bucketName(bucket)), "region": .string(spec.region)], location: bucket.location)
+            add(address, .bucket, ["bucket_name": .string(bucketName(bucket)), "region": .string(spec.region)], location: bucket.location,
+                previousNames: bucket.bucketName == nil ? ["bucket_name": DerivedName.previous(.bucket, stack: spec.stack, name: bucket.name)] : [:])
             if bucket.versioning {
                 add("bucket_versioning:\(bucket.name)", .bucketVersioning, ["bucket": ref(address), "status": "Enabled"],
                     dependsOn: [address], location: bucket.location, taggable: false)
@@ -355,8 +370,10 @@ struct ResourceBuilder {
 
     mutating func buildCompute() {
         for cluster in spec.clusters where cluster.placement == .cluster {
-            add("placement_group:\(cluster.name)", .placementGroup, ["name": .string("\(spec.stack)-\(cluster.name)"), "strategy": "cluster", "az": .string(cluster.az)],
-                location: cluster.location)
+            let address = "placement_group:\(cluster.name)"
+            let groupName = derivedName(.placementGroup, cluster.name, address: address)
+            add(address, .placementGroup, ["name": groupName.name, "strategy": "cluster", "az": .string(cluster.az)],
+                location: cluster.location, previousNames: ["name": groupName.previous])
         }
         for instance in spec.instances {
             for index in 0..<instance.count {
@@ -388,12 +405,13 @@ struct ResourceBuilder {
             for index in 0..<instance.count {
                 let target = AddressDemand.instanceAddress(instance, index: index)
                 let address = instance.count == 1 ? "alarm:\(alarm.name)" : "alarm:\(alarm.name)/\(index)"
+                let alarmName = derivedName(.alarm, "\(alarm.name)\(instance.count == 1 ? "" : "-\(index)")", address: address)
                 add(address, .alarm, [
-                    "name": .string("\(spec.stack)-\(alarm.name)\(instance.count == 1 ? "" : "-\(index)")"), "namespace": "AWS/EC2",
+                    "name": alarmName.name, "namespace": "AWS/EC2",
                     "metric": .string(alarm.metric), "statistic": .string(alarm.statistic), "comparison_operator": .string(alarm.comparisonOperator),
                     "threshold": .double(alarm.threshold), "period_s": .int(alarm.periodSeconds), "evaluation_periods": .int(alarm.evaluationPeriods),
                     "instance": ref(target),
-                ], dependsOn: [target], location: alarm.location)
+                ], dependsOn: [target], location: alarm.location, previousNames: ["name": alarmName.previous])
             }
         }
     }
@@ -406,9 +424,10 @@ struct ResourceBuilder {
             var health: [String: PropertyValue] = ["interval_s": .int(group.health.intervalSeconds)]
             if let path = group.health.path { health["path"] = .string(path) }
             if let port = group.health.port { health["port"] = .int(port) }
-            add(address, .targetGroup, ["name": .string("\(spec.stack)-\(group.name)"), "vpc": ref("vpc"), "port": .int(group.port),
+            let groupName = derivedName(.targetGroup, group.name, address: address)
+            add(address, .targetGroup, ["name": groupName.name, "vpc": ref("vpc"), "port": .int(group.port),
                                         "protocol": .string(group.protocol), "target_type": "instance", "health": .map(health)],
-                dependsOn: ["vpc"], location: group.location)
+                dependsOn: ["vpc"], location: group.location, previousNames: ["name": groupName.previous])
             for instanceName in group.targets {
                 guard let instance = spec.instance(named: instanceName) else { continue }
                 for index in 0..<instance.count {
@@ -424,10 +443,12 @@ struct ResourceBuilder {
             let address = "load_balancer:\(lb.name)"
             let subnets = spec.azs(of: subnet).map { "subnet:\(SubnetKey(subnet: lb.subnet, az: $0))" }
             let groups = lb.securityGroups.map { "security_group:\($0)" }
+            let balancerName = derivedName(.loadBalancer, lb.name, address: address)
             add(address, .loadBalancer, [
-                "name": .string("\(spec.stack)-\(lb.name)"), "type": .string(lb.type), "scheme": .string(lb.scheme),
+                "name": balancerName.name, "type": .string(lb.type), "scheme": .string(lb.scheme),
                 "subnets": .list(subnets.map(ref)), "security_groups": .list(groups.map(ref)),
-            ], dependsOn: subnets + groups + (lb.isInternetFacing ? ["internet_gateway"] : []), location: lb.location)
+            ], dependsOn: subnets + groups + (lb.isInternetFacing ? ["internet_gateway"] : []), location: lb.location,
+                previousNames: ["name": balancerName.previous])
             for listener in lb.listeners {
                 var properties: [String: PropertyValue] = ["load_balancer": ref(address), "port": .int(listener.port), "protocol": .string(listener.protocol),
                                                            "forward": ref("target_group:\(listener.forward)")]

@@ -64,8 +64,6 @@ extension SpecBuilder {
             var bucketName: String?
             if let nameNode = fields["bucket_name"], let given = reader.string(nameNode, "\(what) bucket_name") {
                 if let problem = Self.bucketNameProblem(given) { reader.error(nameNode, "\(what) bucket_name '\(given.prefix(70))' \(problem)") } else { bucketName = given }
-            } else if let stack, stack.count + name.count + 14 > 63 {
-                reader.error(keyNode, "\(what): the bucket name '\(stack)-\(name)-<account id>' would be longer than S3's 63 characters; shorten the names or set bucket_name")
             }
             var lifecycle: [LifecycleRuleSpec] = []
             if let lifecycleNode = fields["lifecycle"], let items = reader.list(lifecycleNode, "\(what) lifecycle") {

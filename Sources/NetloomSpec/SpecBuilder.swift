@@ -301,7 +301,7 @@ final class SpecBuilder {
             let what = "security group '\(name)'"
             guard let fields = reader.fields(value, what, allowed: ["description", "ingress", "egress"]) else { return nil }
             let description = fields["description"].flatMap { reader.string($0, "\(what) description") } ?? "Managed by netloom"
-            if description.count > 255 { reader.error(fields["description"]!, "\(what) description is longer than 255 characters") }
+            if let node = fields["description"] { checkDescription(description, node: node, what: "\(what) description") }
             let ingress = fields["ingress"].map { readRules($0, group: name, direction: .ingress) } ?? []
             let egressIsDefault = fields["egress"] == nil
             let egress: [SecurityGroupRuleSpec]
@@ -341,6 +341,7 @@ final class SpecBuilder {
                   let ipProtocol = reader.oneOf(protocolNode, "protocol", IPProtocol.self) else { continue }
             guard let ports = readRulePorts(fields, ipProtocol: ipProtocol, what: "a \(ipProtocol) rule of \(what)") else { continue }
             let description = fields["description"].flatMap { reader.string($0, "rule description") }
+            if let description, let node = fields["description"] { checkDescription(description, node: node, what: "a rule description of \(what)") }
             let rule = SecurityGroupRuleSpec(direction: direction, peer: peer, ipProtocol: ipProtocol, ports: ports.range,
                                              description: description, location: fields.location)
             let key = rule.key(group: group)
@@ -556,5 +557,21 @@ final class SpecBuilder {
         }
         reader.error(node.map(reader.location) ?? spec.location, "interface endpoints need a private or isolated subnet to live in; add one or set network.endpoints.subnet")
         return nil
+    }
+}
+
+extension SpecBuilder {
+    /// The characters EC2 takes in group and rule descriptions; anything else (control
+    /// characters, bidirectional overrides, non-ASCII) is refused by AWS at apply time.
+    static let descriptionCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:/()#,@[]+=&;{}!$*")
+
+    func checkDescription(_ text: String, node: Node, what: String) {
+        if text.count > 255 {
+            reader.error(node, "\(what) is longer than 255 characters")
+        } else if let bad = text.unicodeScalars.first(where: { !Self.descriptionCharacters.contains(Character($0)) }) {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            let shown = bad.value < 0x21 || bad.value >= 0x7F ? "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex : "'\(bad)'"
+            reader.error(node, "\(what) holds \(shown), which AWS does not accept; use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*")
+        }
     }
 }

@@ -14,6 +14,7 @@ struct SpecCrossChecks {
         checkInstances()
         checkNAT()
         checkLoadBalancers()
+        checkBucketNames()
     }
 
     /// Every name written in a section, including entries whose body has errors of its own:
@@ -125,12 +126,30 @@ struct SpecCrossChecks {
         }
     }
 
+    /// Derived names carry a hash of the stack and the address, so only names the spec gives
+    /// (`bucket_name`) can meet another bucket's.
+    func checkBucketNames() {
+        var derivedPattern: [String: BucketSpec] = [:]
+        for bucket in spec.buckets where bucket.bucketName == nil {
+            derivedPattern[DerivedName.make(.bucket, stack: spec.stack, name: bucket.name, identity: "bucket:\(bucket.name)")] = bucket
+        }
+        var given: [String: BucketSpec] = [:]
+        for bucket in spec.buckets {
+            guard let name = bucket.bucketName else { continue }
+            if let first = given[name] {
+                reader.error(bucket.location, "bucket '\(bucket.name)': bucket_name '\(name)' is also the name of bucket '\(first.name)' (\(first.location)); S3 bucket names are unique")
+                continue
+            }
+            given[name] = bucket
+            let withoutAccount = String(name.dropLast(12)) + "${account_id}"
+            if name.count > 12, name.suffix(12).allSatisfy(\.isNumber), let other = derivedPattern[withoutAccount] {
+                reader.error(bucket.location, "bucket '\(bucket.name)': bucket_name '\(name)' is the name netloom derives for bucket '\(other.name)' (\(other.location)); choose another")
+            }
+        }
+    }
+
     func checkLoadBalancers() {
         var typeOfTargetGroup: [String: (type: String, lb: String)] = [:]
-        for (name, location, kind) in spec.loadBalancers.map({ ($0.name, $0.location, "load balancer") }) + spec.targetGroups.map({ ($0.name, $0.location, "target group") })
-            where spec.stack.count + 1 + name.count > 32 {
-            reader.error(location, "\(kind) '\(name)': its AWS name '\(spec.stack)-\(name)' is longer than the 32 characters AWS allows; shorten the name")
-        }
         for lb in spec.loadBalancers {
             if let subnet = spec.subnet(named: lb.subnet) {
                 let azs = spec.azs(of: subnet)

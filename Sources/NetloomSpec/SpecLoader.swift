@@ -5,6 +5,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Turns a spec file into a `StackSpec`, or into every problem it has, each with `file:line:column`.
 public enum SpecLoader {
@@ -12,23 +17,46 @@ public enum SpecLoader {
     public static let maximumFileSize = 8 * 1024 * 1024
 
     public static func load(contentsOf path: String) throws(SpecInvalidError) -> StackSpec {
+        func refuse(_ message: String) -> SpecInvalidError {
+            SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), message)])
+        }
+        // stat before opening: a FIFO or a device would block or stream forever.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            switch code {
+            case ENOENT: throw refuse("cannot read the spec: no such file")
+            case EACCES: throw refuse("cannot read the spec: permission denied")
+            case ELOOP: throw refuse("cannot read the spec: too many levels of symbolic links (a symlink loop?)")
+            case ENOTDIR: throw refuse("cannot read the spec: a part of the path is not a directory")
+            case ENAMETOOLONG: throw refuse("cannot read the spec: the path is too long")
+            default: throw refuse("cannot read the spec: \(String(cString: strerror(code)))")
+            }
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw refuse("is a directory, not a spec file")
+        case S_IFIFO: throw refuse("is not a regular file (it is a FIFO); give the path of a YAML file")
+        case S_IFCHR, S_IFBLK: throw refuse("is not a regular file (it is a device); give the path of a YAML file")
+        case S_IFSOCK: throw refuse("is not a regular file (it is a socket); give the path of a YAML file")
+        default: throw refuse("is not a regular file; give the path of a YAML file")
+        }
+        if Int(info.st_size) > maximumFileSize {
+            throw refuse("the spec is \(mebibytes(Int(info.st_size))) MiB; specs larger than \(maximumFileSize / 1024 / 1024) MiB are refused")
+        }
         let data: Data
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? Int, size > maximumFileSize {
-                throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1),
-                    "the spec is \(size / 1024 / 1024) MiB; specs larger than \(maximumFileSize / 1024 / 1024) MiB are refused")])
-            }
-            if let type = attributes[.type] as? FileAttributeType, type == .typeDirectory {
-                throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "is a directory, not a spec file")])
-            }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as SpecInvalidError {
-            throw error
         } catch {
-            throw SpecInvalidError(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "cannot read the spec: \(Self.describe(error))")])
+            throw refuse("cannot read the spec: \(Self.describe(error))")
         }
         return try parse(data: data, file: path)
+    }
+
+    /// One decimal, rounded up, so a file just over the limit never reads as the limit.
+    static func mebibytes(_ bytes: Int) -> String {
+        let tenths = (bytes * 10 + 1024 * 1024 - 1) / (1024 * 1024)
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     public static func parse(data: Data, file: String) throws(SpecInvalidError) -> StackSpec {

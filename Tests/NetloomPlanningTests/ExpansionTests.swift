@@ -92,8 +92,12 @@ struct ExpansionTests {
         let policy = try #require(expanded.graph["iam_role_policy:workstation"])
         let statements = policy.properties["document"]?.mapValue?["Statement"]?.listValue ?? []
         let resources = statements.first?.mapValue?["Resource"]?.listValue ?? []
-        #expect(resources == ["arn:aws:s3:::ml-workstation-datasets-${account_id}", "arn:aws:s3:::ml-workstation-datasets-${account_id}/*",
-                              "arn:aws:s3:::ml-workstation-models-${account_id}", "arn:aws:s3:::ml-workstation-models-${account_id}/*"])
+        let datasets = try #require(expanded.graph["bucket:datasets"]?.properties["bucket_name"]?.stringValue)
+        let models = try #require(expanded.graph["bucket:models"]?.properties["bucket_name"]?.stringValue)
+        #expect(datasets.hasPrefix("ml-workstation-datasets-") && datasets.hasSuffix("-${account_id}") && datasets.count == "ml-workstation-datasets-".count + 8 + 14)
+        #expect(expanded.graph["bucket:datasets"]?.previousNames == ["bucket_name": "ml-workstation-datasets-${account_id}"])
+        #expect(resources == [.string("arn:aws:s3:::\(datasets)"), .string("arn:aws:s3:::\(datasets)/*"),
+                              .string("arn:aws:s3:::\(models)"), .string("arn:aws:s3:::\(models)/*")])
         #expect(policy.dependsOn.contains("bucket:datasets"))
         #expect(expanded.graph["iam_instance_profile:workstation"] != nil)
         #expect(expanded.graph["bucket_object:datasets/raw/"] != nil)

@@ -19,7 +19,7 @@ struct InstanceProvider: ResourceProvider {
             let groups = instance.securityGroupIDs.isEmpty ? primary?["groupSet"].items.compactMap { $0.text("groupId") } ?? [] : instance.securityGroupIDs
             return (instance, groups)
         }.filter { !["terminated", "shutting-down"].contains($0.0.state) }
-        return ProviderSupport.byAddressTag(instances, type: type, id: \.0.instanceID, tags: \.0.tags) { instance, groups in
+        return ProviderSupport.byAddressTag(instances, stack: context.stack, type: type, id: \.0.instanceID, tags: \.0.tags) { instance, groups in
             ObservedResource(address: "", type: type, awsID: instance.instanceID, properties: [
                 "instance_type": .string(instance.instanceType), "ami": .string(instance.imageID), "subnet": .string(instance.subnetID ?? ""),
                 "security_groups": ProviderSupport.sortedIDs(groups), "tags": comparableTags(instance.tags),
@@ -128,10 +128,19 @@ struct AlarmProvider: ResourceProvider {
     let replacedOn = ["name": "an alarm cannot be renamed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
-        // DescribeAlarms has no tag filter; the stack's alarms share its name as prefix.
-        return try await context.services.cloudWatch.describeAlarms(namePrefix: "\(context.stack)-").map { alarm in
-            ObservedResource(address: desiredByName[alarm.alarmName] ?? "alarm:?\(alarm.alarmName)", type: type, awsID: alarm.alarmName, properties: [
+        let addressByName = scope.addressesByName("name")
+        // DescribeAlarms has no tag filter: the stack's name prefix narrows the list, and each
+        // candidate's tags (one ListTagsForResource each) say whether the stack owns it; stack
+        // `ml` must not take the alarms of stack `ml-x`.
+        var owned: [(CloudWatch.MetricAlarm, [AWSTag])] = []
+        for alarm in try await context.services.cloudWatch.describeAlarms(namePrefix: DerivedName.stackPrefix(.alarm, stack: context.stack)) {
+            guard let arn = alarm.alarmARN else { continue }
+            let tags = try await context.services.cloudWatch.listTagsForResource(arn: arn)
+            if context.isOwned(tags) { owned.append((alarm, tags)) }
+        }
+        return owned.map { alarm, tags in
+            ObservedResource(address: tags.value(forKey: "netloom:address") ?? addressByName[alarm.alarmName] ?? "alarm:?\(alarm.alarmName)",
+                             type: type, awsID: alarm.alarmName, properties: [
                 "name": .string(alarm.alarmName), "metric": .string(alarm.metricName), "statistic": .string(alarm.statistic),
                 "comparison_operator": .string(alarm.comparisonOperator), "threshold": .string(String(alarm.threshold)), "period_s": .int(alarm.period),
                 "evaluation_periods": .int(alarm.evaluationPeriods), "instance": .string(alarm.dimensions["InstanceId"] ?? ""),
@@ -191,7 +200,8 @@ extension ProviderContext {
 
     func stackLoadBalancers() async throws -> [(ELBv2.LoadBalancer, [AWSTag])] {
         try await cache.value("load-balancers") { [self] in
-            let balancers = try await services.elb.describeLoadBalancers().filter { $0.name.hasPrefix("\(stack)-") }
+            let prefix = DerivedName.stackPrefix(.loadBalancer, stack: stack)
+            let balancers = try await services.elb.describeLoadBalancers().filter { $0.name.hasPrefix(prefix) }
             let tags = try await elbTags(balancers.map(\.arn))
             return balancers.compactMap { balancer in
                 let balancerTags = tags[balancer.arn] ?? []
@@ -202,7 +212,8 @@ extension ProviderContext {
 
     func stackTargetGroups() async throws -> [(ELBv2.TargetGroup, [AWSTag])] {
         try await cache.value("target-groups") { [self] in
-            let groups = try await services.elb.describeTargetGroups().filter { $0.name.hasPrefix("\(stack)-") }
+            let prefix = DerivedName.stackPrefix(.targetGroup, stack: stack)
+            let groups = try await services.elb.describeTargetGroups().filter { $0.name.hasPrefix(prefix) }
             let tags = try await elbTags(groups.map(\.arn))
             return groups.compactMap { group in
                 let groupTags = tags[group.arn] ?? []
@@ -218,7 +229,7 @@ struct TargetGroupProvider: ResourceProvider {
                       "vpc": "a target group belongs to one VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.stackTargetGroups(), type: type, id: { $0.0.arn }, tags: { $0.1 }) { group, tags in
+        ProviderSupport.byAddressTag(try await context.stackTargetGroups(), stack: context.stack, type: type, id: { $0.0.arn }, tags: { $0.1 }) { group, tags in
             ObservedResource(address: "", type: type, awsID: group.arn, properties: [
                 "name": .string(group.name), "port": .int(group.port), "protocol": .string(group.targetProtocol), "vpc": .string(group.vpcID),
                 "tags": comparableTags(tags),
@@ -260,7 +271,7 @@ struct LoadBalancerProvider: ResourceProvider {
     let replacedOn = ["name": "a load balancer cannot be renamed", "type": "a load balancer's type is fixed", "scheme": "a load balancer's scheme is fixed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.stackLoadBalancers(), type: type, id: { $0.0.arn }, tags: { $0.1 }) { balancer, tags in
+        ProviderSupport.byAddressTag(try await context.stackLoadBalancers(), stack: context.stack, type: type, id: { $0.0.arn }, tags: { $0.1 }) { balancer, tags in
             ObservedResource(address: "", type: type, awsID: balancer.arn, properties: [
                 "name": .string(balancer.name), "type": .string(balancer.type), "scheme": .string(balancer.scheme),
                 "subnets": ProviderSupport.sortedIDs(balancer.subnetIDs), "security_groups": ProviderSupport.sortedIDs(balancer.securityGroupIDs),

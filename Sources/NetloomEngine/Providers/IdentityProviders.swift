@@ -8,10 +8,18 @@ import NetloomModel
 // `/netloom/<stack>/`.
 
 extension ProviderContext {
-    var iamPath: String { "/netloom/\(stack)/" }
-
+    /// The stack's roles: those whose path is exactly the stack's (the `PathPrefix` filter is
+    /// a speed-up; moto ignores it on some calls, and `/netloom/ml/` must not take `/netloom/ml/x/`).
     func roles() async throws -> [IAM.Role] {
-        try await cache.value("roles") { [self] in try await services.iam.listRoles(pathPrefix: iamPath) }
+        try await cache.value("roles") { [self] in try await services.iam.listRoles(pathPrefix: iamPath).filter { $0.path == iamPath } }
+    }
+
+    /// Who holds an IAM name netloom wanted, for the error that stops the apply.
+    func iamOwner(path: String) -> String {
+        if path.hasPrefix("/netloom/"), let stack = path.dropFirst("/netloom/".count).split(separator: "/").first {
+            return "stack '\(stack)' (path \(path))"
+        }
+        return "something other than netloom (path \(path))"
     }
 }
 
@@ -57,9 +65,9 @@ struct IAMRoleProvider: ResourceProvider {
     let replacedOn = ["name": "a role cannot be renamed", "path": "a role's path cannot be changed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        let addressByName = scope.addressesByName("name")
         return try await context.roles().map { role in
-            let address = desiredByName[role.roleName] ?? "iam_role:?\(role.roleName)"
+            let address = addressByName[role.roleName] ?? "iam_role:?\(role.roleName)"
             return ObservedResource(address: address, type: type, awsID: role.roleName, properties: [
                 "name": .string(role.roleName), "path": .string(role.path), "assume_role_policy": .string(normalisedPolicy(role.assumeRolePolicyDocument)),
             ], attributes: ["arn": role.arn])
@@ -78,8 +86,13 @@ struct IAMRoleProvider: ResourceProvider {
                                                                  assumeRolePolicyDocument: document, tags: desired.tags)
             return ObservedResource(address: desired.address, type: type, awsID: role.roleName, properties: comparable(desired), attributes: ["arn": role.arn])
         } catch let error as AWSError where error.code == "EntityAlreadyExists" {
-            // Made by a run that was killed before it could record it: adopt it.
+            // Made by a run that was killed before it could record it, if its path is the
+            // stack's; a role under any other path is someone else's.
             let role = try await context.services.iam.getRole(name: desired.string("name"))
+            guard role.path == context.iamPath else {
+                throw OwnershipConflict(address: desired.address, kind: "IAM role", name: role.roleName, owner: context.iamOwner(path: role.path),
+                                        remedy: "Rename the role in the spec, or delete that role if nothing uses it.")
+            }
             return ObservedResource(address: desired.address, type: type, awsID: role.roleName, properties: comparable(desired), attributes: ["arn": role.arn])
         }
     }
@@ -185,17 +198,18 @@ struct IAMInstanceProfileProvider: ResourceProvider {
     let replacedOn = ["name": "a profile cannot be renamed", "role": "netloom recreates a profile whose role changed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
+        let addressByName = scope.addressesByName("name")
         let profiles = try await AWSPaging.collect { marker in
             var parameters: AWSQueryParameters = ["PathPrefix": context.iamPath]
             parameters.set("Marker", marker)
             let result = try await context.services.iam.call(action: "ListInstanceProfiles", parameters: parameters)
             return (result["InstanceProfiles"].items, (result.bool("IsTruncated") ?? false) ? result.text("Marker") : nil)
         }
-        return profiles.map { profile in
+        // The path is the ownership marker; moto ignores `PathPrefix` here and lists them all.
+        return profiles.filter { $0.text("Path") == context.iamPath }.map { profile in
             let name = profile.text("InstanceProfileName") ?? ""
             let role = profile["Roles"].items.first?.text("RoleName") ?? ""
-            return ObservedResource(address: desiredByName[name] ?? "iam_instance_profile:?\(name)", type: type, awsID: name,
+            return ObservedResource(address: addressByName[name] ?? "iam_instance_profile:?\(name)", type: type, awsID: name,
                                     properties: ["name": .string(name), "role": .string(role)], attributes: ["arn": profile.text("Arn") ?? "", "role": role])
         }
     }
@@ -210,7 +224,12 @@ struct IAMInstanceProfileProvider: ResourceProvider {
         do {
             arn = try await context.services.iam.createInstanceProfile(name: name, path: desired.string("path"), tags: desired.tags).arn
         } catch let error as AWSError where error.code == "EntityAlreadyExists" {
-            arn = try await context.services.iam.getInstanceProfile(name: name).arn
+            let existing = try await context.services.iam.getInstanceProfile(name: name)
+            guard existing.path == context.iamPath else {
+                throw OwnershipConflict(address: desired.address, kind: "IAM instance profile", name: name, owner: context.iamOwner(path: existing.path),
+                                        remedy: "Rename the role in the spec, or delete that profile if nothing uses it.")
+            }
+            arn = existing.arn
         }
         do {
             try await context.services.iam.addRoleToInstanceProfile(profileName: name, roleName: desired.string("role"))
@@ -236,7 +255,10 @@ struct LogGroupProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let desiredByName = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
-        return try await context.services.logs.describeLogGroups(prefix: "/netloom/\(context.stack)/").map { group in
+        let prefix = "/netloom/\(context.stack)/"
+        // The name prefix is the ownership marker (a stack name holds no '/'); the server's
+        // prefix filter is only a speed-up.
+        return try await context.services.logs.describeLogGroups(prefix: prefix).filter { $0.name.hasPrefix(prefix) }.map { group in
             var properties: [String: PropertyValue] = ["name": .string(group.name)]
             if let days = group.retentionInDays { properties["retention_days"] = .int(days) }
             return ObservedResource(address: desiredByName[group.name] ?? "log_group:?\(group.name)", type: type, awsID: group.name,

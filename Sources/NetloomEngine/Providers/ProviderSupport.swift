@@ -4,14 +4,18 @@ import NetloomModel
 /// Shared pieces of the providers: grouping tagged resources by address, matching
 /// sub-resources by content, and tag updates.
 enum ProviderSupport {
-    /// Resources found by the stack tag, keyed by their `netloom:address` tag. A second
-    /// resource with the same address (left by a run killed between a create and its state
-    /// write, where the API ignores ClientToken) comes back as unmanaged so apply deletes it.
-    static func byAddressTag<Item>(_ items: [Item], type: ResourceType, id: (Item) -> String, tags: (Item) -> [AWSTag],
+    /// Resources of the stack, keyed by their `netloom:address` tag. A second resource with
+    /// the same address (left by a run killed between a create and its state write, where the
+    /// API ignores ClientToken) comes back as unmanaged so apply deletes it.
+    ///
+    /// Only what AWS's answer shows tagged `netloom:stack=<stack>` is kept: a describe's tag
+    /// filter is a speed-up, not the check (moto ignores it on some calls, and an answer may
+    /// hold more than was asked for). Anything else is never adopted, changed or deleted.
+    static func byAddressTag<Item>(_ items: [Item], stack: String, type: ResourceType, id: (Item) -> String, tags: (Item) -> [AWSTag],
                                    observe: (Item) -> ObservedResource) -> [ObservedResource] {
         var seen: Set<String> = []
         var result: [ObservedResource] = []
-        for item in items.sorted(by: { id($0) < id($1) }) {
+        for item in items.sorted(by: { id($0) < id($1) }) where tags(item).value(forKey: "netloom:stack") == stack {
             var observed = observe(item)
             let address = tags(item).value(forKey: "netloom:address") ?? "\(type.rawValue):untagged/\(id(item))"
             observed.address = address

@@ -6,18 +6,16 @@ import NetloomModel
 // bucket's name too (there is one of each kind per bucket); a folder marker's id is `bucket|key`.
 
 extension ProviderContext {
-    /// The stack's buckets by name with their tags: one ListBuckets, then one GetBucketTagging
-    /// per candidate (S3 cannot filter by tag). Candidates are buckets named after the stack
-    /// and any the spec names explicitly.
-    func stackBuckets(desiredNames: [String]) async throws -> [(name: String, tags: [AWSTag])] {
+    /// Buckets with their tags: one ListBuckets, then one GetBucketTagging per candidate (S3
+    /// cannot filter by tag). Candidates are buckets named after the stack and those the spec
+    /// wants; which of them the stack owns is decided by the read, from the tags.
+    func candidateBuckets(wantedNames: Set<String>) async throws -> [(name: String, tags: [AWSTag])] {
         try await cache.value("buckets") { [self] in
-            let names = try await services.s3.listBuckets()
-            let wanted = Set(desiredNames)
             var result: [(name: String, tags: [AWSTag])] = []
-            for name in names where name.hasPrefix("\(stack)-") || wanted.contains(name) {
+            for name in try await services.s3.listBuckets() where name.hasPrefix("\(stack)-") || wantedNames.contains(name) {
                 let tags: [AWSTag]
                 do { tags = try await services.s3.getBucketTagging(name) } catch let error as AWSError where error.isNotFound || error.code == "NoSuchTagSet" { tags = [] }
-                if tags.value(forKey: "netloom:stack") == stack || wanted.contains(name) { result.append((name, tags)) }
+                result.append((name, tags))
             }
             return result.sorted { $0.name < $1.name }
         }
@@ -33,12 +31,35 @@ struct BucketProvider: ResourceProvider {
     let type = ResourceType.bucket
     let replacedOn = ["bucket_name": "a bucket cannot be renamed"]
 
+    /// A bucket is the stack's when its tags say so. An untagged bucket the spec wants is
+    /// adopted only when an earlier run's create of it never finished (S3 tags a bucket in a
+    /// second call); one tagged for another stack, or untagged and not made by netloom, stops
+    /// the plan with the owner's name.
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let desiredByName = Dictionary(scope.desired.map { ($0.string("bucket_name"), $0.address) }, uniquingKeysWith: { first, _ in first })
-        return try await context.stackBuckets(desiredNames: Array(desiredByName.keys)).map { bucket in
-            ObservedResource(address: bucket.tags.value(forKey: "netloom:address") ?? desiredByName[bucket.name] ?? "bucket:?\(bucket.name)", type: type,
-                             awsID: bucket.name, properties: ["bucket_name": .string(bucket.name), "tags": comparableTags(bucket.tags)])
+        let addressByName = scope.addressesByName("bucket_name", accountID: context.accountID)
+        var result: [ObservedResource] = []
+        for bucket in try await context.candidateBuckets(wantedNames: Set(addressByName.keys)) {
+            let wantedBy = addressByName[bucket.name]
+            let address: String
+            if context.isOwned(bucket.tags) {
+                address = bucket.tags.value(forKey: "netloom:address") ?? wantedBy ?? "bucket:?\(bucket.name)"
+            } else if let wantedBy, bucket.tags.value(forKey: "netloom:stack") == nil, scope.unfinishedCreates.contains(wantedBy) {
+                address = wantedBy
+            } else if let wantedBy {
+                let owner = bucket.tags.value(forKey: "netloom:stack").map { "stack '\($0)' (tag netloom:stack=\($0))" }
+                    ?? "something other than netloom (it has no netloom:stack tag)"
+                var held = ObservedResource(address: wantedBy, type: type, awsID: bucket.name)
+                held.conflict = OwnershipConflict(address: wantedBy, kind: "S3 bucket", name: bucket.name, owner: owner,
+                                                  remedy: "Give this bucket another name with `bucket_name:` in the spec.")
+                result.append(held)
+                continue
+            } else {
+                continue
+            }
+            result.append(ObservedResource(address: address, type: type, awsID: bucket.name,
+                                           properties: ["bucket_name": .string(bucket.name), "tags": comparableTags(bucket.tags)]))
         }
+        return result
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
@@ -49,11 +70,18 @@ struct BucketProvider: ResourceProvider {
         let name = desired.string("bucket_name")
         do {
             try await context.services.s3.createBucket(name)
-        } catch let error as AWSError where error.code == "BucketAlreadyOwnedByYou" {
-            // Ours already: a killed run made it before it could tag it.
+        } catch let error as AWSError where error.code == "BucketAlreadyOwnedByYou" && error.followsUncertainAttempt {
+            // An earlier attempt of this very call made it, and its answer was lost.
+        } catch let error as AWSError where error.code == "BucketAlreadyOwnedByYou" || error.code == "BucketAlreadyExists" {
+            // It appeared after the plan read the account (or belongs to another account):
+            // not this stack's to tag.
+            throw OwnershipConflict(address: desired.address, kind: "S3 bucket", name: name,
+                                    owner: error.code == "BucketAlreadyExists" ? "another AWS account" : "something this stack did not make (created since the plan read the account)",
+                                    remedy: "Give this bucket another name with `bucket_name:` in the spec.")
         }
         // S3 has no tags on CreateBucket in this API version: the bucket is untagged for one
-        // call. It is still found by name (`<stack>-...`, or named in the spec) on the next run.
+        // call. The intent recorded before this call lets the next run adopt it if this run
+        // is killed in between.
         try await context.services.s3.putBucketTagging(name, tags: desired.tags)
         return ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired))
     }

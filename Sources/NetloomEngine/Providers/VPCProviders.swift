@@ -6,7 +6,7 @@ import NetloomModel
 
 extension ProviderContext {
     func vpcs() async throws -> [EC2Vpc] {
-        try await cache.value("vpcs") { [self] in try await services.ec2.describeVpcs(filters: [stackFilter]) }
+        try await cache.value("vpcs") { [self] in try await services.ec2.describeVpcs(filters: [stackFilter]).filter { isOwned($0.tags) } }
     }
 
     func routeTables() async throws -> [EC2RouteTable] {
@@ -28,10 +28,10 @@ extension ProviderContext {
     /// filters by tag, so it also finds what was tagged with the stack in any other VPC.
     func inStackVPCs<Item: Sendable>(tags: @escaping @Sendable (Item) -> [AWSTag],
                                      describe: @escaping @Sendable ([AWSFilter]) async throws -> [Item]) async throws -> [Item] {
-        if readsLeftoversOutsideStackVPCs { return try await describe([stackFilter]) }
+        if readsLeftoversOutsideStackVPCs { return try await describe([stackFilter]).filter { isOwned(tags($0)) } }
         let vpcIDs = try await vpcs().map(\.vpcID)
         guard !vpcIDs.isEmpty else { return [] }
-        return try await describe([AWSFilter("vpc-id", vpcIDs)]).filter { tags($0).value(forKey: "netloom:stack") == stack }
+        return try await describe([AWSFilter("vpc-id", vpcIDs)]).filter { isOwned(tags($0)) }
     }
 }
 
@@ -49,7 +49,7 @@ struct VPCProvider: ResourceProvider {
             for try await (id, attributes) in group { all[id] = attributes }
             return all
         }
-        return ProviderSupport.byAddressTag(vpcs, type: type, id: \.vpcID, tags: \.tags) { vpc in
+        return ProviderSupport.byAddressTag(vpcs, stack: context.stack, type: type, id: \.vpcID, tags: \.tags) { vpc in
             ObservedResource(address: "", type: type, awsID: vpc.vpcID, properties: [
                 "cidr": .string(vpc.cidrBlock), "tags": comparableTags(vpc.tags),
                 "enable_dns_support": .bool(dns[vpc.vpcID]?.support ?? false), "enable_dns_hostnames": .bool(dns[vpc.vpcID]?.hostnames ?? false),
@@ -94,7 +94,7 @@ struct InternetGatewayProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let gateways = try await context.services.ec2.describeInternetGateways(filters: [context.stackFilter])
-        return ProviderSupport.byAddressTag(gateways, type: type, id: \.internetGatewayID, tags: \.tags) { gateway in
+        return ProviderSupport.byAddressTag(gateways, stack: context.stack, type: type, id: \.internetGatewayID, tags: \.tags) { gateway in
             ObservedResource(address: "", type: type, awsID: gateway.internetGatewayID,
                              properties: ["vpc": .string(gateway.attachedVPCIDs.first ?? ""), "tags": comparableTags(gateway.tags)],
                              attributes: ["vpc": gateway.attachedVPCIDs.first ?? ""])
@@ -141,7 +141,7 @@ struct SubnetProvider: ResourceProvider {
                       "vpc": "a subnet cannot move to another VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.subnets(), type: type, id: \.subnetID, tags: \.tags) { subnet in
+        ProviderSupport.byAddressTag(try await context.subnets(), stack: context.stack, type: type, id: \.subnetID, tags: \.tags) { subnet in
             ObservedResource(address: "", type: type, awsID: subnet.subnetID, properties: [
                 "vpc": .string(subnet.vpcID), "cidr": .string(subnet.cidrBlock), "az": .string(subnet.availabilityZone),
                 "map_public_ip_on_launch": .bool(subnet.mapPublicIPOnLaunch), "tags": comparableTags(subnet.tags),
@@ -181,7 +181,7 @@ struct RouteTableProvider: ResourceProvider {
     let replacedOn = ["vpc": "a route table cannot move to another VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.routeTables(), type: type, id: \.routeTableID, tags: \.tags) { table in
+        ProviderSupport.byAddressTag(try await context.routeTables(), stack: context.stack, type: type, id: \.routeTableID, tags: \.tags) { table in
             ObservedResource(address: "", type: type, awsID: table.routeTableID, properties: ["vpc": .string(table.vpcID), "tags": comparableTags(table.tags)])
         }
     }
@@ -292,7 +292,7 @@ struct ElasticIPProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let addresses = try await context.services.ec2.describeAddresses(filters: [context.stackFilter])
-        return ProviderSupport.byAddressTag(addresses, type: type, id: \.allocationID, tags: \.tags) { address in
+        return ProviderSupport.byAddressTag(addresses, stack: context.stack, type: type, id: \.allocationID, tags: \.tags) { address in
             ObservedResource(address: "", type: type, awsID: address.allocationID, properties: ["tags": comparableTags(address.tags)],
                              attributes: ["public_ip": address.publicIP])
         }
@@ -324,7 +324,7 @@ struct NATGatewayProvider: ResourceProvider {
         // Deleted NAT gateways stay visible for about an hour in state `deleted`; they are gone.
         let gateways = try await context.services.ec2.describeNatGateways(filters: [context.stackFilter])
             .filter { !["deleted", "deleting", "failed"].contains($0.state) }
-        return ProviderSupport.byAddressTag(gateways, type: type, id: \.natGatewayID, tags: \.tags) { gateway in
+        return ProviderSupport.byAddressTag(gateways, stack: context.stack, type: type, id: \.natGatewayID, tags: \.tags) { gateway in
             ObservedResource(address: "", type: type, awsID: gateway.natGatewayID, properties: [
                 "subnet": .string(gateway.subnetID), "eip": .string(gateway.allocationIDs.first ?? ""), "tags": comparableTags(gateway.tags),
             ])
@@ -382,7 +382,7 @@ struct VPCEndpointProvider: ResourceProvider {
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let endpoints = try await context.services.ec2.describeVpcEndpoints(filters: [context.stackFilter])
             .filter { !["deleted", "deleting", "failed", "rejected"].contains($0.state.lowercased()) }
-        return ProviderSupport.byAddressTag(endpoints, type: type, id: \.vpcEndpointID, tags: \.tags) { endpoint in
+        return ProviderSupport.byAddressTag(endpoints, stack: context.stack, type: type, id: \.vpcEndpointID, tags: \.tags) { endpoint in
             ObservedResource(address: "", type: type, awsID: endpoint.vpcEndpointID, properties: [
                 "service_name": .string(endpoint.serviceName), "type": .string(endpoint.endpointType),
                 "route_tables": ProviderSupport.sortedIDs(endpoint.routeTableIDs), "subnets": ProviderSupport.sortedIDs(endpoint.subnetIDs),
@@ -436,7 +436,7 @@ struct FlowLogProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let logs = try await context.services.ec2.describeFlowLogs(filters: [context.stackFilter])
-        return ProviderSupport.byAddressTag(logs, type: type, id: \.flowLogID, tags: \.tags) { log in
+        return ProviderSupport.byAddressTag(logs, stack: context.stack, type: type, id: \.flowLogID, tags: \.tags) { log in
             ObservedResource(address: "", type: type, awsID: log.flowLogID, properties: [
                 "vpc": .string(log.resourceID), "log_group": .string(log.logGroupName ?? ""), "traffic_type": .string(log.trafficType),
                 "tags": comparableTags(log.tags),
@@ -480,7 +480,7 @@ struct PlacementGroupProvider: ResourceProvider {
             // the create report the failure against the resource's address.
             return []
         }
-        return ProviderSupport.byAddressTag(groups, type: type, id: \.groupName, tags: \.tags) { group in
+        return ProviderSupport.byAddressTag(groups, stack: context.stack, type: type, id: \.groupName, tags: \.tags) { group in
             ObservedResource(address: "", type: type, awsID: group.groupName, properties: ["strategy": .string(group.strategy), "tags": comparableTags(group.tags)])
         }
     }
