@@ -52,13 +52,14 @@ public struct PropertyResolution: Sendable {
     /// Resources found in AWS under the name an earlier netloom derived for them keep it: a
     /// bucket or role is never replaced only because the naming scheme changed.
     public func keepingNames(of graph: ResourceGraph, live: [String: ObservedResource]) -> PropertyResolution {
-        var result = self
-        result.keptNames = [:]
+        var base = self
+        base.keptNames = [:]
+        var result = base
         for resource in graph.resources where !resource.previousNames.isEmpty {
             guard let observed = live[resource.address] else { continue }
             for (key, previous) in resource.previousNames {
                 let previousName = previous.replacingOccurrences(of: "${account_id}", with: accountID)
-                guard let derived = resolve(resource.properties[key] ?? .null, ids: [:]).stringValue, derived != previousName,
+                guard let derived = base.resolve(resource.properties[key] ?? .null, ids: [:]).stringValue, derived != previousName,
                       observed.awsID == previousName || observed.properties[key]?.stringValue == previousName else { continue }
                 result.keptNames[derived] = previousName
             }

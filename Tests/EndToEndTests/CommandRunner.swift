@@ -111,8 +111,9 @@ struct CommandRunner {
         counts["subnet"] = try awsList(["ec2", "describe-subnets"] + filter, key: "Subnets").count
         counts["route_table"] = try awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables").count
         counts["internet_gateway"] = try awsList(["ec2", "describe-internet-gateways"] + filter, key: "InternetGateways").count
+        // moto ignores DescribeNatGateways' tag filter: the tags are checked here.
         counts["nat_gateway"] = try awsList(["ec2", "describe-nat-gateways", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "NatGateways")
-            .filter { ($0["State"] as? String) != "deleted" }.count
+            .filter { ($0["State"] as? String) != "deleted" && Self.tagged($0["Tags"], stack: stack) }.count
         counts["eip"] = try awsList(["ec2", "describe-addresses"] + filter, key: "Addresses").count
         counts["security_group"] = try awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups").count
         counts["network_acl"] = try awsList(["ec2", "describe-network-acls"] + filter, key: "NetworkAcls").count
@@ -123,13 +124,21 @@ struct CommandRunner {
         counts["instance"] = try awsList(["ec2", "describe-instances"] + filter, key: "Reservations")
             .flatMap { ($0["Instances"] as? [[String: Any]]) ?? [] }
             .filter { (($0["State"] as? [String: Any])?["Name"] as? String) != "terminated" }.count
-        counts["iam_role"] = try awsList(["iam", "list-roles", "--path-prefix", "/netloom/\(stack)/"], key: "Roles").count
+        counts["iam_role"] = try awsList(["iam", "list-roles", "--path-prefix", "/netloom/\(stack)/"], key: "Roles")
+            .filter { $0["Path"] as? String == "/netloom/\(stack)/" }.count
         counts["log_group"] = try awsList(["logs", "describe-log-groups", "--log-group-name-prefix", "/netloom/\(stack)/"], key: "logGroups").count
-        counts["bucket"] = try awsList(["s3api", "list-buckets"], key: "Buckets").filter { (($0["Name"] as? String) ?? "").hasPrefix("\(stack)-") }.count
+        counts["bucket"] = try awsList(["s3api", "list-buckets"], key: "Buckets").compactMap { $0["Name"] as? String }.filter { name in
+            name.hasPrefix("\(stack)-") && Self.tagged(try? awsList(["s3api", "get-bucket-tagging", "--bucket", name], key: "TagSet"), stack: stack)
+        }.count
         counts["alarm"] = try awsList(["cloudwatch", "describe-alarms", "--alarm-name-prefix", "\(stack)-"], key: "MetricAlarms").count
         counts["load_balancer"] = try awsList(["elbv2", "describe-load-balancers"], key: "LoadBalancers").filter { (($0["LoadBalancerName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
         counts["target_group"] = try awsList(["elbv2", "describe-target-groups"], key: "TargetGroups").filter { (($0["TargetGroupName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
         return counts.filter { $0.value > 0 }
+    }
+
+    /// True when an AWS CLI tag list holds `netloom:stack=<stack>`.
+    static func tagged(_ tags: Any?, stack: String) -> Bool {
+        ((tags as? [[String: Any]]) ?? []).contains { $0["Key"] as? String == "netloom:stack" && $0["Value"] as? String == stack }
     }
 
     /// The resource counts `netloom expand` lists for the same types.
