@@ -107,7 +107,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomCLITests", dependencies: [
-            "NetloomCLI", "NetloomPlanning", "NetloomSpec", "NetloomModel",
+            "NetloomCLI", "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),

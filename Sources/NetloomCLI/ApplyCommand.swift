@@ -76,6 +76,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
         session.warnIfManagedElsewhere(deploy.live)
         if !deploy.plan.hasChanges {
+            session.engine.recordAdopted(deploy)
             saveAllocations(session)
             run.outcome = "no changes"
             return nil

@@ -362,10 +362,7 @@ public struct DeployEngine: Sendable {
             await report.fail(ResourceOperationError(address: "(state)", operation: "record", error: error))
             return await report.report
         }
-        // Records for what AWS has but the state missed (a killed run): adopt them now.
-        for (address, item) in deploy.live.resources where deploy.graph[address] != nil {
-            try? state.save(item.stateRecord)
-        }
+        recordAdopted(deploy)
 
         // A replacement's delete goes with the deletes, deepest layer first, so what depends
         // on the old resource (and is replaced with it) is gone before it; its create then
@@ -450,6 +447,14 @@ public struct DeployEngine: Sendable {
             self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
         }
         return await report.finish(interrupted: stop.isRequested)
+    }
+
+    /// Records what AWS has of the stack and the state missed (a killed run, another state
+    /// file): the state then knows every resource the plan was computed from.
+    public func recordAdopted(_ deploy: DeployPlan) {
+        for (address, item) in deploy.live.resources where deploy.graph[address] != nil {
+            try? state.save(item.stateRecord)
+        }
     }
 
     // MARK: reading again after a failure

@@ -161,6 +161,23 @@ struct OwnershipEndToEndTests {
         #expect(tags.contains { $0["Key"] as? String == "netloom:stack" && $0["Value"] as? String == "own" })
     }
 
+    @Test("an apply from a second state file warns, before any change, that the stack already exists in AWS, and makes nothing twice")
+    func secondStateFile() async throws {
+        let moto = try await freshMoto()
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try write(Self.spec(stack: "twice", bucket: "data", role: "app", cidr: "10.60"), named: "twice", in: runner)
+        #expect(try runner.netloom("apply", spec, "--auto-approve").status == 0)
+        let counts = try runner.countTagged(stack: "twice")
+        let other = runner.workDirectory + "/elsewhere.sqlite"
+        let second = try runner.netloom("apply", spec, "--auto-approve", "--state", other)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("warning: stack 'twice' already has"), "\(second.stderr)")
+        #expect(second.stderr.contains("that the state \(other) does not know: another state file may manage it"), "\(second.stderr)")
+        #expect(try runner.countTagged(stack: "twice") == counts)
+        let third = try runner.netloom("apply", spec, "--auto-approve", "--state", other)
+        #expect(!third.stderr.contains("warning:"), "the state knows the stack now: \(third.stderr)")
+    }
+
     @Test("an IAM role made by hand under the name a stack needs is not adopted: apply fails on it, naming the owner, and leaves it as it was")
     func roleMadeByHand() async throws {
         let moto = try await freshMoto()
