@@ -6,7 +6,7 @@ public struct NetloomCommand: AsyncParsableCommand {
         commandName: "netloom",
         abstract: "Plan, check, prove and deploy the AWS network of ML infrastructure from one YAML spec.",
         discussion: """
-        Every command reads a stack spec (see SPEC.md), validates it first
+        Every command reads a stack spec (see docs/spec.md), validates it first
         and stops with exit 65 and located errors (file:line:column) when it
         is invalid.
 

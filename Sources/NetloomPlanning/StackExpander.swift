@@ -56,7 +56,9 @@ struct ResourceBuilder {
         var tags = spec.tags.mapValues { PropertyValue.string($0) }
         tags["netloom:stack"] = .string(spec.stack)
         tags["netloom:address"] = .string(address)
-        tags["Name"] = .string(name ?? "\(spec.stack)-" + String(address.map { $0 == ":" || $0 == "/" ? "-" : $0 }))
+        if tags["Name"] == nil {
+            tags["Name"] = .string(name ?? "\(spec.stack)-" + String(address.map { $0 == ":" || $0 == "/" ? "-" : $0 }))
+        }
         return .map(tags)
     }
 

@@ -133,8 +133,10 @@ final class SpecBuilder {
                 tags[key] = value
             }
         }
-        if tags.count > 48 {
-            reader.error(node, "\(tags.count) tags: AWS allows 50 per resource and netloom adds 2")
+        // netloom adds netloom:stack, netloom:address and, unless the spec gives one, Name.
+        let added = tags["Name"] == nil ? 3 : 2
+        if tags.count + added > 50 {
+            reader.error(node, "\(tags.count) tags: AWS allows 50 per resource and netloom adds \(added) (netloom:stack, netloom:address\(added == 3 ? ", Name" : ""))")
         }
         return tags
     }

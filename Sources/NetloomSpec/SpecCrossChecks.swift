@@ -15,6 +15,7 @@ struct SpecCrossChecks {
         checkNAT()
         checkLoadBalancers()
         checkBucketNames()
+        checkLogGroupNames()
     }
 
     /// Every name written in a section, including entries whose body has errors of its own:
@@ -146,6 +147,13 @@ struct SpecCrossChecks {
                 reader.error(bucket.location, "bucket '\(bucket.name)': bucket_name '\(name)' is the name netloom derives for bucket '\(other.name)' (\(other.location)); choose another")
             }
         }
+    }
+
+    /// The flow logs' log group is `/netloom/<stack>/flow-logs`, the name a spec log group
+    /// called `flow-logs` would get.
+    func checkLogGroupNames() {
+        guard spec.network.flowLogsEnabled, let clash = spec.logGroups.first(where: { $0.name == "flow-logs" }) else { return }
+        reader.error(clash.location, "log group 'flow-logs': its AWS name /netloom/\(spec.stack)/flow-logs is the one the VPC's flow logs use; choose another name")
     }
 
     func checkLoadBalancers() {
