@@ -34,7 +34,8 @@ struct DestroyCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
-        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, console: console, stop: stop)
+        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout,
+                                               console: console, stop: stop)
         let outcome = await destroy(session, console: console)
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         await session.close()
