@@ -6,9 +6,9 @@ import Foundation
 public enum AWSExpectedAnswer: Sendable, Hashable {
     /// Any body (S3 GetObject: the object's own bytes).
     case anyBody
-    /// An XML document with this root element: Query `<DescribeVpcsResponse>`, S3
-    /// `<ListBucketResult>`.
-    case xmlRoot(String)
+    /// An XML document with this root element (Query `<DescribeVpcsResponse>`, S3
+    /// `<ListBucketResult>`), or one of `alternatives`.
+    case xmlRoot(String, alternatives: [String] = [])
     /// No body, or an XML document (S3 calls that answer nothing, or something they ignore).
     case emptyOrXML
     /// A JSON object; an empty body only where AWS sends none (`allowEmpty`).
@@ -26,10 +26,10 @@ public enum AWSExpectedAnswer: Sendable, Hashable {
             if isBlank { return nil }
             guard let root = AWSXMLNode.parse(response.body) else { return AWSAnswerDescription.describe(response) }
             return root.name.lowercased() == "html" ? AWSAnswerDescription.describe(response) : nil
-        case .xmlRoot(let expected):
+        case .xmlRoot(let expected, let alternatives):
             if isBlank { return AWSAnswerDescription.describe(response) }
             guard let root = AWSXMLNode.parse(response.body) else { return AWSAnswerDescription.describe(response) }
-            guard root.name == expected else {
+            guard root.name == expected || alternatives.contains(root.name) else {
                 return "an XML document <\(root.name)> where <\(expected)> was expected (status \(response.status))"
             }
             return nil

@@ -73,6 +73,10 @@ import Testing
         let error = await #expect(throws: AWSError.self) { _ = try await S3(core: Fixture.core(wrongRoot)).getBucketVersioning("b") }
         #expect(error?.description.contains("<ListBucketResult> where <VersioningConfiguration> was expected") == true)
 
+        // moto 5.2 wraps an unversioned bucket's answer in <GetBucketVersioningResponse>.
+        let motoShape = FakeTransport([FakeTransport.xml(200, "<GetBucketVersioningResponse/>")])
+        #expect(try await S3(core: Fixture.core(motoShape)).getBucketVersioning("b") == nil)
+
         let html = FakeTransport([FakeTransport.html(200, Self.loginPage)])
         let putError = await #expect(throws: AWSError.self) { try await S3(core: Fixture.core(html)).putBucketTagging("b", tags: [AWSTag("k", "v")]) }
         #expect(putError?.kind == .invalidAnswer)

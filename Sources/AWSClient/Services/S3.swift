@@ -59,6 +59,13 @@ public struct S3: Sendable {
                                    expect: expect, parseError: AWSRESTXMLProtocol.parseError)
     }
 
+    /// What an operation that returns a document must answer: its root element as AWS names
+    /// it, or `<ActionResponse>`, the generic wrapper moto 5.2 uses for some S3 answers (an
+    /// unversioned bucket's GetBucketVersioning).
+    static func document(_ root: String, of action: String) -> AWSExpectedAnswer {
+        .xmlRoot(root, alternatives: ["\(action)Response"])
+    }
+
     private func xml(_ response: AWSHTTPResponse, action: String) throws -> AWSXMLNode {
         guard let root = AWSXMLNode.parse(response.body) else {
             throw AWSError(kind: .invalidAnswer, service: "s3", action: action, statusCode: response.status, message: "answer is not XML")
@@ -84,7 +91,7 @@ public struct S3: Sendable {
         let path = endpoint.basePath.isEmpty ? "/" : endpoint.basePath + "/"
         let request = SigV4Request(method: "GET", host: endpoint.hostHeader, path: path, query: [], headers: [])
         let response = try await core.send(service: .s3, action: "ListBuckets", request: request, body: [], endpoint: endpoint,
-                                           expect: .xmlRoot("ListAllMyBucketsResult"), parseError: AWSRESTXMLProtocol.parseError)
+                                           expect: Self.document("ListAllMyBucketsResult", of: "ListBuckets"), parseError: AWSRESTXMLProtocol.parseError)
         return try xml(response, action: "ListBuckets")["Buckets"].all("Bucket").compactMap { $0.text("Name") }
     }
 
@@ -112,7 +119,7 @@ public struct S3: Sendable {
     /// An untagged bucket answers `NoSuchTagSet`; that reads as no tags.
     public func getBucketTagging(_ bucket: String) async throws -> [AWSTag] {
         do {
-            let response = try await call(action: "GetBucketTagging", method: "GET", bucket: bucket, query: [.init("tagging", "")], expect: .xmlRoot("Tagging"))
+            let response = try await call(action: "GetBucketTagging", method: "GET", bucket: bucket, query: [.init("tagging", "")], expect: Self.document("Tagging", of: "GetBucketTagging"))
             return try xml(response, action: "GetBucketTagging")["TagSet"].all("Tag").map { AWSTag($0.text("Key") ?? "", $0.text("Value") ?? "") }
         } catch let error as AWSError where error.code == "NoSuchTagSet" {
             return []
@@ -131,7 +138,7 @@ public struct S3: Sendable {
 
     /// `Enabled`, `Suspended`, or nil for a bucket that never had versioning.
     public func getBucketVersioning(_ bucket: String) async throws -> String? {
-        let response = try await call(action: "GetBucketVersioning", method: "GET", bucket: bucket, query: [.init("versioning", "")], expect: .xmlRoot("VersioningConfiguration"))
+        let response = try await call(action: "GetBucketVersioning", method: "GET", bucket: bucket, query: [.init("versioning", "")], expect: Self.document("VersioningConfiguration", of: "GetBucketVersioning"))
         return try xml(response, action: "GetBucketVersioning").text("Status")
     }
 
@@ -146,7 +153,7 @@ public struct S3: Sendable {
     /// The default encryption algorithm, nil when none is configured.
     public func getBucketEncryption(_ bucket: String) async throws -> String? {
         do {
-            let response = try await call(action: "GetBucketEncryption", method: "GET", bucket: bucket, query: [.init("encryption", "")], expect: .xmlRoot("ServerSideEncryptionConfiguration"))
+            let response = try await call(action: "GetBucketEncryption", method: "GET", bucket: bucket, query: [.init("encryption", "")], expect: Self.document("ServerSideEncryptionConfiguration", of: "GetBucketEncryption"))
             return try xml(response, action: "GetBucketEncryption")["Rule"]["ApplyServerSideEncryptionByDefault"].text("SSEAlgorithm")
         } catch let error as AWSError where error.code == "ServerSideEncryptionConfigurationNotFoundError" {
             return nil
@@ -177,7 +184,7 @@ public struct S3: Sendable {
     /// Nil when the bucket has no public access block.
     public func getPublicAccessBlock(_ bucket: String) async throws -> PublicAccessBlock? {
         do {
-            let response = try await call(action: "GetPublicAccessBlock", method: "GET", bucket: bucket, query: [.init("publicAccessBlock", "")], expect: .xmlRoot("PublicAccessBlockConfiguration"))
+            let response = try await call(action: "GetPublicAccessBlock", method: "GET", bucket: bucket, query: [.init("publicAccessBlock", "")], expect: Self.document("PublicAccessBlockConfiguration", of: "GetPublicAccessBlock"))
             let root = try xml(response, action: "GetPublicAccessBlock")
             return PublicAccessBlock(blockPublicACLs: root.bool("BlockPublicAcls") ?? false, ignorePublicACLs: root.bool("IgnorePublicAcls") ?? false,
                                      blockPublicPolicy: root.bool("BlockPublicPolicy") ?? false, restrictPublicBuckets: root.bool("RestrictPublicBuckets") ?? false)
@@ -220,7 +227,7 @@ public struct S3: Sendable {
     /// Empty when the bucket has no lifecycle configuration.
     public func getBucketLifecycle(_ bucket: String) async throws -> [LifecycleRule] {
         do {
-            let response = try await call(action: "GetBucketLifecycleConfiguration", method: "GET", bucket: bucket, query: [.init("lifecycle", "")], expect: .xmlRoot("LifecycleConfiguration"))
+            let response = try await call(action: "GetBucketLifecycleConfiguration", method: "GET", bucket: bucket, query: [.init("lifecycle", "")], expect: Self.document("LifecycleConfiguration", of: "GetBucketLifecycleConfiguration"))
             return try xml(response, action: "GetBucketLifecycleConfiguration").all("Rule").map { rule in
                 LifecycleRule(id: rule.text("ID") ?? "", prefix: rule["Filter"].text("Prefix") ?? rule.text("Prefix") ?? "",
                               enabled: rule.text("Status") == "Enabled", expirationDays: rule["Expiration"].int("Days"),
@@ -262,7 +269,7 @@ public struct S3: Sendable {
             var query: [SigV4Request.QueryItem] = [.init("list-type", "2")]
             if let prefix { query.append(.init("prefix", prefix)) }
             if let token { query.append(.init("continuation-token", token)) }
-            let root = try xml(try await call(action: "ListObjectsV2", method: "GET", bucket: bucket, query: query, expect: .xmlRoot("ListBucketResult")), action: "ListObjectsV2")
+            let root = try xml(try await call(action: "ListObjectsV2", method: "GET", bucket: bucket, query: query, expect: Self.document("ListBucketResult", of: "ListObjectsV2")), action: "ListObjectsV2")
             let objects = root.all("Contents").map { Object(key: $0.text("Key") ?? "", size: $0.int("Size") ?? 0, eTag: $0.text("ETag") ?? "") }
             return (objects, (root.bool("IsTruncated") ?? false) ? root.text("NextContinuationToken") : nil)
         }
