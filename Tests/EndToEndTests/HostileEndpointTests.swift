@@ -22,8 +22,18 @@ struct HostileEndpointTests {
         var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("error:") } }
     }
 
-    /// Runs `netloom apply` on a copy of the ml-workstation example with its own state file.
-    static func apply(endpoint: String, extraArguments: [String] = []) throws -> Run {
+    /// Runs `netloom apply` on a copy of the ml-workstation example with its own state file,
+    /// waiting on a Dispatch thread: blocking the concurrency pool's few threads for the whole
+    /// run would slow every other test's tasks.
+    static func apply(endpoint: String, extraArguments: [String] = []) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(endpoint: endpoint, extraArguments: extraArguments) })
+            }
+        }
+    }
+
+    static func runBlocking(endpoint: String, extraArguments: [String]) throws -> Run {
         let directory = NSTemporaryDirectory() + "netloom-hostile-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -94,7 +104,7 @@ struct HostileEndpointTests {
     @Test("a login page with status 200 is refused as not an AWS answer; nothing is recorded")
     func loginPage() async throws {
         try await HostileEndpoint.with(.loginPage) { endpoint in
-            let run = try Self.apply(endpoint: endpoint.endpointURL)
+            let run = try await Self.apply(endpoint: endpoint.endpointURL)
             Self.expectCleanFailure(run, endpoint: endpoint.endpointURL, within: .seconds(30))
             #expect(run.errorLines.first?.contains("answered with an HTML page (status 200, title \"Sign in\"), not an AWS answer") == true, "\(run.errorLines)")
             #expect(!run.stdout.contains("Apply complete"))
@@ -104,7 +114,7 @@ struct HostileEndpointTests {
     @Test("an endpoint that never answers is cut by --timeout, which the error names")
     func silent() async throws {
         try await HostileEndpoint.with(.silent) { endpoint in
-            let run = try Self.apply(endpoint: endpoint.endpointURL, extraArguments: ["--timeout", "20s"])
+            let run = try await Self.apply(endpoint: endpoint.endpointURL, extraArguments: ["--timeout", "20s"])
             Self.expectCleanFailure(run, endpoint: endpoint.endpointURL, within: .seconds(35))
             #expect(run.elapsed >= .seconds(19))
             #expect(run.errorLines.first?.contains("no answer within") == true, "\(run.errorLines)")
@@ -116,7 +126,7 @@ struct HostileEndpointTests {
     @Test("an endpoint that closes every connection fails within 30 s, each retry shown")
     func closesAtOnce() async throws {
         try await HostileEndpoint.with(.closeAtOnce) { endpoint in
-            let run = try Self.apply(endpoint: endpoint.endpointURL)
+            let run = try await Self.apply(endpoint: endpoint.endpointURL)
             Self.expectCleanFailure(run, endpoint: endpoint.endpointURL, within: .seconds(30))
             let line = run.errorLines.first ?? ""
             #expect(line.contains("connection closed by the server") || line.contains("connection reset by the server"), "\(run.errorLines)")
@@ -130,7 +140,7 @@ struct HostileEndpointTests {
     @Test("a port nothing listens on fails within 30 s with a clean message")
     func refused() async throws {
         let endpoint = "http://127.0.0.1:\(try MotoServer.freePort())"
-        let run = try Self.apply(endpoint: endpoint)
+        let run = try await Self.apply(endpoint: endpoint)
         Self.expectCleanFailure(run, endpoint: endpoint, within: .seconds(30))
         #expect(run.errorLines.first?.contains("connection refused (\(endpoint), 8 attempts)") == true, "\(run.errorLines)")
         #expect(run.errorLines.first?.contains("may have taken effect") == false)
@@ -140,7 +150,7 @@ struct HostileEndpointTests {
     @Test("a 403 that echoes the request prints neither the signature nor the session token")
     func echoForbidden() async throws {
         try await HostileEndpoint.with(.echoForbidden) { endpoint in
-            let run = try Self.apply(endpoint: endpoint.endpointURL)
+            let run = try await Self.apply(endpoint: endpoint.endpointURL)
             Self.expectCleanFailure(run, endpoint: endpoint.endpointURL, within: .seconds(30))
             #expect(run.errorLines.first?.contains("status 403") == true, "\(run.errorLines)")
             #expect(run.errorLines.first?.contains("<redacted>") == true, "\(run.errorLines)")

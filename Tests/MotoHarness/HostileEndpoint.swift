@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -24,40 +25,35 @@ public final class HostileEndpoint: Sendable {
     public var endpointURL: String { "http://127.0.0.1:\(port)" }
 
     private let serverChannel: any Channel
-    private let serving: Task<Void, Never>
+    private let connections: NIOLockedValueBox<[any Channel]>
 
+    /// Everything runs on NIO's event loops, never on the Swift concurrency pool: a test that
+    /// blocks pool threads while a subprocess runs must not starve the server, which would turn
+    /// "closes at once" into "never answers".
     public init(mode: Mode) async throws {
         self.mode = mode
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let connections = NIOLockedValueBox<[any Channel]>([])
+        self.connections = connections
+        serverChannel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
+            .childChannelInitializer { channel in
+                if mode == .closeAtOnce { return channel.close() }
+                connections.withLockedValue { $0.append(channel) }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(HostileHandler(mode: mode))
                 }
             }
-        serverChannel = server.channel
-        port = server.channel.localAddress?.port ?? 0
-        serving = Task {
-            try? await server.executeThenClose { connections in
-                await withDiscardingTaskGroup { group in
-                    do {
-                        for try await connection in connections {
-                            group.addTask { await Self.serve(connection, mode: mode) }
-                        }
-                    } catch {
-                        // The listening socket closed: stop() was called.
-                    }
-                }
-            }
-        }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = serverChannel.localAddress?.port ?? 0
     }
 
-    /// Closes the listening socket and every open connection, and waits until all are closed.
+    /// Closes the listening socket and every connection still open.
     public func stop() async {
         try? await serverChannel.close()
-        serving.cancel()
-        _ = await serving.value
+        for connection in connections.withLockedValue({ $0 }) {
+            try? await connection.close()
+        }
     }
 
     /// Runs `body` with a fresh endpoint and stops it afterwards, whatever `body` does.
@@ -70,31 +66,6 @@ public final class HostileEndpoint: Sendable {
         } catch {
             await endpoint.stop()
             throw error
-        }
-    }
-
-    static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, mode: Mode) async {
-        try? await connection.executeThenClose { inbound, outbound in
-            if mode == .closeAtOnce { return }
-            var head: HTTPRequestHead?
-            for try await part in inbound {
-                switch part {
-                case .head(let requestHead):
-                    head = requestHead
-                case .body:
-                    continue
-                case .end:
-                    guard let request = head else { continue }
-                    switch mode {
-                    case .silent, .closeAtOnce:
-                        continue
-                    case .loginPage:
-                        try await write(status: .ok, contentType: "text/html; charset=utf-8", body: loginPage, to: outbound)
-                    case .echoForbidden:
-                        try await write(status: .forbidden, contentType: "text/plain", body: echo(request), to: outbound)
-                    }
-                }
-            }
         }
     }
 
@@ -115,12 +86,44 @@ public final class HostileEndpoint: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    static func write(status: HTTPResponseStatus, contentType: String, body: String,
-                      to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
-        let buffer = ByteBuffer(string: body)
+}
+
+/// Answers each complete request as the endpoint's mode says (or not at all).
+private final class HostileHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let mode: HostileEndpoint.Mode
+    private var head: HTTPRequestHead?
+
+    init(mode: HostileEndpoint.Mode) {
+        self.mode = mode
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+        case .body:
+            break
+        case .end:
+            guard let request = head else { return }
+            switch mode {
+            case .silent, .closeAtOnce:
+                break
+            case .loginPage:
+                respond(context, status: .ok, contentType: "text/html; charset=utf-8", body: HostileEndpoint.loginPage)
+            case .echoForbidden:
+                respond(context, status: .forbidden, contentType: "text/plain", body: HostileEndpoint.echo(request))
+            }
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String, body: String) {
+        let buffer = context.channel.allocator.buffer(string: body)
         let headers = HTTPHeaders([("content-type", contentType), ("content-length", String(buffer.readableBytes))])
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
-        try await outbound.write(.body(.byteBuffer(buffer)))
-        try await outbound.write(.end(nil))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }
