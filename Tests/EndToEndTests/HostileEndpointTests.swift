@@ -156,4 +156,13 @@ struct HostileEndpointTests {
             #expect(run.errorLines.first?.contains("<redacted>") == true, "\(run.errorLines)")
         }
     }
+
+    @Test("--timeout must be a duration; a bad one exits 64 naming the flag before any call", arguments: ["10x", "0s", "90", "s", "25h"])
+    func badTimeout(value: String) async throws {
+        let endpoint = "http://127.0.0.1:\(try MotoServer.freePort())"
+        let run = try await Self.apply(endpoint: endpoint, extraArguments: ["--timeout", value])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--timeout must be a duration such as 90s, 10m or 1h30m"), "\(run.stderr)")
+        #expect(!run.stderr.contains("retrying"))
+    }
 }
