@@ -9,10 +9,12 @@ extension AWSClientCore {
         }
         let endpoint = try endpoint(for: service)
         let (request, body) = AWSQueryProtocol.request(action: action, version: version, parameters: parameters, endpoint: endpoint)
+        // Every Query answer's root is `<ActionResponse>`; anything else (a login page, another
+        // action's answer) is refused by `send` before it can read as data.
         let response = try await send(service: service, action: action, request: request, body: body, endpoint: endpoint,
-                                      parseError: AWSQueryProtocol.parseError)
+                                      expect: .xmlRoot("\(action)Response"), parseError: AWSQueryProtocol.parseError)
         guard let root = AWSXMLNode.parse(response.body) else {
-            throw AWSError(kind: .notImplemented, service: service.signingName, action: action, statusCode: response.status,
+            throw AWSError(kind: .invalidAnswer, service: service.signingName, action: action, statusCode: response.status,
                            message: "answer is not XML", requestID: response.header("x-amzn-requestid"))
         }
         return root
@@ -23,18 +25,21 @@ extension AWSClientCore {
         AWSQueryProtocol.result(of: try await queryCall(service: service, action: action, parameters: parameters), action: action)
     }
 
-    /// One JSON 1.1 call; an empty answer body reads as an empty object.
+    /// One JSON 1.1 call. The answer must be a JSON object; an empty body (read as an empty
+    /// object) only for calls that change something, which AWS answers without one
+    /// (CreateLogGroup, PutRetentionPolicy): a read always gets a document.
     public func jsonCall(service: AWSService, action: String, body: AWSJSON = [:]) async throws -> AWSJSON {
         guard case .json11(let targetPrefix) = service.wireProtocol else {
             throw AWSError(kind: .client, service: service.signingName, action: action, message: "\(service) does not use JSON 1.1")
         }
         let endpoint = try endpoint(for: service)
         let (request, payload) = AWSJSONProtocol.request(targetPrefix: targetPrefix, action: action, body: body, endpoint: endpoint)
+        let readOnly = AWSCall.isReadOnly(action: action)
         let response = try await send(service: service, action: action, request: request, body: payload, endpoint: endpoint,
-                                      parseError: AWSJSONProtocol.parseError)
-        if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) { return [:] }
+                                      expect: .jsonObject(allowEmpty: !readOnly), parseError: AWSJSONProtocol.parseError)
+        if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
         guard let json = AWSJSON.parse(response.body) else {
-            throw AWSError(kind: .notImplemented, service: service.signingName, action: action, statusCode: response.status,
+            throw AWSError(kind: .invalidAnswer, service: service.signingName, action: action, statusCode: response.status,
                            message: "answer is not JSON", requestID: response.header("x-amzn-requestid"))
         }
         return json

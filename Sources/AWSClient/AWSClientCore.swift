@@ -14,6 +14,15 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
     /// The signing time source; injected so tests can fix it.
     public var now: @Sendable () -> Date
     public var userAgent: String
+    /// How long each attempt waits for its answer, and each call in all.
+    public var timeouts: AWSCallTimeouts
+    /// The end of the whole run (`--timeout`): every call's deadline is the earlier of its own
+    /// and this one.
+    public var runDeadline: AWSRunDeadline?
+    /// Told of every attempt (call counting); nil for none.
+    public var observer: (any AWSCallObserver)?
+    /// Told before each retry, so a command can show that it is waiting and why.
+    public var onRetry: (@Sendable (AWSRetryNotice) -> Void)?
 
     public init(
         transport: any HTTPTransport,
@@ -23,7 +32,11 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
         retry: AWSRetryPolicy = AWSRetryPolicy(),
         logger: Logger = Logger(label: "netloom.aws"),
         now: @escaping @Sendable () -> Date = { Date() },
-        userAgent: String = "netloom/0.1"
+        userAgent: String = "netloom/0.1",
+        timeouts: AWSCallTimeouts = AWSCallTimeouts(),
+        runDeadline: AWSRunDeadline? = nil,
+        observer: (any AWSCallObserver)? = nil,
+        onRetry: (@Sendable (AWSRetryNotice) -> Void)? = nil
     ) {
         self.transport = transport
         self.credentials = credentials
@@ -33,6 +46,10 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
         self.logger = logger
         self.now = now
         self.userAgent = userAgent
+        self.timeouts = timeouts
+        self.runDeadline = runDeadline
+        self.observer = observer
+        self.onRetry = onRetry
     }
 
     /// Every service at one URL (moto, LocalStack): the same as `AWS_ENDPOINT_URL=<url>`.
@@ -43,6 +60,10 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "AWSClientCore(region: \(region), credentials: \(credentials))" }
+
+    /// Removes this core's secret key and session token from text (signatures are added per
+    /// request where the core builds its errors).
+    public var redactor: AWSSecretRedactor { AWSSecretRedactor(credentials: credentials) }
 
     public enum SetupError: Error, Sendable, Hashable, CustomStringConvertible {
         case noCredentials(profile: String)
@@ -81,8 +102,9 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
     }
 
     /// Signs `request` for `service` (re-signed on every attempt, so a retry carries a fresh
-    /// date), sends it with the retry policy, and returns a 2xx answer; anything else becomes
-    /// the `AWSError` that `parseError` makes of it.
+    /// date), sends it with the retry policy within the call's deadline, and returns a 2xx
+    /// answer that fits `expect`; anything else becomes an `AWSError` (what `parseError` makes
+    /// of an error answer), with the caller's secrets and the request's signature removed.
     ///
     /// `request.host` and `request.path` are the wire values for `endpoint` (including its base
     /// path); the signer adds the date, token, payload hash and Authorization headers.
@@ -92,55 +114,106 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
         request: SigV4Request,
         body: [UInt8],
         endpoint: AWSEndpoint,
+        expect: AWSExpectedAnswer = .anyBody,
         acceptStatus: (Int) -> Bool = { (200..<300).contains($0) },
         parseError: @Sendable (AWSHTTPResponse) -> AWSErrorDetails
     ) async throws -> AWSHTTPResponse {
         let signer = SigV4Signer(credentials: credentials, region: endpoint.signingRegion, service: service.signingName)
-        let started = ContinuousClock.now
+        let call = AWSCall(service: service.signingName, action: action, method: request.method)
+        let origin = "\(endpoint.scheme)://\(endpoint.hostHeader)"
+        let clock = retry.now
+        let started = clock()
+        let deadline = AWSCallDeadline.earliest(start: started, callLimit: timeouts.call, run: runDeadline)
         var callLogger = logger
         callLogger[metadataKey: "aws.service"] = "\(service.signingName)"
         callLogger[metadataKey: "aws.action"] = "\(action)"
         let logger = callLogger
+        let baseRedactor = redactor
+        let onRetry = self.onRetry
+        let maxAttempts = retry.maxAttempts
         do {
-            let response = try await retry.run({ attempt in
+            let response = try await retry.run(readOnly: call.isReadOnly, deadline: deadline, { attempt in
                 var unsigned = request
                 unsigned.setHeader("User-Agent", userAgent)
                 let signed = signer.sign(unsigned, payload: .bytes(body), date: now())
+                var redactor = baseRedactor
+                if let signature = signed.headerValues("Authorization").first?.components(separatedBy: "Signature=").last {
+                    redactor.add(signature)
+                }
+                let remaining = deadline.instant - clock()
+                guard remaining > .zero else {
+                    var error = AWSError(kind: .timeout, service: call.service, action: action, message: "no time left to send it")
+                    error.endpoint = origin
+                    error.requestWasNotSent = true
+                    throw error
+                }
                 let outgoing = AWSHTTPRequest(
                     method: signed.method, url: endpoint.url(pathAndQuery: signed.pathAndQuery),
-                    headers: signed.headers.filter { $0.name.lowercased() != "host" }.map { ($0.name, $0.value) }, body: body)
-                let attemptStarted = ContinuousClock.now
+                    headers: signed.headers.filter { $0.name.lowercased() != "host" }.map { ($0.name, $0.value) }, body: body,
+                    timeout: min(timeouts.answer(for: call), remaining))
+                let attemptStarted = clock()
+                observer?.attemptStarted(call)
                 let response: AWSHTTPResponse
                 do {
                     response = try await transport.send(outgoing)
                 } catch let error as AWSTransportError {
-                    throw AWSError(kind: error.isTimeout ? .timeout : .transport, service: service.signingName, action: action, message: error.description)
-                } catch let error as AWSError {
-                    throw error
+                    observer?.attemptEnded(call, outcome: error.requestWasNotSent ? .notConnected : .answerLost)
+                    var failure = AWSError(kind: error.isTimeout ? .timeout : .transport, service: call.service, action: action,
+                                           message: redactor.redact(error.message))
+                    failure.endpoint = origin
+                    failure.requestWasNotSent = error.requestWasNotSent
+                    throw failure
                 } catch is CancellationError {
+                    observer?.attemptEnded(call, outcome: .answerLost)
                     throw CancellationError()
+                } catch let error as AWSError {
+                    observer?.attemptEnded(call, outcome: .answerLost)
+                    throw error
                 } catch {
-                    throw AWSError(kind: .transport, service: service.signingName, action: action, message: String(describing: error))
+                    observer?.attemptEnded(call, outcome: .answerLost)
+                    var failure = AWSError(kind: .transport, service: call.service, action: action,
+                                           message: redactor.redact(AWSAnswerDescription.shorten(String(describing: error), to: 120)))
+                    failure.endpoint = origin
+                    throw failure
                 }
+                observer?.attemptEnded(call, outcome: .answered(status: response.status))
                 logger.debug("aws call attempt", metadata: [
                     "aws.attempt": "\(attempt)", "http.status": "\(response.status)",
-                    "duration_ms": "\(Self.milliseconds(ContinuousClock.now - attemptStarted))",
+                    "duration_ms": "\(Self.milliseconds(clock() - attemptStarted))",
                 ])
-                if acceptStatus(response.status) { return response }
-                let details = parseError(response)
-                throw details.makeError(service: service.signingName, action: action, statusCode: response.status)
+                if acceptStatus(response.status), expect.mismatch(response) == nil { return response }
+                // Errors are made from the answer with the secrets taken out first, before any
+                // part of it is cut short for a message (a cut token would no longer match).
+                let visible = AWSHTTPResponse(status: response.status, headers: response.headers.mapValues(redactor.redact),
+                                              body: Array(redactor.redact(response.bodyText).utf8))
+                if acceptStatus(response.status) {
+                    let requestID = visible.header("x-amzn-requestid") ?? visible.header("x-amz-request-id")
+                    var failure = AWSError(kind: .invalidAnswer, service: call.service, action: action, statusCode: response.status,
+                                           message: redactor.redact(expect.mismatch(visible) ?? AWSAnswerDescription.describe(visible)),
+                                           requestID: requestID)
+                    failure.endpoint = origin
+                    failure.isForeignAnswer = true
+                    throw failure
+                }
+                var failure = parseError(visible).makeError(service: call.service, action: action, statusCode: response.status)
+                failure.endpoint = origin
+                failure.message = redactor.redact(failure.message)
+                failure.code = redactor.redact(failure.code)
+                failure.requestID = failure.requestID.map(redactor.redact)
+                throw failure
             }, onRetry: { attempt, error, delay in
                 logger.debug("aws call retry", metadata: [
                     "aws.attempt": "\(attempt)", "aws.error": "\(error.code.isEmpty ? error.kind.rawValue : error.code)",
                     "delay_ms": "\(Self.milliseconds(delay))",
                 ])
+                onRetry?(AWSRetryNotice(call: call, reason: error.shortReason, nextAttempt: attempt + 1, maxAttempts: maxAttempts, delay: delay))
             })
-            logger.debug("aws call done", metadata: ["duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))"])
+            logger.debug("aws call done", metadata: ["duration_ms": "\(Self.milliseconds(clock() - started))"])
             return response
         } catch let error as AWSError {
             logger.debug("aws call failed", metadata: [
                 "aws.error": "\(error.code.isEmpty ? error.kind.rawValue : error.code)",
-                "duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
+                "duration_ms": "\(Self.milliseconds(clock() - started))",
             ])
             throw error
         }
@@ -173,7 +246,9 @@ public struct AWSErrorDetails: Sendable, Hashable {
         } else {
             kind = AWSError.kind(statusCode: statusCode, code: code)
         }
-        return AWSError(kind: kind, service: service, action: action, statusCode: statusCode, code: code, message: message, requestID: requestID)
+        var error = AWSError(kind: kind, service: service, action: action, statusCode: statusCode, code: code, message: message, requestID: requestID)
+        error.isForeignAnswer = isForeignDocument
+        return error
     }
 
     /// For answers without a parseable error document: HTML pages, empty bodies (S3 HEAD).
@@ -196,12 +271,6 @@ public struct AWSErrorDetails: Sendable, Hashable {
             return AWSErrorDetails(code: code, message: "HTTP \(response.status) with an empty body", requestID: requestID)
         }
         // Keep the message short and free of markup: an HTML page's <title> says enough.
-        var summary = text
-        if let titleStart = text.range(of: "<title>", options: .caseInsensitive),
-           let titleEnd = text.range(of: "</title>", options: .caseInsensitive, range: titleStart.upperBound..<text.endIndex) {
-            summary = String(text[titleStart.upperBound..<titleEnd.lowerBound])
-        }
-        if summary.count > 200 { summary = String(summary.prefix(200)) + "..." }
-        return AWSErrorDetails(code: "", message: "unexpected non-AWS answer: \(summary)", requestID: requestID, isForeignDocument: true)
+        return AWSErrorDetails(code: "", message: AWSAnswerDescription.describe(response), requestID: requestID, isForeignDocument: true)
     }
 }

@@ -1,28 +1,33 @@
-/// Jittered exponential backoff over a bounded number of attempts.
+/// Jittered exponential backoff over a bounded number of attempts, within a deadline.
 ///
 /// The delay before attempt n+1 is a uniformly random value in [0, min(cap, base * 2^n)]
 /// ("full jitter", as the AWS SDKs' standard retry mode does), so that many clients throttled
-/// at once do not retry in lock step. Sleeping and randomness are injected so tests can check
-/// the delays without waiting.
+/// at once do not retry in lock step. Sleeping, randomness and the clock are injected so tests
+/// can check the delays and deadlines without waiting.
 public struct AWSRetryPolicy: Sendable {
     public typealias Sleeper = @Sendable (Duration) async throws -> Void
     /// Returns a value in [0, 1).
     public typealias RandomSource = @Sendable () -> Double
+    public typealias Now = @Sendable () -> ContinuousClock.Instant
 
     public var maxAttempts: Int
     public var base: Duration
     public var cap: Duration
     public var sleep: Sleeper
     public var random: RandomSource
+    /// The clock deadlines are measured with; a test's fake advances when its sleeper sleeps.
+    public var now: Now
 
     public init(maxAttempts: Int = 8, base: Duration = .milliseconds(100), cap: Duration = .seconds(20),
                 sleep: @escaping Sleeper = { try await Task.sleep(for: $0) },
-                random: @escaping RandomSource = { Double.random(in: 0..<1) }) {
+                random: @escaping RandomSource = { Double.random(in: 0..<1) },
+                now: @escaping Now = { ContinuousClock.now }) {
         self.maxAttempts = max(1, maxAttempts)
         self.base = base
         self.cap = cap
         self.sleep = sleep
         self.random = random
+        self.now = now
     }
 
     /// One attempt only: for calls whose repetition is not safe or not wanted.
@@ -42,7 +47,7 @@ public struct AWSRetryPolicy: Sendable {
     public func isRetryable(_ error: AWSError) -> Bool {
         switch error.kind {
         case .throttling, .server, .transport, .timeout: return true
-        case .client, .notImplemented: return false
+        case .client, .notImplemented, .invalidAnswer: return false
         }
     }
 
@@ -54,9 +59,16 @@ public struct AWSRetryPolicy: Sendable {
         return ceiling * fraction
     }
 
-    /// Runs `operation` until it succeeds, fails with a non-retryable error, or attempts run out;
-    /// `onRetry` is told of each retry (for logging).
+    /// Runs `operation` until it succeeds, fails with a non-retryable error, attempts run out,
+    /// or `deadline` passes; `onRetry` is told of each retry before its backoff (for logging).
+    ///
+    /// A call that is not `readOnly` and whose attempt got no answer or a server error may have
+    /// done its work: a later error then says so (`followsUncertainAttempt`). A read cannot have
+    /// changed anything, and neither can a request that never left (no connection) or was
+    /// throttled, so those never set it.
     public func run<Result: Sendable>(
+        readOnly: Bool = false,
+        deadline: AWSCallDeadline? = nil,
         _ operation: (_ attempt: Int) async throws -> Result,
         onRetry: (_ attempt: Int, _ error: AWSError, _ delay: Duration) -> Void = { _, _, _ in }
     ) async throws -> Result {
@@ -66,13 +78,21 @@ public struct AWSRetryPolicy: Sendable {
             do {
                 return try await operation(attempt)
             } catch var error as AWSError {
-                guard isRetryable(error) && attempt < maxAttempts else {
-                    error.followsUncertainAttempt = error.followsUncertainAttempt || uncertain
+                error.attempts = attempt
+                error.followsUncertainAttempt = error.followsUncertainAttempt || uncertain
+                guard isRetryable(error) else { throw error }
+                if let deadline, now() >= deadline.instant {
+                    error.deadlineExplanation = deadline.explanation
                     throw error
                 }
-                // Throttling is refused before any work; the others may come after it.
-                if error.kind != .throttling { uncertain = true }
+                guard attempt < maxAttempts else { throw error }
+                if !readOnly && error.kind != .throttling && !error.requestWasNotSent { uncertain = true }
                 let wait = delay(afterAttempt: attempt)
+                // No point sleeping into the deadline: the next attempt would have no time.
+                if let deadline, now() + wait >= deadline.instant {
+                    error.deadlineExplanation = deadline.explanation
+                    throw error
+                }
                 onRetry(attempt, error, wait)
                 try await sleep(wait)
                 attempt += 1

@@ -8,6 +8,9 @@ public struct AWSHTTPRequest: Sendable, Hashable, CustomStringConvertible {
         set { headerFields = newValue.map { HeaderField(name: $0.name, value: $0.value) } }
     }
     public var body: [UInt8]
+    /// The longest this attempt may take, connecting and answering: the core sizes it from the
+    /// call's answer timeout and what is left of its deadline. Nil leaves it to the transport.
+    public var timeout: Duration?
 
     struct HeaderField: Sendable, Hashable {
         var name: String
@@ -15,11 +18,12 @@ public struct AWSHTTPRequest: Sendable, Hashable, CustomStringConvertible {
     }
     private var headerFields: [HeaderField]
 
-    public init(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: Duration? = nil) {
         self.method = method
         self.url = url
         self.headerFields = headers.map { HeaderField(name: $0.name, value: $0.value) }
         self.body = body
+        self.timeout = timeout
     }
 
     public func headerValue(_ name: String) -> String? {
@@ -56,7 +60,9 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse
 }
 
-/// Why an HTTP exchange did not produce an answer.
+/// Why an HTTP exchange did not produce an answer. `message` is one short line for people
+/// (`connection refused`, `connection closed by the server`, `no answer within 30 s`), never a
+/// socket library's raw text.
 public struct AWSTransportError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Reason: String, Sendable, Hashable {
         case connectTimeout
@@ -76,7 +82,21 @@ public struct AWSTransportError: Error, Sendable, Hashable, CustomStringConverti
 
     public var isTimeout: Bool { reason == .connectTimeout || reason == .readTimeout }
 
-    public var description: String { "\(reason.rawValue): \(message)" }
+    public var description: String { message }
+
+    /// The request never left: no connection was made.
+    public var requestWasNotSent: Bool { reason == .connectionFailed || reason == .connectTimeout }
+
+    public static func noAnswer(within limit: Duration) -> AWSTransportError {
+        AWSTransportError(.readTimeout, "no answer within \(AWSDurationText.seconds(limit))")
+    }
+
+    public static func noConnection(within limit: Duration) -> AWSTransportError {
+        AWSTransportError(.connectTimeout, "no connection within \(AWSDurationText.seconds(limit))")
+    }
+
+    public static let connectionRefused = AWSTransportError(.connectionFailed, "connection refused")
+    public static let connectionClosed = AWSTransportError(.connectionClosed, "connection closed by the server")
 }
 
 /// Keeps signatures and tokens out of anything printed.

@@ -3,12 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AWSClient
+import Foundation
 import NetloomModel
 
 /// Where output goes, and whether it may be coloured. Colour only on a terminal, never with NO_COLOR.
+///
+/// Every line passes through `redaction` first, which `EngineSession.open` arms with the
+/// resolved credentials: whatever a server echoes into an error, no secret reaches the terminal.
 struct Console {
     var colour: Bool
     var errorColour: Bool
+    /// Shared by every copy of this console, so arming it once covers them all.
+    let redaction = ConsoleRedaction()
 
     static func current(environment: [String: String]) -> Console {
         let noColour = environment["NO_COLOR"].map { !$0.isEmpty } ?? false || environment["TERM"] == "dumb"
@@ -16,7 +23,7 @@ struct Console {
     }
 
     func write(_ text: String) {
-        var text = text
+        var text = redaction.apply(text)
         if !text.hasSuffix("\n") { text += "\n" }
         text.withUTF8 { buffer in
             var offset = 0
@@ -52,12 +59,28 @@ struct Console {
     }
 
     func writeError(_ line: String) {
-        var text = line
+        var text = redaction.apply(line)
         if !text.hasSuffix("\n") { text += "\n" }
         text.withUTF8 { buffer in _ = Glibc.write(STDERR_FILENO, buffer.baseAddress!, buffer.count) }
     }
 
     func style(_ text: String, _ style: Style) -> String { colour ? style.wrap(text) : text }
+}
+
+/// The secrets a console removes from what it prints: known keys and tokens once set, and any
+/// request signature or token value in any case.
+final class ConsoleRedaction: @unchecked Sendable {
+    // Guarded by `lock`: set once on the main task, read from the engine's tasks.
+    private var redactor = AWSSecretRedactor()
+    private let lock = NSLock()
+
+    func use(_ redactor: AWSSecretRedactor) {
+        lock.withLock { self.redactor = redactor }
+    }
+
+    func apply(_ text: String) -> String {
+        lock.withLock { redactor }.redact(text)
+    }
 }
 
 enum Style: String {

@@ -40,7 +40,8 @@ struct DestroyCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
-        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, console: console, stop: stop)
+        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout,
+                                               console: console, stop: stop)
         var run = RunResult(command: "destroy", stack: session.expanded.spec.stack, statePath: session.state.path)
         let outcome = await destroy(session, run: &run, console: console)
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }

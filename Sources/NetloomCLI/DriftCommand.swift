@@ -21,6 +21,7 @@ struct DriftCommand: AsyncParsableCommand {
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var output: FormatOption
+    @OptionGroup var deadline: TimeoutOption
 
     @Flag(name: .long, help: "Print the number of AWS calls by service and action on stderr.")
     var stats = false
@@ -28,7 +29,7 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
         let started = ContinuousClock.now
-        let session = try EngineSession.open(spec, console: console, createsState: false)
+        let session = try EngineSession.open(spec, timeout: deadline.runTimeout, console: console, createsState: false)
         let items: [DriftItem]
         do {
             let deploy = try await session.engine.plan(session.expanded.graph)

@@ -15,8 +15,54 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How many AWS calls may be in flight at once (1-64).", valueName: "n"))
     var parallelism: Int = 16
 
+    @OptionGroup var deadline: TimeoutOption
+
     func validate() throws {
         guard (1...64).contains(parallelism) else { throw ValidationError("--parallelism must be between 1 and 64") }
+    }
+
+    /// The run's limit, nil without `--timeout`.
+    var runTimeout: RunTimeout? { deadline.runTimeout }
+}
+
+/// `--timeout`, for every command that talks to AWS.
+struct TimeoutOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Stop every AWS call after this long from the start of the run, retries included (like 90s, 10m, 1h30m). Without it each call still ends within 100 s.",
+        valueName: "duration"))
+    var timeout: String?
+
+    func validate() throws {
+        if let timeout, RunTimeout(timeout) == nil {
+            throw ValidationError("--timeout must be a duration such as 90s, 10m or 1h30m (more than zero, at most 24h); got '\(timeout)'")
+        }
+    }
+
+    var runTimeout: RunTimeout? { timeout.flatMap(RunTimeout.init) }
+}
+
+/// `--timeout`: a duration written as numbers with units `ms`, `s`, `m`, `h` (`90s`, `1m30s`).
+struct RunTimeout: Hashable {
+    var duration: Duration
+    /// As the user wrote it, for messages.
+    var text: String
+
+    init?(_ text: String) {
+        let units: [(suffix: String, milliseconds: Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var total: Int64 = 0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 9, let value = Int64(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            guard let unit = units.first(where: { rest.hasPrefix($0.suffix) }) else { return nil }
+            rest = rest.dropFirst(unit.suffix.count)
+            total += value * unit.milliseconds
+        }
+        guard total > 0, total <= 24 * 3_600_000 else { return nil }
+        duration = .milliseconds(total)
+        self.text = text
     }
 }
 
@@ -38,8 +84,10 @@ struct EngineSession {
         return (directory.isEmpty ? "." : directory) + "/.netloom/\(stack).sqlite"
     }
 
-    static func open(_ options: SpecOptions, parallelism: Int = 16, console: Console, stop: StopRequest = StopRequest(),
-                     createsState: Bool = true) throws -> EngineSession {
+    /// `timeout` is the run's `--timeout`: no AWS call goes on past it.
+    static func open(_ options: SpecOptions, parallelism: Int = 16, timeout: RunTimeout? = nil, console: Console,
+                     stop: StopRequest = StopRequest(), createsState: Bool = true) throws -> EngineSession {
+        let runDeadline = timeout.map { AWSRunDeadline(instant: .now + $0.duration, source: "--timeout \($0.text)") }
         let spec = try SpecInput.load(options, console: console)
         let environment = ProcessInfo.processInfo.environment
         let resolver = AWSConfigurationResolver(environment: environment) { path in try? String(contentsOfFile: path, encoding: .utf8) }
@@ -54,6 +102,8 @@ struct EngineSession {
             console.error("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile / AWS_PROFILE")
             throw ExitStatus.runtimeFailure
         }
+        // From here on nothing printed may hold the secret key or the session token.
+        console.redaction.use(AWSSecretRedactor(credentials: credentials))
         // Read-only commands (plan, drift) leave no state file behind where there was none.
         var path = statePath(options, stack: spec.stack)
         var temporaryStatePath: String?
@@ -77,8 +127,11 @@ struct EngineSession {
         }
         let counter = CallCounter()
         let transport = AsyncHTTPClientTransport()
-        let core = AWSClientCore(transport: CountingTransport(inner: transport, counter: counter), credentials: credentials,
-                                 region: spec.region, endpoints: AWSEndpointResolver(environment: environment))
+        // The core tells the counter of each attempt, and the console of each retry: a run
+        // against an endpoint that does not answer shows that it waits, and why.
+        let core = AWSClientCore(transport: transport, credentials: credentials, region: spec.region,
+                                 endpoints: AWSEndpointResolver(environment: environment), runDeadline: runDeadline,
+                                 observer: counter, onRetry: { notice in console.writeError(notice.description) })
         let context = ProviderContext(services: AWSServices(core: core), stack: spec.stack, region: spec.region, clock: SystemEngineClock())
         let progressOnTerminal = isatty(STDERR_FILENO) == 1
         let engine = DeployEngine(context: context, state: state, parallelism: parallelism, stop: stop) { event in

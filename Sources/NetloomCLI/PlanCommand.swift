@@ -23,6 +23,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var spec: SpecOptions
     @OptionGroup var output: FormatOption
+    @OptionGroup var deadline: TimeoutOption
 
     @Flag(name: .long, help: "Plan against the state only, without calling AWS.")
     var offline = false
@@ -41,7 +42,7 @@ struct PlanCommand: AsyncParsableCommand {
             (plan, stack) = try offlinePlan(console: console)
         } else {
             let started = ContinuousClock.now
-            let session = try EngineSession.open(spec, console: console, createsState: false)
+            let session = try EngineSession.open(spec, timeout: deadline.runTimeout, console: console, createsState: false)
             stack = session.expanded.spec.stack
             do {
                 plan = try await session.engine.plan(session.expanded.graph).plan

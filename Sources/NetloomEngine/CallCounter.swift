@@ -2,7 +2,10 @@ import AWSClient
 import Foundation
 
 /// Counts every HTTP exchange with AWS by service and action (retries count: they are calls).
-public final class CallCounter: @unchecked Sendable {
+///
+/// The client core tells it of each attempt (`AWSCallObserver`), with the action's real name
+/// and whether it only reads (`AWSCall.isReadOnly`, the one rule for that).
+public final class CallCounter: AWSCallObserver, @unchecked Sendable {
     // Guarded by `lock`; touched from many tasks at once.
     private var counts: [String: Int] = [:]
     private var uncertain = 0
@@ -43,14 +46,33 @@ public final class CallCounter: @unchecked Sendable {
     /// Calls that change something: everything but Describe/List/Get/Head (and S3 GET/HEAD).
     public var mutating: Int { snapshot.filter { Self.isMutating($0.key) }.values.reduce(0, +) }
 
+    /// For a "service Action" key (or "s3 GET tagging" from `CountingTransport`).
     public static func isMutating(_ key: String) -> Bool {
-        guard let action = key.split(separator: " ").dropFirst().first else { return false }
-        for prefix in ["Describe", "List", "Get", "Head", "GET", "HEAD"] where action.hasPrefix(prefix) { return false }
-        return true
+        let words = key.split(separator: " ")
+        guard words.count >= 2 else { return false }
+        let action = String(words[1])
+        return !AWSCall.isReadOnly(action: action, method: words.count > 2 ? action : "POST")
+    }
+
+    public func attemptStarted(_ call: AWSCall) {
+        record(service: call.service, action: call.action)
+    }
+
+    /// A call that changes something got no answer after its request may have left, or got a
+    /// server error: it may have taken effect.
+    public func attemptEnded(_ call: AWSCall, outcome: AWSAttemptOutcome) {
+        guard !call.isReadOnly else { return }
+        switch outcome {
+        case .answered(let status) where status >= 500: recordUncertain()
+        case .answerLost: recordUncertain()
+        case .answered, .notConnected: break
+        }
     }
 }
 
-/// A transport that tells a `CallCounter` of each request before sending it on.
+/// A transport that tells a `CallCounter` of each request before sending it on, for a core
+/// made elsewhere; a core made with the counter as its `observer` needs none (and names the
+/// actions exactly, S3's included).
 public struct CountingTransport: HTTPTransport {
     public let inner: any HTTPTransport
     public let counter: CallCounter
@@ -63,14 +85,14 @@ public struct CountingTransport: HTTPTransport {
     public func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse {
         let (service, action) = Self.classify(request)
         counter.record(service: service, action: action)
-        let mutating = CallCounter.isMutating("\(service) \(action)")
+        let mutating = !AWSCall.isReadOnly(action: action, method: request.method)
         do {
             let response = try await inner.send(request)
             if mutating && response.status >= 500 { counter.recordUncertain() }
             return response
         } catch let error as AWSTransportError {
             // A connection that was never made carried no request.
-            if mutating && error.reason != .connectionFailed && error.reason != .connectTimeout { counter.recordUncertain() }
+            if mutating && !error.requestWasNotSent { counter.recordUncertain() }
             throw error
         } catch {
             if mutating { counter.recordUncertain() }

@@ -1,4 +1,5 @@
 import AWSClient
+import AWSSigV4
 import Foundation
 import NetloomModel
 import Testing
@@ -137,6 +138,29 @@ struct EngineLogicTests {
         _ = try await fine.send(request("CreateSubnet"))
         #expect(counter.uncertainMutatingCalls == 2)
         #expect(counter.total == 5)
+    }
+
+    @Test("the client core tells the counter of each attempt with the action's own name; only changes whose answer was lost are uncertain")
+    func coreTellsTheCounter() async throws {
+        struct Scripted: HTTPTransport {
+            let outcome: @Sendable (AWSHTTPRequest) throws -> AWSHTTPResponse
+            func send(_ request: AWSHTTPRequest) async throws -> AWSHTTPResponse { try outcome(request) }
+        }
+        let counter = CallCounter()
+        func core(_ outcome: @escaping @Sendable (AWSHTTPRequest) throws -> AWSHTTPResponse) -> AWSClientCore {
+            AWSClientCore(transport: Scripted(outcome: outcome), credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secretsecret"),
+                          region: "us-east-1", retry: AWSRetryPolicy(maxAttempts: 2, sleep: { _ in }), observer: counter)
+        }
+        let reset = core { _ in throw AWSTransportError.connectionClosed }
+        let refused = core { _ in throw AWSTransportError.connectionRefused }
+        _ = try? await EC2(core: reset).call(action: "CreateVpc")
+        _ = try? await EC2(core: reset).call(action: "DescribeVpcs")
+        _ = try? await EC2(core: refused).call(action: "CreateVpc")
+        _ = try? await S3(core: core { _ in AWSHTTPResponse(status: 200, headers: [:], body: []) }).putBucketVersioning("b", enabled: true)
+        // Two attempts each for the first three calls, one for the S3 call.
+        #expect(counter.snapshot == ["ec2 CreateVpc": 4, "ec2 DescribeVpcs": 2, "s3 PutBucketVersioning": 1])
+        #expect(counter.mutating == 5)
+        #expect(counter.uncertainMutatingCalls == 2)
     }
 
     @Test("a refresh reads the types of the spec, of the state and of unfinished calls, and no other")

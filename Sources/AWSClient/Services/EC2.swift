@@ -43,7 +43,9 @@ public struct EC2: Sendable {
         var parameters = AWSQueryParameters()
         parameters.set("CidrBlock", cidrBlock)
         parameters.setTagSpecification(resourceType: "vpc", tags: tags)
-        return EC2Vpc(xml: try await call(action: "CreateVpc", parameters: parameters)["vpc"])
+        let vpc = EC2Vpc(xml: try await call(action: "CreateVpc", parameters: parameters)["vpc"])
+        try require(vpc.vpcID, "vpcId", "CreateVpc")
+        return vpc
     }
 
     public func describeVpcs(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Vpc] {
@@ -77,7 +79,9 @@ public struct EC2: Sendable {
         var parameters: AWSQueryParameters = ["VpcId": vpcID, "CidrBlock": cidrBlock]
         parameters.set("AvailabilityZone", availabilityZone)
         parameters.setTagSpecification(resourceType: "subnet", tags: tags)
-        return EC2Subnet(xml: try await call(action: "CreateSubnet", parameters: parameters)["subnet"])
+        let subnet = EC2Subnet(xml: try await call(action: "CreateSubnet", parameters: parameters)["subnet"])
+        try require(subnet.subnetID, "subnetId", "CreateSubnet")
+        return subnet
     }
 
     public func describeSubnets(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Subnet] {
@@ -97,7 +101,9 @@ public struct EC2: Sendable {
     public func createInternetGateway(tags: [AWSTag] = []) async throws -> EC2InternetGateway {
         var parameters = AWSQueryParameters()
         parameters.setTagSpecification(resourceType: "internet-gateway", tags: tags)
-        return EC2InternetGateway(xml: try await call(action: "CreateInternetGateway", parameters: parameters)["internetGateway"])
+        let gateway = EC2InternetGateway(xml: try await call(action: "CreateInternetGateway", parameters: parameters)["internetGateway"])
+        try require(gateway.internetGatewayID, "internetGatewayId", "CreateInternetGateway")
+        return gateway
     }
 
     public func attachInternetGateway(id: String, vpcID: String) async throws {
@@ -123,6 +129,7 @@ public struct EC2: Sendable {
         var parameters: AWSQueryParameters = ["Domain": "vpc"]
         parameters.setTagSpecification(resourceType: "elastic-ip", tags: tags)
         var address = EC2Address(xml: try await call(action: "AllocateAddress", parameters: parameters))
+        try require(address.allocationID, "allocationId", "AllocateAddress")
         address.tags = tags
         return address
     }
@@ -153,7 +160,9 @@ public struct EC2: Sendable {
         var parameters: AWSQueryParameters = ["SubnetId": subnetID, "ConnectivityType": connectivityType, "ClientToken": clientToken]
         parameters.set("AllocationId", allocationID)
         parameters.setTagSpecification(resourceType: "natgateway", tags: tags)
-        return EC2NatGateway(xml: try await call(action: "CreateNatGateway", parameters: parameters)["natGateway"])
+        let gateway = EC2NatGateway(xml: try await call(action: "CreateNatGateway", parameters: parameters)["natGateway"])
+        try require(gateway.natGatewayID, "natGatewayId", "CreateNatGateway")
+        return gateway
     }
 
     public func describeNatGateways(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2NatGateway] {
@@ -170,7 +179,9 @@ public struct EC2: Sendable {
     public func createRouteTable(vpcID: String, tags: [AWSTag] = []) async throws -> EC2RouteTable {
         var parameters: AWSQueryParameters = ["VpcId": vpcID]
         parameters.setTagSpecification(resourceType: "route-table", tags: tags)
-        return EC2RouteTable(xml: try await call(action: "CreateRouteTable", parameters: parameters)["routeTable"])
+        let table = EC2RouteTable(xml: try await call(action: "CreateRouteTable", parameters: parameters)["routeTable"])
+        try require(table.routeTableID, "routeTableId", "CreateRouteTable")
+        return table
     }
 
     public func describeRouteTables(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2RouteTable] {
@@ -221,7 +232,8 @@ public struct EC2: Sendable {
 
     /// Returns the association id.
     public func associateRouteTable(routeTableID: String, subnetID: String) async throws -> String {
-        try await call(action: "AssociateRouteTable", parameters: ["RouteTableId": routeTableID, "SubnetId": subnetID]).text("associationId") ?? ""
+        try require(try await call(action: "AssociateRouteTable", parameters: ["RouteTableId": routeTableID, "SubnetId": subnetID]).text("associationId"),
+                    "associationId", "AssociateRouteTable")
     }
 
     public func disassociateRouteTable(associationID: String) async throws {
@@ -241,7 +253,9 @@ public struct EC2: Sendable {
         parameters.setEC2List("SecurityGroupId", securityGroupIDs)
         parameters.set("PrivateDnsEnabled", privateDNSEnabled)
         parameters.setTagSpecification(resourceType: "vpc-endpoint", tags: tags)
-        return EC2VpcEndpoint(xml: try await call(action: "CreateVpcEndpoint", parameters: parameters)["vpcEndpoint"])
+        let created = EC2VpcEndpoint(xml: try await call(action: "CreateVpcEndpoint", parameters: parameters)["vpcEndpoint"])
+        try require(created.vpcEndpointID, "vpcEndpointId", "CreateVpcEndpoint")
+        return created
     }
 
     public func describeVpcEndpoints(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2VpcEndpoint] {
@@ -261,7 +275,7 @@ public struct EC2: Sendable {
     public func createSecurityGroup(name: String, description: String, vpcID: String, tags: [AWSTag] = []) async throws -> String {
         var parameters: AWSQueryParameters = ["GroupName": name, "GroupDescription": description, "VpcId": vpcID]
         parameters.setTagSpecification(resourceType: "security-group", tags: tags)
-        return try await call(action: "CreateSecurityGroup", parameters: parameters).text("groupId") ?? ""
+        return try require(try await call(action: "CreateSecurityGroup", parameters: parameters).text("groupId"), "groupId", "CreateSecurityGroup")
     }
 
     public func describeSecurityGroups(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2SecurityGroup] {
@@ -318,7 +332,9 @@ public struct EC2: Sendable {
     public func createNetworkACL(vpcID: String, tags: [AWSTag] = []) async throws -> EC2NetworkACL {
         var parameters: AWSQueryParameters = ["VpcId": vpcID]
         parameters.setTagSpecification(resourceType: "network-acl", tags: tags)
-        return EC2NetworkACL(xml: try await call(action: "CreateNetworkAcl", parameters: parameters)["networkAcl"])
+        let acl = EC2NetworkACL(xml: try await call(action: "CreateNetworkAcl", parameters: parameters)["networkAcl"])
+        try require(acl.networkACLID, "networkAclId", "CreateNetworkAcl")
+        return acl
     }
 
     public func describeNetworkACLs(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2NetworkACL] {
@@ -347,8 +363,8 @@ public struct EC2: Sendable {
     /// Moves a subnet to another ACL: `associationID` is the subnet's current ACL association
     /// (every subnet has exactly one); returns the new association id.
     public func replaceNetworkACLAssociation(associationID: String, networkACLID: String) async throws -> String {
-        try await call(action: "ReplaceNetworkAclAssociation", parameters: ["AssociationId": associationID, "NetworkAclId": networkACLID])
-            .text("newAssociationId") ?? ""
+        try require(try await call(action: "ReplaceNetworkAclAssociation", parameters: ["AssociationId": associationID, "NetworkAclId": networkACLID])
+            .text("newAssociationId"), "newAssociationId", "ReplaceNetworkAclAssociation")
     }
 
     private func entryParameters(_ networkACLID: String, _ entry: EC2NetworkACLEntry) -> AWSQueryParameters {
@@ -385,7 +401,9 @@ public struct EC2: Sendable {
             throw AWSError(kind: .client, service: "ec2", action: "CreateFlowLogs", statusCode: 200,
                            code: error.text("code") ?? "FlowLogFailed", message: error.text("message") ?? "")
         }
-        return root.itemTexts("flowLogIdSet")
+        let ids = root.itemTexts("flowLogIdSet").filter { !$0.isEmpty }
+        guard !ids.isEmpty else { throw AWSError.missingField("flowLogIdSet", service: "ec2", action: "CreateFlowLogs") }
+        return ids
     }
 
     public func describeFlowLogs(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2FlowLog] {
@@ -466,7 +484,10 @@ public struct EC2: Sendable {
         parameters.set("UserData", request.userDataBase64)
         parameters.set("ClientToken", request.clientToken)
         parameters.setTagSpecification(resourceType: "instance", tags: request.tags)
-        return try await call(action: "RunInstances", parameters: parameters)["instancesSet"].items.map(EC2Instance.init(xml:))
+        let instances = try await call(action: "RunInstances", parameters: parameters)["instancesSet"].items.map(EC2Instance.init(xml:))
+        guard !instances.isEmpty else { throw AWSError.missingField("instancesSet", service: "ec2", action: "RunInstances") }
+        for instance in instances { try require(instance.instanceID, "instanceId", "RunInstances") }
+        return instances
     }
 
     public func describeInstances(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Instance] {
@@ -478,6 +499,13 @@ public struct EC2: Sendable {
         var parameters = AWSQueryParameters()
         parameters.setEC2List("InstanceId", ids)
         _ = try await call(action: "TerminateInstances", parameters: parameters)
+    }
+
+    /// A create's answer must carry the new id: an empty one would be recorded as the
+    /// resource and could never be found or deleted again.
+    @discardableResult
+    private func require(_ value: String?, _ field: String, _ action: String) throws -> String {
+        try AWSError.require(value, field: field, service: "ec2", action: action)
     }
 
     // MARK: Tags

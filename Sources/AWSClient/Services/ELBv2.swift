@@ -55,7 +55,9 @@ public struct ELBv2: Sendable {
         parameters.setMemberList("Subnets", subnetIDs)
         parameters.setMemberList("SecurityGroups", securityGroupIDs)
         parameters.setMemberTags(tags)
-        return LoadBalancer(xml: try await call(action: "CreateLoadBalancer", parameters: parameters)["LoadBalancers"].items.first ?? .empty)
+        let created = LoadBalancer(xml: try await call(action: "CreateLoadBalancer", parameters: parameters)["LoadBalancers"].items.first ?? .empty)
+        try AWSError.require(created.arn, field: "LoadBalancerArn", service: "elasticloadbalancing", action: "CreateLoadBalancer")
+        return created
     }
 
     public func describeLoadBalancers(arns: [String] = [], names: [String] = []) async throws -> [LoadBalancer] {
@@ -97,7 +99,9 @@ public struct ELBv2: Sendable {
         var parameters: AWSQueryParameters = ["Name": name, "Protocol": targetProtocol, "Port": String(port), "VpcId": vpcID, "TargetType": targetType]
         parameters.set("HealthCheckPath", healthCheckPath)
         parameters.setMemberTags(tags)
-        return TargetGroup(xml: try await call(action: "CreateTargetGroup", parameters: parameters)["TargetGroups"].items.first ?? .empty)
+        let created = TargetGroup(xml: try await call(action: "CreateTargetGroup", parameters: parameters)["TargetGroups"].items.first ?? .empty)
+        try AWSError.require(created.arn, field: "TargetGroupArn", service: "elasticloadbalancing", action: "CreateTargetGroup")
+        return created
     }
 
     public func describeTargetGroups(arns: [String] = [], loadBalancerARN: String? = nil) async throws -> [TargetGroup] {
@@ -137,7 +141,9 @@ public struct ELBv2: Sendable {
         parameters.set("Certificates.member.1.CertificateArn", certificateARN)
         parameters.set("SslPolicy", sslPolicy)
         parameters.setMemberTags(tags)
-        return Listener(xml: try await call(action: "CreateListener", parameters: parameters)["Listeners"].items.first ?? .empty)
+        let created = Listener(xml: try await call(action: "CreateListener", parameters: parameters)["Listeners"].items.first ?? .empty)
+        try AWSError.require(created.arn, field: "ListenerArn", service: "elasticloadbalancing", action: "CreateListener")
+        return created
     }
 
     public func describeListeners(loadBalancerARN: String) async throws -> [Listener] {

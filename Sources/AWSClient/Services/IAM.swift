@@ -39,7 +39,9 @@ public struct IAM: Sendable {
         var parameters: AWSQueryParameters = ["RoleName": name, "Path": path, "AssumeRolePolicyDocument": assumeRolePolicyDocument]
         parameters.set("Description", description)
         parameters.setMemberTags(tags)
-        return Role(xml: try await call(action: "CreateRole", parameters: parameters)["Role"])
+        let role = Role(xml: try await call(action: "CreateRole", parameters: parameters)["Role"])
+        try AWSError.require(role.arn, field: "Role Arn", service: "iam", action: "CreateRole")
+        return role
     }
 
     public func getRole(name: String) async throws -> Role {
@@ -119,7 +121,9 @@ public struct IAM: Sendable {
     public func createInstanceProfile(name: String, path: String = "/", tags: [AWSTag] = []) async throws -> InstanceProfile {
         var parameters: AWSQueryParameters = ["InstanceProfileName": name, "Path": path]
         parameters.setMemberTags(tags)
-        return InstanceProfile(xml: try await call(action: "CreateInstanceProfile", parameters: parameters)["InstanceProfile"])
+        let profile = InstanceProfile(xml: try await call(action: "CreateInstanceProfile", parameters: parameters)["InstanceProfile"])
+        try AWSError.require(profile.arn, field: "InstanceProfile Arn", service: "iam", action: "CreateInstanceProfile")
+        return profile
     }
 
     public func getInstanceProfile(name: String) async throws -> InstanceProfile {
@@ -153,6 +157,7 @@ public struct IAM: Sendable {
     /// `AWSCredentials` (whose description redacts it).
     public func createAccessKey(userName: String) async throws -> AWSCredentials {
         let key = try await call(action: "CreateAccessKey", parameters: ["UserName": userName])["AccessKey"]
-        return AWSCredentials(accessKeyID: key.text("AccessKeyId") ?? "", secretAccessKey: key.text("SecretAccessKey") ?? "")
+        return AWSCredentials(accessKeyID: try AWSError.require(key.text("AccessKeyId"), field: "AccessKeyId", service: "iam", action: "CreateAccessKey"),
+                              secretAccessKey: try AWSError.require(key.text("SecretAccessKey"), field: "SecretAccessKey", service: "iam", action: "CreateAccessKey"))
     }
 }

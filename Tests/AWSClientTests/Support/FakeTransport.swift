@@ -8,6 +8,9 @@ actor FakeTransport: HTTPTransport {
     enum Step: Sendable {
         case respond(AWSHTTPResponse)
         case fail(AWSTransportError)
+        /// An endpoint that never answers: the attempt uses up its whole timeout on `clock`,
+        /// then fails as the real transport does.
+        case hang(FakeClock)
     }
 
     private var steps: [Step]
@@ -26,6 +29,10 @@ actor FakeTransport: HTTPTransport {
         switch step {
         case .respond(let response): return response
         case .fail(let error): throw error
+        case .hang(let clock):
+            let limit = request.timeout ?? .seconds(60)
+            clock.advance(limit)
+            throw AWSTransportError.noAnswer(within: limit)
         case nil: throw AWSTransportError(.other, "fake transport has no answer scripted")
         }
     }
@@ -43,10 +50,37 @@ actor FakeTransport: HTTPTransport {
     }
 }
 
-/// Records the delays the retry policy asks for instead of sleeping.
+/// Records the delays the retry policy asks for instead of sleeping (and moves `clock` on by
+/// them, when there is one).
 actor SleepRecorder {
     private(set) var delays: [Duration] = []
-    func record(_ delay: Duration) { delays.append(delay) }
+    let clock: FakeClock?
+    init(clock: FakeClock? = nil) { self.clock = clock }
+    func record(_ delay: Duration) {
+        delays.append(delay)
+        clock?.advance(delay)
+    }
+}
+
+/// Time that passes only when a test says so: deadlines are checked without waiting.
+final class FakeClock: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var offset: Duration = .zero
+    private let lock = NSLock()
+    let start = ContinuousClock.now
+
+    func now() -> ContinuousClock.Instant { lock.withLock { start + offset } }
+    func advance(_ duration: Duration) { lock.withLock { offset += duration } }
+    var elapsed: Duration { lock.withLock { offset } }
+}
+
+/// Collects the retry notices a core reports.
+final class RetryNotices: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var storage: [String] = []
+    private let lock = NSLock()
+    var lines: [String] { lock.withLock { storage } }
+    func append(_ notice: AWSRetryNotice) { lock.withLock { storage.append(notice.description) } }
 }
 
 /// Collects log lines (message and metadata) in memory.
@@ -89,10 +123,17 @@ enum Fixture {
     static let fixedDate = Date(timeIntervalSince1970: 1_440_938_160)
 
     static func core(_ transport: FakeTransport, sleeps: SleepRecorder = SleepRecorder(), maxAttempts: Int = 8,
-                     random: Double = 1.0, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) -> AWSClientCore {
+                     random: Double = 1.0, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                     clock: FakeClock? = nil, timeouts: AWSCallTimeouts = AWSCallTimeouts(), runDeadline: AWSRunDeadline? = nil,
+                     notices: RetryNotices? = nil) -> AWSClientCore {
+        let now: AWSRetryPolicy.Now
+        if let clock { now = { clock.now() } } else { now = { ContinuousClock.now } }
         let retry = AWSRetryPolicy(maxAttempts: maxAttempts, base: .milliseconds(100), cap: .seconds(2),
-                                   sleep: { await sleeps.record($0) }, random: { random })
+                                   sleep: { await sleeps.record($0) }, random: { random }, now: now)
+        var onRetry: (@Sendable (AWSRetryNotice) -> Void)?
+        if let notices { onRetry = { notices.append($0) } }
         return AWSClientCore(transport: transport, credentials: credentials, region: "eu-west-1",
-                             endpoints: AWSEndpointResolver(environment: [:]), retry: retry, logger: logger, now: { fixedDate })
+                             endpoints: AWSEndpointResolver(environment: [:]), retry: retry, logger: logger, now: { fixedDate },
+                             timeouts: timeouts, runDeadline: runDeadline, onRetry: onRetry)
     }
 }
