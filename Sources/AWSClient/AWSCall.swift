@@ -58,3 +58,10 @@ public struct AWSRetryNotice: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "retrying \(call): \(reason), attempt \(nextAttempt) of \(maxAttempts)" }
 }
+
+/// What the caller is working on when it makes calls, carried by the task: the client core
+/// puts it on every log line of a call, so `--verbose` says which resource a call was for.
+public enum AWSCallContext {
+    /// The netloom address (`subnet:private/us-east-1a`), or what a read is reading (`read subnet`).
+    @TaskLocal public static var resource: String?
+}

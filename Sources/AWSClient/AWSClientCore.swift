@@ -72,9 +72,9 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .noCredentials(let profile):
-                return "No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure profile '\(profile)' in ~/.aws/credentials"
+                return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure profile '\(profile)' in ~/.aws/credentials"
             case .noRegion(let profile):
-                return "No AWS region: set AWS_REGION, or `region` for profile '\(profile)' in ~/.aws/config"
+                return "no AWS region: set AWS_REGION, or `region` for profile '\(profile)' in ~/.aws/config"
             }
         }
     }
@@ -127,6 +127,7 @@ public struct AWSClientCore: Sendable, CustomStringConvertible {
         var callLogger = logger
         callLogger[metadataKey: "aws.service"] = "\(service.signingName)"
         callLogger[metadataKey: "aws.action"] = "\(action)"
+        if let resource = AWSCallContext.resource { callLogger[metadataKey: "resource"] = "\(resource)" }
         let logger = callLogger
         let baseRedactor = redactor
         let onRetry = self.onRetry

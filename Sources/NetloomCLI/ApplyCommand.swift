@@ -42,99 +42,34 @@ struct ApplyCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
-        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout,
+        let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
                                                console: console, stop: stop)
-        var run = RunResult(command: "apply", stack: session.expanded.spec.stack, statePath: session.state.path)
-        let outcome = await Self.deploy(session, autoApprove: autoApprove, json: output.format == .json, run: &run, console: console)
+        let json = output.format == .json
+        let stack = session.expanded.spec.stack
+        let outcome = await session.engine.applyStack(session.expanded.graph, allocations: session.allocations, hooks: RunHooks(
+            planned: { deploy in
+                if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
+                session.warnIfManagedElsewhere(deploy.live)
+                guard deploy.plan.hasChanges, !autoApprove else { return true }
+                console.write("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
+                return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+            },
+            rereading: { count in
+                let calls = count == 1 ? "1 change call was" : "\(count) change calls were"
+                console.writeError("\(calls) retried after a lost answer; reading the stack again for duplicates")
+            },
+            replanned: { plan in
+                if !json { console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: false)) }
+            }))
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         await session.close()
-        if output.format == .json { console.write(JSONText.render(run.document)) }
-        if let outcome { throw outcome }
-    }
-
-    /// Returns the exit to take, nil for success.
-    static func deploy(_ session: EngineSession, autoApprove: Bool, json: Bool, run: inout RunResult, console: Console) async -> ExitCode? {
-        let runID: Int64
-        do {
-            runID = try session.state.beginRun(command: "apply")
-        } catch {
-            console.error(String(describing: error))
-            run.error = String(describing: error)
-            return ExitStatus.runtimeFailure
+        let exit = session.report(outcome, verb: "apply")
+        if json {
+            console.write(JSONText.render(RunResult(command: "apply", stack: stack, statePath: session.state.path, outcome: outcome).document))
+        } else if outcome.status == .applied {
+            let counts = outcome.report.counts
+            console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")
         }
-        var mutating = 0
-        defer { try? session.state.finishRun(runID, outcome: run.outcome, mutatingCalls: mutating) }
-        let deploy: DeployPlan
-        do {
-            deploy = try await session.engine.plan(session.expanded.graph)
-            try session.state.saveResolution(deploy.resolution)
-        } catch {
-            run.error = session.reportReadFailure(error, nothingDone: "nothing was changed")
-            return ExitStatus.runtimeFailure
-        }
-        let stack = session.expanded.spec.stack
-        run.plan = deploy.plan
-        if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
-        session.warnIfManagedElsewhere(deploy.live)
-        if !deploy.plan.hasChanges {
-            session.engine.recordAdopted(deploy)
-            saveAllocations(session)
-            run.outcome = "no changes"
-            return nil
-        }
-        if !autoApprove {
-            console.write("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                console.error("apply cancelled; nothing was changed")
-                run.outcome = "cancelled"
-                return ExitStatus.runtimeFailure
-            }
-        }
-        var report = await session.engine.apply(deploy, runID: runID)
-        // A create whose answer was lost is retried, and where AWS takes no idempotency token
-        // (a VPC, a route table) the retry makes a second one. Only a new read finds it, so
-        // after such calls the stack is read again and what is left over is deleted. Each
-        // round reads once; more rounds only follow if answers were lost again.
-        var uncertainHandled = 0
-        for _ in 0..<3 where report.succeeded && session.counter.uncertainMutatingCalls > uncertainHandled {
-            uncertainHandled = session.counter.uncertainMutatingCalls
-            let calls = uncertainHandled == 1 ? "1 change call was" : "\(uncertainHandled) change calls were"
-            console.writeError("\(calls) retried after a lost answer; reading the stack again for duplicates")
-            let check: DeployPlan
-            do {
-                check = try await session.engine.plan(session.expanded.graph)
-            } catch {
-                console.error("reading the stack again failed: \(error); run apply again to check it")
-                run.report = report
-                run.error = "reading the stack again failed: \(error)"
-                return ExitStatus.runtimeFailure
-            }
-            guard check.plan.hasChanges else { break }
-            if !json { console.write(PlanRenderer(console: console).render(check.plan, stack: stack, offline: false)) }
-            let followUp = await session.engine.apply(check, runID: runID)
-            report.completed.merge(followUp.completed) { _, new in new }
-            report.failures += followUp.failures
-            report.notAttempted += followUp.notAttempted
-            report.interrupted = followUp.interrupted
-        }
-        mutating = session.counter.mutating
-        saveAllocations(session)
-        session.reportFailures(report, verb: "apply")
-        run.report = report
-        if report.succeeded {
-            run.outcome = "applied"
-            let counts = run.counts
-            if !json {
-                console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")
-            }
-            return nil
-        }
-        run.outcome = report.interrupted ? "interrupted" : "failed"
-        return ExitStatus.runtimeFailure
-    }
-
-    static func saveAllocations(_ session: EngineSession) {
-        let allocations = session.expanded.addressPlan.allocations.map { ($0.key, $0.cidr) }
-        try? session.state.saveAllocations(Dictionary(allocations, uniquingKeysWith: { first, _ in first }))
+        if let exit { throw exit }
     }
 }

@@ -40,49 +40,22 @@ struct DestroyCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
-        let session = try EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout,
+        let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
                                                console: console, stop: stop)
-        var run = RunResult(command: "destroy", stack: session.expanded.spec.stack, statePath: session.state.path)
-        let outcome = await destroy(session, run: &run, console: console)
+        let stack = session.expanded.spec.stack
+        let autoApprove = autoApprove
+        let outcome = await session.engine.destroyStack(session.expanded.graph, confirm: {
+            guard !autoApprove else { return true }
+            console.write("Destroy every resource of \(stack)? Only 'yes' will be accepted.\n  Enter a value: ")
+            return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+        })
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         await session.close()
-        if output.format == .json { console.write(JSONText.render(run.document)) }
-        if let outcome { throw outcome }
-    }
-
-    func destroy(_ session: EngineSession, run: inout RunResult, console: Console) async -> ExitCode? {
-        let runID: Int64
-        do {
-            runID = try session.state.beginRun(command: "destroy")
-        } catch {
-            console.error(String(describing: error))
-            run.error = String(describing: error)
-            return ExitStatus.runtimeFailure
+        let exit = session.report(outcome, verb: "destroy")
+        switch output.format {
+        case .json: console.write(JSONText.render(RunResult(command: "destroy", stack: stack, statePath: session.state.path, outcome: outcome).document))
+        case .text: if outcome.status == .destroyed { console.write("Destroy complete! Resources: \(outcome.plan?.changes.count ?? 0) destroyed.") }
         }
-        defer { try? session.state.finishRun(runID, outcome: run.outcome, mutatingCalls: session.counter.mutating) }
-        if !autoApprove {
-            console.write("Destroy every resource of \(session.expanded.spec.stack)? Only 'yes' will be accepted.\n  Enter a value: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                console.error("destroy cancelled; nothing was changed")
-                run.outcome = "cancelled"
-                return ExitStatus.runtimeFailure
-            }
-        }
-        do {
-            let (report, plan) = try await session.engine.destroy(session.expanded.graph, runID: runID)
-            run.plan = plan
-            run.report = report
-            session.reportFailures(report, verb: "destroy")
-            guard report.succeeded else {
-                run.outcome = report.interrupted ? "interrupted" : "failed"
-                return ExitStatus.runtimeFailure
-            }
-            run.outcome = "destroyed"
-            if output.format == .text { console.write("Destroy complete! Resources: \(plan.changes.count) destroyed.") }
-            return nil
-        } catch {
-            run.error = session.reportReadFailure(error, nothingDone: "nothing was deleted")
-            return ExitStatus.runtimeFailure
-        }
+        if let exit { throw exit }
     }
 }

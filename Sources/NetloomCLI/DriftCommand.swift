@@ -22,6 +22,7 @@ struct DriftCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOptions
     @OptionGroup var output: FormatOption
     @OptionGroup var deadline: TimeoutOption
+    @OptionGroup var logging: LoggingOptions
 
     @Flag(name: .long, help: "Print the number of AWS calls by service and action on stderr.")
     var stats = false
@@ -29,11 +30,10 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
         let started = ContinuousClock.now
-        let session = try EngineSession.open(spec, timeout: deadline.runTimeout, console: console, createsState: false)
+        let session = try await EngineSession.open(spec, timeout: deadline.runTimeout, logging: logging, console: console, createsState: false)
         let items: [DriftItem]
         do {
-            let deploy = try await session.engine.plan(session.expanded.graph)
-            items = DriftDetector.detect(session.expanded.graph, live: deploy.live, resolution: deploy.resolution, state: try session.state.resources())
+            items = try await session.engine.drift(session.expanded.graph)
         } catch {
             await session.close()
             session.reportReadFailure(error, nothingDone: nil)

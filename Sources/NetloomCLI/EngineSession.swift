@@ -16,6 +16,7 @@ struct EngineOptions: ParsableArguments {
     var parallelism: Int = 16
 
     @OptionGroup var deadline: TimeoutOption
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (1...64).contains(parallelism) else { throw ValidationError("--parallelism must be between 1 and 64") }
@@ -75,6 +76,12 @@ struct EngineSession {
     let counter: CallCounter
     let transport: AsyncHTTPClientTransport
     let console: Console
+
+    /// The subnet allocations of this expansion, for the state to keep.
+    var allocations: [SubnetKey: CIDRBlock] {
+        Dictionary(expanded.addressPlan.allocations.map { ($0.key, $0.cidr) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The throwaway state of a read-only command run where there was none; removed on close.
     var temporaryStatePath: String?
 
@@ -85,25 +92,32 @@ struct EngineSession {
     }
 
     /// `timeout` is the run's `--timeout`: no AWS call goes on past it.
-    static func open(_ options: SpecOptions, parallelism: Int = 16, timeout: RunTimeout? = nil, console: Console,
-                     stop: StopRequest = StopRequest(), createsState: Bool = true) throws -> EngineSession {
+    static func open(_ options: SpecOptions, parallelism: Int = 16, timeout: RunTimeout? = nil, logging: LoggingOptions, console: Console,
+                     stop: StopRequest = StopRequest(), createsState: Bool = true) async throws -> EngineSession {
         let runDeadline = timeout.map { AWSRunDeadline(instant: .now + $0.duration, source: "--timeout \($0.text)") }
         let spec = try SpecInput.load(options, console: console)
-        let environment = ProcessInfo.processInfo.environment
-        let resolver = AWSConfigurationResolver(environment: environment) { path in try? String(contentsOfFile: path, encoding: .utf8) }
-        let resolved: AWSConfigurationResolver.Resolved
+        let transport = AsyncHTTPClientTransport()
+        let counter = CallCounter()
+        let core: AWSClientCore
         do {
-            resolved = try resolver.resolve(profile: options.profile)
+            // The credential chain of the AWS CLI; the region is the spec's. The core tells
+            // the counter of each attempt, and the console of each retry: a run against an
+            // endpoint that does not answer shows that it waits, and why.
+            var resolved = try AWSClientCore.resolve(environment: ProcessInfo.processInfo.environment,
+                                                     readFile: { path in try? String(contentsOfFile: path, encoding: .utf8) },
+                                                     profile: options.profile, region: spec.region, transport: transport,
+                                                     logger: logging.logger(label: "netloom.aws", console: console))
+            resolved.runDeadline = runDeadline
+            resolved.observer = counter
+            resolved.onRetry = { notice in console.writeError(notice.description) }
+            core = resolved
         } catch {
+            try? await transport.shutdown()
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
         }
-        guard let credentials = resolved.credentials?.credentials else {
-            console.error("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile / AWS_PROFILE")
-            throw ExitStatus.runtimeFailure
-        }
         // From here on nothing printed may hold the secret key or the session token.
-        console.redaction.use(AWSSecretRedactor(credentials: credentials))
+        console.redaction.use(AWSSecretRedactor(credentials: core.credentials))
         // Read-only commands (plan, drift) leave no state file behind where there was none.
         var path = statePath(options, stack: spec.stack)
         var temporaryStatePath: String?
@@ -111,30 +125,29 @@ struct EngineSession {
             path = NSTemporaryDirectory() + "netloom-readonly-\(getpid())-\(UUID().uuidString).sqlite"
             temporaryStatePath = path
         }
+        // A state that cannot be read is an error naming it, never an empty state: an empty one
+        // would re-plan every subnet's CIDR.
         let state: StateStore
+        let previousAllocations: [SubnetKey: CIDRBlock]
         do {
             state = try StateStore(path: path)
+            previousAllocations = try state.allocations()
         } catch {
+            try? await transport.shutdown()
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
         }
         let expanded: ExpandedStack
         do {
-            expanded = try StackExpander.expand(spec, previousAllocations: (try? state.allocations()) ?? [:])
+            expanded = try StackExpander.expand(spec, previousAllocations: previousAllocations)
         } catch {
+            try? await transport.shutdown()
             console.report(error)
             throw ExitStatus.invalidSpec
         }
-        let counter = CallCounter()
-        let transport = AsyncHTTPClientTransport()
-        // The core tells the counter of each attempt, and the console of each retry: a run
-        // against an endpoint that does not answer shows that it waits, and why.
-        let core = AWSClientCore(transport: transport, credentials: credentials, region: spec.region,
-                                 endpoints: AWSEndpointResolver(environment: environment), runDeadline: runDeadline,
-                                 observer: counter, onRetry: { notice in console.writeError(notice.description) })
         let context = ProviderContext(services: AWSServices(core: core), stack: spec.stack, region: spec.region, clock: SystemEngineClock())
         let progressOnTerminal = isatty(STDERR_FILENO) == 1
-        let engine = DeployEngine(context: context, state: state, parallelism: parallelism, stop: stop) { event in
+        let engine = DeployEngine(context: context, state: state, parallelism: parallelism, stop: stop, calls: counter) { event in
             guard progressOnTerminal, !event.finished else { return }
             console.writeError("[\(event.done)/\(event.total)] \(event.action.rawValue) \(event.address)")
         }
@@ -182,8 +195,24 @@ struct EngineSession {
         console.warning("stack '\(expanded.spec.stack)' already has \(found) resource\(found == 1 ? "" : "s") in AWS that the state \(state.path) does not know: another state file may manage it. This run adopts what carries the stack's tags; if another state is in use, run from there instead.")
     }
 
-    /// The failure text of SPEC.md section 5: address, action, AWS's code and message, and
-    /// what was left as it was.
+    /// Prints how a run ended (what stopped it, or each failure and what was left) and returns
+    /// the exit to take, nil for success.
+    func report(_ outcome: RunOutcome, verb: String) -> ExitCode? {
+        if let error = outcome.error {
+            if let stateError = error as? StateError {
+                console.error(stateError.description)
+            } else if outcome.plan == nil {
+                reportReadFailure(error, nothingDone: verb == "destroy" ? "nothing was deleted" : "nothing was changed")
+            } else {
+                console.error(String(describing: error))
+            }
+        }
+        if outcome.status == .cancelled { console.error("\(verb) cancelled; nothing was changed") }
+        reportFailures(outcome.report, verb: verb)
+        return outcome.succeeded ? nil : ExitStatus.runtimeFailure
+    }
+
+    /// The failure text: address, action, AWS's code and message, and what was left as it was.
     func reportFailures(_ report: RunReport, verb: String) {
         for failure in report.failures {
             console.error(failure.description)

@@ -24,6 +24,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOptions
     @OptionGroup var output: FormatOption
     @OptionGroup var deadline: TimeoutOption
+    @OptionGroup var logging: LoggingOptions
 
     @Flag(name: .long, help: "Plan against the state only, without calling AWS.")
     var offline = false
@@ -42,7 +43,7 @@ struct PlanCommand: AsyncParsableCommand {
             (plan, stack) = try offlinePlan(console: console)
         } else {
             let started = ContinuousClock.now
-            let session = try EngineSession.open(spec, timeout: deadline.runTimeout, console: console, createsState: false)
+            let session = try await EngineSession.open(spec, timeout: deadline.runTimeout, logging: logging, console: console, createsState: false)
             stack = session.expanded.spec.stack
             do {
                 plan = try await session.engine.plan(session.expanded.graph).plan
@@ -73,11 +74,7 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             let state = try StateStore(path: path)
             let expanded = try SpecInput.expand(loaded, previousAllocations: try state.allocations(), console: console)
-            let records = try state.resources()
-            let observed = records.mapValues { ObservedResource(address: $0.address, type: $0.type, awsID: $0.awsID, properties: $0.properties, attributes: $0.attributes) }
-            let live = LiveView(resources: observed, unmanaged: [])
-            let plan = DeployEngine.compare(expanded.graph, live: live, resolution: try state.savedResolution(), state: records)
-            return (plan, loaded.stack)
+            return (try DeployEngine.offlinePlan(expanded.graph, state: state), loaded.stack)
         } catch let error as StateError {
             console.error(error.description)
             throw ExitStatus.runtimeFailure

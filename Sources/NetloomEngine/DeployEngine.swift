@@ -36,17 +36,18 @@ public struct DeployPlan: Sendable {
 }
 
 /// Replaces `ref:ADDRESS` with the AWS id the address has, `${account_id}` with the account,
-/// and `ssm:` AMIs with the parameter's value.
+/// and values that name a parameter (an `ssm:` AMI) with what the providers looked up.
 public struct PropertyResolution: Sendable {
     public var accountID: String
-    public var amis: [String: String]
+    /// Property value -> what it stands for, from the providers' `resolveParameters`.
+    public var parameters: [String: String]
     /// Derived name -> the name an earlier netloom gave the same resource, which it keeps;
     /// every string that holds the first (a policy's bucket ARN too) gets the second.
     public var keptNames: [String: String] = [:]
 
-    public init(accountID: String, amis: [String: String] = [:]) {
+    public init(accountID: String, parameters: [String: String] = [:]) {
         self.accountID = accountID
-        self.amis = amis
+        self.parameters = parameters
     }
 
     /// Resources found in AWS under the name an earlier netloom derived for them keep it: a
@@ -68,17 +69,14 @@ public struct PropertyResolution: Sendable {
     }
 
     public func resolve(_ resource: Resource, ids: [String: String]) -> DesiredResource {
-        var properties = resource.properties.mapValues { resolve($0, ids: ids) }
-        if resource.type == .instance, let ami = properties["ami"]?.stringValue, ami.hasPrefix("ssm:") {
-            properties["ami"] = .string(amis[String(ami.dropFirst(4))] ?? DesiredResource.unknownID)
-        }
-        return DesiredResource(resource: resource, properties: properties)
+        DesiredResource(resource: resource, properties: resource.properties.mapValues { resolve($0, ids: ids) })
     }
 
     func resolve(_ value: PropertyValue, ids: [String: String]) -> PropertyValue {
         switch value {
         case .string(let text):
             if text.hasPrefix("ref:") { return .string(ids[String(text.dropFirst(4))] ?? DesiredResource.unknownID) }
+            if let value = parameters[text] { return .string(value) }
             var text = text
             if text.contains("${account_id}") { text = text.replacingOccurrences(of: "${account_id}", with: accountID) }
             for (derived, kept) in keptNames where text.contains(derived) { text = text.replacingOccurrences(of: derived, with: kept) }
@@ -174,31 +172,39 @@ actor IDRegistry {
 public struct DeployEngine: Sendable {
     public var context: ProviderContext
     public var state: StateStore
+    public var providers: ProviderRegistry
     public var parallelism: Int
     public var stop: StopRequest
+    /// Told of every AWS call by the client core: how many changes a run made, and which lost
+    /// their answer (a retry may then have made a second resource).
+    public var calls: CallCounter
     public var progress: @Sendable (ProgressEvent) -> Void
 
-    public init(context: ProviderContext, state: StateStore, parallelism: Int = 16, stop: StopRequest = StopRequest(),
+    public init(context: ProviderContext, state: StateStore, providers: ProviderRegistry = .standard, parallelism: Int = 16,
+                stop: StopRequest = StopRequest(), calls: CallCounter = CallCounter(),
                 progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) {
         self.context = context
         self.state = state
+        self.providers = providers
         self.parallelism = max(1, parallelism)
         self.stop = stop
+        self.calls = calls
         self.progress = progress
     }
 
+    var comparer: StackComparer { StackComparer(providers: providers) }
+
     // MARK: resolution and refresh
 
-    /// The account id (STS) and every `ssm:` AMI the graph names (SSM), once per run.
+    /// The account id (STS) and the parameters each type's properties name, once per run.
     public func resolution(for graph: ResourceGraph) async throws -> PropertyResolution {
         let account = try await context.services.sts.getCallerIdentity().account
-        var amis: [String: String] = [:]
-        for resource in graph.resources(of: .instance) {
-            guard let ami = resource.properties["ami"]?.stringValue, ami.hasPrefix("ssm:") else { continue }
-            let path = String(ami.dropFirst(4))
-            if amis[path] == nil { amis[path] = try await context.services.ssm.getParameter(name: path).value }
+        var parameters: [String: String] = [:]
+        for (type, resources) in Dictionary(grouping: graph.resources, by: \.type).sorted(by: { $0.key < $1.key }) {
+            let found = try await providers.provider(for: type).resolveParameters(of: resources, context: context)
+            parameters.merge(found) { first, _ in first }
         }
-        return PropertyResolution(accountID: account, amis: amis)
+        return PropertyResolution(accountID: account, parameters: parameters)
     }
 
     /// Reads the stack from AWS: one batched read per type, parents before sub-resources.
@@ -218,16 +224,18 @@ public struct DeployEngine: Sendable {
             : Self.typesToRead(specTypes: Set(byType.keys), records: records, unsettledIntents: try state.unsettledIntents().map(\.address))
 
         for phase in [false, true] {
-            let types = ResourceType.allCases.filter { ProviderRegistry.provider(for: $0).readsAfterParents == phase && inUse.contains($0) }
+            let types = ResourceType.allCases.filter { providers.provider(for: $0).readsAfterParents == phase && inUse.contains($0) }
             let currentIDs = ids
             let snapshot = observed
             let results = try await withThrowingTaskGroup(of: [ObservedResource].self) { group in
                 for type in types {
-                    let provider = ProviderRegistry.provider(for: type)
+                    let provider = providers.provider(for: type)
                     let desired = (byType[type] ?? []).map { resolution.resolve($0, ids: currentIDs) }
                     let scope = ReadScope(desired: desired, observed: snapshot, state: records, unfinishedCreates: unfinishedCreates)
                     let readContext = context
-                    group.addTask { try await provider.read(scope, context: readContext) }
+                    group.addTask {
+                        try await AWSCallContext.$resource.withValue("read \(type.rawValue)") { try await provider.read(scope, context: readContext) }
+                    }
                 }
                 var all: [ObservedResource] = []
                 for try await items in group { all += items }
@@ -288,61 +296,8 @@ public struct DeployEngine: Sendable {
         let live = try await refresh(graph, resolution: base)
         guard live.conflicts.isEmpty else { throw OwnershipConflicts(conflicts: live.conflicts) }
         let resolution = base.keepingNames(of: graph, live: live.resources)
-        return DeployPlan(plan: Self.compare(graph, live: live, resolution: resolution, state: try state.resources()),
+        return DeployPlan(plan: comparer.plan(graph, live: live, resolution: resolution, state: try state.resources()),
                           live: live, graph: graph, resolution: resolution)
-    }
-
-    /// Desired against live: create what is missing, update or replace what differs (saying
-    /// why), delete what the stack has and the spec does not.
-    public static func compare(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> Plan {
-        let resolution = resolution.keepingNames(of: graph, live: live.resources)
-        var ids = state.mapValues(\.awsID)
-        for (address, item) in live.resources { ids[address] = item.awsID }
-        // What will change gets a new id: its dependents see "(known after apply)".
-        var changes: [PlannedChange] = []
-        var replacedOrCreated: Set<String> = []
-        for resource in graph.resources {
-            let provider = ProviderRegistry.provider(for: resource.type)
-            var visibleIDs = ids
-            for address in replacedOrCreated { visibleIDs[address] = nil }
-            let desired = resolution.resolve(resource, ids: visibleIDs)
-            let want = provider.comparable(desired)
-            guard let observed = live.resources[resource.address] else {
-                let reason = state[resource.address] != nil ? "deleted outside netloom: it is in the state but not in AWS" : "not in AWS yet"
-                changes.append(PlannedChange(address: resource.address, type: resource.type, action: .create, reason: reason,
-                                             diff: want.mapValues { PlannedChange.FieldChange(before: nil, after: $0) }))
-                replacedOrCreated.insert(resource.address)
-                continue
-            }
-            var diff: [String: PlannedChange.FieldChange] = [:]
-            for (key, value) in want where observed.properties[key] != value {
-                diff[key] = PlannedChange.FieldChange(before: observed.properties[key], after: value)
-            }
-            guard !diff.isEmpty else { continue }
-            let replacing = diff.keys.sorted().compactMap { key in provider.replacedOn[key].map { "\(key): \($0)" } }
-            if !replacing.isEmpty {
-                changes.append(PlannedChange(address: resource.address, type: resource.type, action: .replace,
-                                             reason: replacing.joined(separator: "; "), diff: diff))
-                replacedOrCreated.insert(resource.address)
-            } else {
-                let fields = diff.keys.sorted().joined(separator: ", ")
-                changes.append(PlannedChange(address: resource.address, type: resource.type, action: .update,
-                                             reason: "\(fields) differ\(diff.count == 1 ? "s" : "") from the spec", diff: diff))
-            }
-        }
-        for item in live.all where graph[item.address] == nil {
-            let reason: String
-            if item.address.contains("#duplicate/") {
-                reason = "a second \(item.type.rawValue) with the same address (left by an interrupted run)"
-            } else if item.isUnmanaged && state[item.address] == nil {
-                reason = "added outside netloom"
-            } else {
-                reason = "no longer in the spec"
-            }
-            changes.append(PlannedChange(address: item.address, type: item.type, action: .delete, reason: reason,
-                                         diff: item.properties.mapValues { PlannedChange.FieldChange(before: $0, after: nil) }))
-        }
-        return Plan(changes: changes)
     }
 
     // MARK: apply
@@ -369,8 +324,8 @@ public struct DeployEngine: Sendable {
         // walks the graph with the others.
         let deletes = deploy.plan.changes.filter { $0.action == .delete || $0.action == .replace }
         let liveByAddress = Dictionary(deploy.live.all.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-        for layer in stride(from: 4, through: 0, by: -1) {
-            let wave = deletes.filter { ProviderRegistry.layer(of: $0.type) == layer }
+        for layer in stride(from: providers.deepestLayer, through: 0, by: -1) {
+            let wave = deletes.filter { providers.provider(for: $0.type).deleteLayer == layer }
             guard !wave.isEmpty else { continue }
             let waveByAddress = Dictionary(wave.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
             await runGraph(wave.map(\.address), dependencies: [:], report: report) { address in
@@ -400,18 +355,11 @@ public struct DeployEngine: Sendable {
         var dependencies: [String: [String]] = [:]
         for change in others { dependencies[change.address] = deploy.graph[change.address]?.dependsOn.filter(changing.contains) ?? [] }
         let byAddress = Dictionary(others.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-        // Groups whose spec keeps AWS's default egress rule (all to 0.0.0.0/0); others lose it
-        // right after creation, so one apply converges.
-        let keepsDefaultEgress = Set(deploy.graph.resources(of: .securityGroupRule).compactMap { rule -> String? in
-            guard rule.properties["aws_default"]?.boolValue == true, let group = rule.properties["security_group"]?.stringValue else { return nil }
-            return String(group.dropFirst("ref:".count))
-        })
         await runGraph(others.map(\.address), dependencies: dependencies, report: report) { address in
             guard let change = byAddress[address], let resource = deploy.graph[address] else { return }
-            let provider = ProviderRegistry.provider(for: resource.type)
+            let provider = self.providers.provider(for: resource.type)
             self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
-            var desired = deploy.resolution.resolve(resource, ids: await registry.ids)
-            if resource.type == .securityGroup { desired.properties["keeps_default_egress"] = .bool(keepsDefaultEgress.contains(address)) }
+            let desired = provider.prepare(deploy.resolution.resolve(resource, ids: await registry.ids), in: deploy.graph)
             if DesiredResource.containsUnknown(.map(desired.properties)) {
                 throw ResourceOperationError(address: address, operation: change.action.rawValue,
                                              error: UnresolvedReference(address: address))
@@ -465,7 +413,7 @@ public struct DeployEngine: Sendable {
     /// carries the address is the result.
     func create(_ desired: DesiredResource, context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async throws -> ObservedResource {
         do {
-            return try await ProviderRegistry.provider(for: desired.type).create(desired, context: context)
+            return try await providers.provider(for: desired.type).create(desired, context: context)
         } catch {
             guard Self.mayHaveTakenEffect(error),
                   let found = try? await reread(desired.type, desired: [desired], known: await known(), context: context)
@@ -479,7 +427,7 @@ public struct DeployEngine: Sendable {
     /// did, and the retry found nothing); when the read no longer lists its id, it is done.
     func delete(_ item: ObservedResource, context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async throws {
         do {
-            try await ProviderRegistry.provider(for: item.type).delete(item, context: context)
+            try await providers.provider(for: item.type).delete(item, context: context)
         } catch {
             guard Self.mayHaveTakenEffect(error),
                   let remaining = try? await reread(item.type, desired: [], known: await known(), context: context),
@@ -502,7 +450,7 @@ public struct DeployEngine: Sendable {
         let scope = ReadScope(desired: desired, observed: known, state: try state.resources())
         var fresh = context.refreshed()
         fresh.readsLeftoversOutsideStackVPCs = true
-        return try await ProviderRegistry.provider(for: type).read(scope, context: fresh)
+        return try await providers.provider(for: type).read(scope, context: fresh)
     }
 
     /// What a read of sub-resources may need of their parents: the live view, and what this
@@ -522,7 +470,7 @@ public struct DeployEngine: Sendable {
     func mutate<T: Sendable>(runID: Int64, address: String, action: String, _ call: () async throws -> T) async throws -> T {
         let intent = try state.recordIntent(runID: runID, address: address, action: action)
         do {
-            let value = try await call()
+            let value = try await AWSCallContext.$resource.withValue(address) { try await call() }
             try state.settleIntent(intent, outcome: "done")
             return value
         } catch {

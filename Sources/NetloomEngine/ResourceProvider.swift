@@ -186,6 +186,11 @@ public struct OwnershipConflict: Error, Sendable, Hashable, CustomStringConverti
 /// Reads, creates, updates and deletes one resource type. The graph walk knows nothing of AWS.
 public protocol ResourceProvider: Sendable {
     var type: ResourceType { get }
+    /// How deep the type sits in what it needs (0: stands on nothing). Deletes run from the
+    /// deepest layer up, so a leftover found only by its tag (with no dependency list) still
+    /// goes before what it stands on: instances before subnets, NAT gateways before their
+    /// Elastic IP.
+    var deleteLayer: Int { get }
     /// Sub-resources are read after their parents (routes after route tables, rules after groups).
     var readsAfterParents: Bool { get }
     /// Fields AWS cannot change in place: a difference there replaces the resource.
@@ -199,11 +204,20 @@ public protocol ResourceProvider: Sendable {
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws
+
+    /// Values the type's properties name indirectly (an `ssm:` AMI parameter), looked up once
+    /// per run: property value -> what it stands for.
+    func resolveParameters(of resources: [Resource], context: ProviderContext) async throws -> [String: String]
+    /// The resolved resource as the type's calls need it, given the whole graph (a group learns
+    /// whether the spec keeps AWS's default egress rule).
+    func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource
 }
 
 extension ResourceProvider {
     public var readsAfterParents: Bool { false }
     public var replacedOn: [String: String] { [:] }
+    public func resolveParameters(of resources: [Resource], context: ProviderContext) async throws -> [String: String] { [:] }
+    public func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource { desired }
 
     public func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         // Types without an in-place update only ever see replacements; keep what exists.

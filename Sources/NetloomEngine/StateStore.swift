@@ -165,14 +165,17 @@ public final class StateStore: Sendable {
         try write { db in try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
     }
 
-    /// What a run resolved (account id, AMIs), so an offline plan resolves alike.
+    /// What a run resolved (account id, looked-up parameters), so an offline plan resolves alike.
     public func saveResolution(_ resolution: PropertyResolution) throws {
         try setMeta("account_id", resolution.accountID)
-        for (path, ami) in resolution.amis { try setMeta("ami:\(path)", ami) }
+        for (key, value) in resolution.parameters { try setMeta("parameter:\(key)", value) }
     }
 
     public func savedResolution() throws -> PropertyResolution {
-        PropertyResolution(accountID: try meta("account_id") ?? "${account_id}", amis: try metaValues(prefix: "ami:"))
+        var parameters = try metaValues(prefix: "parameter:")
+        // States written before parameters were generic kept AMIs by SSM path.
+        for (path, ami) in try metaValues(prefix: "ami:") where parameters["ssm:\(path)"] == nil { parameters["ssm:\(path)"] = ami }
+        return PropertyResolution(accountID: try meta("account_id") ?? "${account_id}", parameters: parameters)
     }
 
     static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }

@@ -10,6 +10,19 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// One flat object of strings on one line, keys sorted (a log record).
+    public static func line(_ fields: [String: String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (index, key) in fields.keys.sorted().enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            writeString(fields[key] ?? "", into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func write(_ value: PropertyValue, indent: Int, into out: inout [UInt8]) {
         switch value {
         case .string(let text): writeString(text, into: &out)

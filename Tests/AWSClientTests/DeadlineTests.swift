@@ -128,7 +128,7 @@ import Testing
         let elapsed = ContinuousClock.now - started
         try await transport.shutdown()
         #expect(error?.kind == .timeout)
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(12), "the bound is generous for a loaded machine; without the fix it is 30 s or more")
         #expect(error?.message.hasPrefix("no answer within") == true)
         #expect(error?.description.contains("http://127.0.0.1:\(listener.port)") == true)
         #expect(error?.description.contains("gave up after 1 s") == true)
@@ -146,7 +146,7 @@ import Testing
         let elapsed = ContinuousClock.now - started
         try await transport.shutdown()
         // AsyncHTTPClient alone would keep reconnecting for the 10 s connect timeout per attempt.
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(12), "the bound is generous for a loaded machine; without the fix it is 30 s or more")
         #expect(error?.description == "ec2 DescribeVpcs failed: connection refused (http://127.0.0.1:\(port), 3 attempts)")
     }
 }

@@ -20,7 +20,7 @@ final class RecordingClock: EngineClock, @unchecked Sendable {
 
 @Suite("Engine logic without AWS")
 struct EngineLogicTests {
-    let resolution = PropertyResolution(accountID: "123456789012", amis: ["/aws/ami": "ami-123"])
+    let resolution = PropertyResolution(accountID: "123456789012", parameters: ["ssm:/aws/ami": "ami-123"])
 
     @Test("refs resolve to ids, unknown ones are marked, the account id is filled in")
     func resolution_() {
@@ -50,7 +50,7 @@ struct EngineLogicTests {
             ]),
             "subnet:old/x": ObservedResource(address: "subnet:old/x", type: .subnet, awsID: "subnet-2"),
         ], unmanaged: [ObservedResource(address: "sg_rule:unmanaged/sg-1/sgr-1", type: .securityGroupRule, awsID: "sgr-1", isUnmanaged: true)])
-        let plan = DeployEngine.compare(graph, live: live, resolution: resolution, state: [:])
+        let plan = StackComparer().plan(graph, live: live, resolution: resolution, state: [:])
         let actions = Dictionary(plan.changes.map { ($0.address, $0.action) }, uniquingKeysWith: { first, _ in first })
         #expect(actions["vpc"] == .update)
         #expect(actions["subnet:a/x"] == .replace)
@@ -75,7 +75,7 @@ struct EngineLogicTests {
             ]),
         ], unmanaged: [ObservedResource(address: "sg_rule:unmanaged/sg-1/sgr-9", type: .securityGroupRule, awsID: "sgr-9", attributes: ["group": "sg-1"], isUnmanaged: true)])
         let state = ["vpc": StateRecord(address: "vpc", type: .vpc, awsID: "vpc-1"), "security_group:web": StateRecord(address: "security_group:web", type: .securityGroup, awsID: "sg-1")]
-        let items = DriftDetector.detect(graph, live: live, resolution: resolution, state: state)
+        let items = StackComparer().drift(graph, live: live, resolution: resolution, state: state)
         #expect(items.contains { $0.address == "vpc" && $0.kind == .deleted })
         #expect(items.contains { $0.address == "security_group:web" && $0.kind == .modified && $0.field == "tags.team" && $0.actual == "x" })
         let added = items.first { $0.kind == .added }

@@ -62,7 +62,7 @@ struct StateStoreTests {
             try store.saveAllocations([SubnetKey(subnet: "public", az: "us-east-1a"): try CIDRBlock(parsing: "10.0.1.0/24")])
             let run = try store.beginRun(command: "apply")
             _ = try store.recordIntent(runID: run, address: "vpc", action: "create")
-            try store.saveResolution(PropertyResolution(accountID: "123456789012", amis: ["/a/b": "ami-1"]))
+            try store.saveResolution(PropertyResolution(accountID: "123456789012", parameters: ["ssm:/a/b": "ami-1"]))
         }
         let store = try StateStore(path: path)
         #expect(try store.resources()["vpc"]?.awsID == "vpc-1")
@@ -70,6 +70,6 @@ struct StateStoreTests {
         #expect(try store.allocations()[SubnetKey(subnet: "public", az: "us-east-1a")]?.description == "10.0.1.0/24")
         #expect(try store.unsettledIntents().map(\.address) == ["vpc"])
         #expect(try store.savedResolution().accountID == "123456789012")
-        #expect(try store.savedResolution().amis["/a/b"] == "ami-1")
+        #expect(try store.savedResolution().parameters["ssm:/a/b"] == "ami-1")
     }
 }

@@ -404,3 +404,16 @@ struct TargetGroupAttachmentProvider: ResourceProvider {
         }
     }
 }
+
+extension InstanceProvider {
+    /// An `ssm:PATH` AMI is the value of that SSM parameter (AWS's latest Amazon Linux, say),
+    /// looked up once per run for every instance that names it.
+    func resolveParameters(of resources: [Resource], context: ProviderContext) async throws -> [String: String] {
+        var values: [String: String] = [:]
+        for resource in resources {
+            guard let ami = resource.properties["ami"]?.stringValue, ami.hasPrefix("ssm:"), values[ami] == nil else { continue }
+            values[ami] = try await context.services.ssm.getParameter(name: String(ami.dropFirst(4))).value
+        }
+        return values
+    }
+}

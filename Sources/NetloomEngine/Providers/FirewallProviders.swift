@@ -394,3 +394,17 @@ struct NetworkACLAssociationProvider: ResourceProvider {
         }
     }
 }
+
+extension SecurityGroupProvider {
+    /// A group whose spec keeps AWS's default egress rule (all to 0.0.0.0/0, marked
+    /// `aws_default` on the rule) keeps it; the others lose it right after creation, so one
+    /// apply converges.
+    func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource {
+        var prepared = desired
+        let keeps = graph.resources(of: .securityGroupRule).contains { rule in
+            rule.properties["aws_default"]?.boolValue == true && rule.properties["security_group"]?.stringValue == "ref:\(desired.address)"
+        }
+        prepared.properties["keeps_default_egress"] = .bool(keeps)
+        return prepared
+    }
+}

@@ -1,0 +1,43 @@
+import NetloomModel
+
+// The delete layers of the standard providers, side by side so the order of a destroy reads
+// at once: 0 stands on nothing, 4 stands on the most.
+
+extension VPCProvider { var deleteLayer: Int { 0 } }
+extension ElasticIPProvider { var deleteLayer: Int { 0 } }
+extension LogGroupProvider { var deleteLayer: Int { 0 } }
+extension IAMRoleProvider { var deleteLayer: Int { 0 } }
+extension BucketProvider { var deleteLayer: Int { 0 } }
+extension PlacementGroupProvider { var deleteLayer: Int { 0 } }
+
+extension InternetGatewayProvider { var deleteLayer: Int { 1 } }
+extension SubnetProvider { var deleteLayer: Int { 1 } }
+extension RouteTableProvider { var deleteLayer: Int { 1 } }
+extension SecurityGroupProvider { var deleteLayer: Int { 1 } }
+extension NetworkACLProvider { var deleteLayer: Int { 1 } }
+extension IAMRolePolicyProvider { var deleteLayer: Int { 1 } }
+extension IAMRolePolicyAttachmentProvider { var deleteLayer: Int { 1 } }
+extension IAMInstanceProfileProvider { var deleteLayer: Int { 1 } }
+extension BucketObjectProvider { var deleteLayer: Int { 1 } }
+extension TargetGroupProvider { var deleteLayer: Int { 1 } }
+
+extension RouteTableAssociationProvider { var deleteLayer: Int { 2 } }
+extension NATGatewayProvider { var deleteLayer: Int { 2 } }
+extension VPCEndpointProvider { var deleteLayer: Int { 2 } }
+extension SecurityGroupRuleProvider { var deleteLayer: Int { 2 } }
+extension NetworkACLEntryProvider { var deleteLayer: Int { 2 } }
+extension NetworkACLAssociationProvider { var deleteLayer: Int { 2 } }
+extension FlowLogProvider { var deleteLayer: Int { 2 } }
+
+extension RouteProvider { var deleteLayer: Int { 3 } }
+extension InstanceProvider { var deleteLayer: Int { 3 } }
+extension LoadBalancerProvider { var deleteLayer: Int { 3 } }
+
+extension ListenerProvider { var deleteLayer: Int { 4 } }
+extension TargetGroupAttachmentProvider { var deleteLayer: Int { 4 } }
+extension AlarmProvider { var deleteLayer: Int { 4 } }
+
+extension BucketConfigurationProvider {
+    /// A lifecycle rule goes before the others: moto refuses to drop versioning under one.
+    var deleteLayer: Int { type == .bucketLifecycle ? 2 : 1 }
+}
