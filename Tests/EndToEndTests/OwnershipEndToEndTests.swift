@@ -174,8 +174,17 @@ struct OwnershipEndToEndTests {
         #expect(second.stderr.contains("warning: stack 'twice' already has"), "\(second.stderr)")
         #expect(second.stderr.contains("that the state \(other) does not know: another state file may manage it"), "\(second.stderr)")
         #expect(try runner.countTagged(stack: "twice") == counts)
-        let third = try runner.netloom("apply", spec, "--auto-approve", "--state", other)
+        let third = try runner.netloom("apply", spec, "--auto-approve", "--state", other, "--verbose", "--log-format", "json")
         #expect(!third.stderr.contains("warning:"), "the state knows the stack now: \(third.stderr)")
+        // --verbose: one JSON object per call attempt, with the resource it was for; no secret.
+        let records = third.stderr.split(separator: "\n").compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        }
+        let attempts = records.filter { $0["message"] == "aws call attempt" }
+        #expect(attempts.count >= 10, "\(third.stderr.prefix(2000))")
+        #expect(attempts.allSatisfy { $0["aws.service"] != nil && $0["aws.action"] != nil && $0["aws.attempt"] != nil && $0["duration_ms"] != nil })
+        #expect(attempts.contains { $0["resource"] == "read subnet" && $0["aws.action"] == "DescribeSubnets" }, "\(attempts.prefix(5))")
+        #expect(!third.stderr.contains("wJalrXUtnFEMI"), "the secret key was logged")
     }
 
     @Test("an IAM role made by hand under the name a stack needs is not adopted: apply fails on it, naming the owner, and leaves it as it was")

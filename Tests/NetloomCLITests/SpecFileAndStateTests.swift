@@ -68,3 +68,43 @@ struct SpecFileAndStateTests {
         #expect(try StateStore(path: state).lockHolder() == nil)
     }
 }
+
+@Suite("a damaged state file")
+struct DamagedStateTests {
+    /// Fake credentials and an endpoint where nothing listens: a command that got as far as
+    /// calling AWS would say "connection refused" (and retry); one stopped by the state says
+    /// nothing of the kind.
+    static let environment = [
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+    ]
+
+    @Test("truncated, garbage or a directory: plan, apply, drift and destroy exit 1 naming it, before any AWS call", arguments: ["truncated", "garbage", "directory"])
+    func damaged(kind: String) throws {
+        let directory = NSTemporaryDirectory() + "netloom-damaged-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let spec = directory + "/spec.yaml"
+        try String(contentsOfFile: NetloomRun.example("ml-workstation.yaml"), encoding: .utf8).write(toFile: spec, atomically: true, encoding: .utf8)
+        let state = directory + "/state.sqlite"
+        switch kind {
+        case "truncated":
+            // A real state cut short: the header promises pages that are not there.
+            _ = try StateStore(path: state).beginRun(command: "apply", processID: 1, host: "elsewhere")
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: state + suffix) }
+            let whole = try Data(contentsOf: URL(fileURLWithPath: state))
+            try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: state))
+        case "garbage":
+            try Data((0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(to: URL(fileURLWithPath: state))
+        default:
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        }
+        let before = try FileManager.default.attributesOfItem(atPath: state)[.size] as? Int
+        for command in [["plan"], ["apply", "--auto-approve"], ["drift"], ["destroy", "--auto-approve"]] {
+            let run = try NetloomRun(command + [spec, "--state", state], environment: Self.environment)
+            #expect(run.status == 1, "\(command[0]) on a \(kind) state: \(run.stderr)")
+            #expect(run.stderr.contains("cannot use the state \(state)"), "\(command[0]) on a \(kind) state: \(run.stderr)")
+            #expect(!run.stderr.contains("connection refused") && !run.stderr.contains("retrying"), "\(command[0]) called AWS: \(run.stderr)")
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: state)[.size] as? Int == before, "the damaged state was written to")
+    }
+}
