@@ -1,5 +1,5 @@
 /// The address of one resource: `kind:part/part/...`, such as `vpc`, `subnet:private/us-east-1a`,
-/// `sg_rule:web/ingress/tcp-443-10.0.0.0/16` or `instance:gpu/2`.
+/// `sg_rule:web/ingress/tcp/443/10.0.0.0/16` or `instance:gpu/2`.
 ///
 /// Addresses are how plans, state, diagnostics and JSON name things, so their text must never
 /// change: this type is the one place that prints and parses them. The kind is a `ResourceType`
@@ -161,55 +161,4 @@ extension ResourceAddress {
     public static func loadBalancer(_ name: String) -> ResourceAddress { ResourceAddress(.loadBalancer, name) }
     public static func listener(loadBalancer: String, port: Int) -> ResourceAddress { ResourceAddress(.listener, loadBalancer, String(port)) }
     public static func cluster(_ name: String) -> ResourceAddress { ResourceAddress(.cluster, [name]) }
-}
-
-// MARK: references between resources
-
-/// A property that names another resource, written `ref:ADDRESS`; the engine replaces it with
-/// that resource's AWS id once the resource exists.
-public struct ResourceReference: Sendable, Hashable, CustomStringConvertible {
-    public static let prefix = "ref:"
-
-    public let address: ResourceAddress
-
-    public init(_ address: ResourceAddress) { self.address = address }
-
-    /// Reads `ref:ADDRESS`; `nil` for any other text.
-    public init?(parsing text: String) {
-        guard text.hasPrefix(Self.prefix), let address = ResourceAddress(parsing: String(text.dropFirst(Self.prefix.count))) else { return nil }
-        self.address = address
-    }
-
-    public var description: String { Self.prefix + address.description }
-}
-
-extension PropertyValue {
-    /// The property value that refers to `address`.
-    public static func reference(_ address: ResourceAddress) -> PropertyValue { .string(ResourceReference(address).description) }
-
-    /// The address this value refers to, when it is a reference.
-    public var reference: ResourceAddress? { stringValue.flatMap { ResourceReference(parsing: $0)?.address } }
-}
-
-// MARK: composite AWS ids
-
-/// An id netloom makes for a resource AWS identifies by several values (a rule by its group,
-/// direction and number; an attachment by role and policy): the parts joined with `|`, which
-/// no AWS id or name contains.
-public struct CompositeID: Sendable, Hashable, CustomStringConvertible {
-    public static let separator: Character = "|"
-
-    public let parts: [String]
-
-    public init(_ parts: [String]) { self.parts = parts }
-    public init(_ parts: String...) { self.parts = parts }
-
-    /// Splits `a|b|c`; with `maximumParts`, the last part keeps any further separators.
-    public init(parsing text: String, maximumParts: Int = .max) {
-        parts = text.split(separator: Self.separator, maxSplits: max(maximumParts - 1, 0), omittingEmptySubsequences: false).map(String.init)
-    }
-
-    public subscript(index: Int) -> String? { parts.indices.contains(index) ? parts[index] : nil }
-
-    public var description: String { parts.joined(separator: String(Self.separator)) }
 }
