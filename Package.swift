@@ -65,8 +65,9 @@ let package = Package(
             dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI", "NetloomTestSupport"],
             path: "Benchmarks/netloom-bench"
         ),
-        // Test support: a seeded random generator for property tests and benchmarks.
-        .target(name: "NetloomTestSupport", path: "Tests/NetloomTestSupport"),
+        // Test support: a seeded random generator, the random and benchmark stacks built with it,
+        // and the example specs, for property tests and benchmarks.
+        .target(name: "NetloomTestSupport", dependencies: ["NetloomModel", "NetloomSpec", "NetloomAnalysis"], path: "Tests/NetloomTestSupport"),
         // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
         .target(name: "MotoHarness", dependencies: [
             "NetloomTestSupport",
@@ -107,6 +108,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NetloomCLITests", dependencies: [
+            "NetloomTestSupport",
             "NetloomCLI", "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

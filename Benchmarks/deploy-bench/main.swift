@@ -7,31 +7,6 @@ import Foundation
 import MotoHarness
 import NetloomTestSupport
 
-enum GeneratedStack {
-    static let subnetSets = 100, groups = 200, rulesPerGroup = 3
-
-    /// 100 isolated subnet sets in 2 AZs (200 subnets, each with its route table and association),
-    /// 200 groups with 3 ingress rules each and no egress.
-    static func yaml() -> String {
-        var out = """
-        stack: deploy-bench
-        region: us-east-1
-        network:
-          cidr: 10.0.0.0/16
-          azs: [us-east-1a, us-east-1b]
-          nat: none
-        subnets:
-
-        """
-        for index in 0..<subnetSets { out += "  s\(index): { tier: isolated, size: /26 }\n" }
-        out += "security_groups:\n"
-        for group in 0..<groups {
-            out += "  g\(group):\n    description: bench group \(group)\n    egress: []\n    ingress:\n"
-            for rule in 0..<rulesPerGroup { out += "      - { from: 10.\(rule).0.0/16, protocol: tcp, ports: \(8000 + rule) }\n" }
-        }
-        return out
-    }
-}
 
 /// Terraform 1.11 with hashicorp/aws 5.100 against moto on this kind of machine, for a
 /// 1,001-resource stack of 200 subnets, 200 groups and 600 rules (AWS-NOTES.md).
@@ -53,7 +28,7 @@ let directory = NSTemporaryDirectory() + "netloom-deploy-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 let spec = directory + "/deploy-bench.yaml"
-try GeneratedStack.yaml().write(toFile: spec, atomically: true, encoding: .utf8)
+try BenchmarkStacks.deployYAML().write(toFile: spec, atomically: true, encoding: .utf8)
 
 let moto = try await MotoServer()
 defer { moto.stop() }

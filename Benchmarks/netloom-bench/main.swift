@@ -10,53 +10,6 @@ import NetloomTestSupport
 import Glibc
 #endif
 
-struct GeneratedSpec {
-    static let subnetSets = 40, groups = 250, rulesPerGroup = 30, instances = 500, acls = 20, buckets = 100, roles = 100
-
-    static func yaml() -> String {
-        var out = """
-        stack: bench
-        region: us-east-1
-        tags: { team: bench }
-        network:
-          cidr: 10.0.0.0/16
-          azs: [us-east-1a, us-east-1b, us-east-1c]
-          nat: per-az
-          flow_logs: { retention_days: 7 }
-          endpoints: { gateway: [s3], interface: [ssm, sts, logs] }
-        subnets:
-          edge: { tier: public, size: /24 }
-
-        """
-        for index in 0..<subnetSets { out += "  app\(index): { tier: private, size: /24 }\n" }
-        out += "security_groups:\n"
-        for group in 0..<groups {
-            out += "  g\(group):\n    ingress:\n"
-            for rule in 0..<rulesPerGroup {
-                let peer = rule % 3 == 0 ? "sg:g\((group + 1) % groups)" : (rule % 3 == 1 ? "vpc" : "10.\(rule).0.0/16")
-                out += "      - { from: \(peer), protocol: tcp, ports: \(1000 + rule) }\n"
-            }
-        }
-        out += "network_acls:\n"
-        for acl in 0..<acls {
-            out += "  n\(acl):\n    subnets: [app\(acl)]\n    ingress:\n"
-            for entry in 0..<10 { out += "      - { rule: \(100 + entry), action: allow, protocol: tcp, ports: \(2000 + entry), cidr: 10.0.0.0/16 }\n" }
-            out += "    egress:\n"
-            for entry in 0..<10 { out += "      - { rule: \(100 + entry), action: allow, protocol: tcp, ports: \"1024-65535\", cidr: 10.\(entry).0.0/16 }\n" }
-        }
-        out += "instances:\n"
-        for instance in 0..<instances {
-            out += "  i\(instance): { type: t3.medium, ami: ami-0123456789abcdef0, subnet: app\(instance % subnetSets), security_groups: [g\(instance % groups)], role: r\(instance % roles) }\n"
-        }
-        out += "buckets:\n"
-        for bucket in 0..<buckets { out += "  b\(bucket): { versioning: true, encryption: aes256, folders: [raw/] }\n" }
-        out += "roles:\n"
-        for role in 0..<roles {
-            out += "  r\(role):\n    assumed_by: ec2\n    allow:\n      - { actions: [s3:GetObject], resources: [bucket:b\(role % buckets)] }\n"
-        }
-        return out
-    }
-}
 
 struct Measurement {
     var seconds: [Double] = []
@@ -79,7 +32,7 @@ guard FileManager.default.isExecutableFile(atPath: binary) else {
     exit(1)
 }
 
-let text = GeneratedSpec.yaml()
+let text = BenchmarkStacks.expansionYAML()
 let specPath = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-bench-\(getpid()).yaml").path
 try text.write(toFile: specPath, atomically: true, encoding: .utf8)
 defer { if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: specPath) } }

@@ -25,7 +25,7 @@ enum JSONOutput {
         }
         let subnets: [PropertyValue] = expanded.addressPlan.allocations.map { allocation in
             .map([
-                "address": .string("subnet:\(allocation.key)"), "cidr": .string(allocation.cidr.description), "az": .string(allocation.key.az),
+                "address": .string(ResourceAddress.subnet(allocation.key).description), "cidr": .string(allocation.cidr.description), "az": .string(allocation.key.az),
                 "tier": .string(expanded.spec.subnet(named: allocation.key.subnet)?.tier.rawValue ?? ""),
                 "usable_ips": .int(allocation.cidr.usableAddresses), "demand": .int(allocation.demand), "allocation": .string(allocation.origin.rawValue),
                 "placements": .list((expanded.demand.placements[allocation.key] ?? []).map { .string($0.label) }),

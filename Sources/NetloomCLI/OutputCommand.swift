@@ -46,29 +46,29 @@ struct OutputCommand: AsyncParsableCommand {
     static func ids(_ records: [String: StateRecord], type: ResourceType) -> [String: PropertyValue] {
         var result: [String: PropertyValue] = [:]
         for record in records.values where record.type == type {
-            result[String(record.address.dropFirst(type.rawValue.count + 1))] = .string(record.awsID)
+            result[ResourceAddress(parsing: record.address)?.path ?? record.address] = .string(record.awsID)
         }
         return result
     }
 
     static func document(_ spec: StackSpec, records: [String: StateRecord]) -> PropertyValue {
         var document: [String: PropertyValue] = ["stack": .string(spec.stack), "region": .string(spec.region)]
-        document["vpc_id"] = records["vpc"].map { .string($0.awsID) } ?? .null
+        document["vpc_id"] = records[ResourceAddress.vpc.description].map { .string($0.awsID) } ?? .null
         document["subnets"] = .map(ids(records, type: .subnet))
         document["security_groups"] = .map(ids(records, type: .securityGroup))
         document["buckets"] = .map(ids(records, type: .bucket))
         document["instances"] = .map(ids(records, type: .instance))
         var balancers: [String: PropertyValue] = [:]
         for record in records.values where record.type == .loadBalancer {
-            balancers[String(record.address.dropFirst("load_balancer:".count))] = .map([
+            balancers[ResourceAddress(parsing: record.address)?.path ?? record.address] = .map([
                 "arn": .string(record.awsID), "dns_name": .string(record.attributes["dns_name"] ?? ""),
             ])
         }
         document["load_balancers"] = .map(balancers)
         var hyperpod: [String: PropertyValue] = [:]
         for cluster in spec.clusters {
-            let groups = cluster.securityGroups.compactMap { records["security_group:\($0)"]?.awsID }
-            let subnets = [records["subnet:\(SubnetKey(subnet: cluster.subnet, az: cluster.az))"]?.awsID].compactMap { $0 }
+            let groups = cluster.securityGroups.compactMap { records[ResourceAddress.securityGroup($0).description]?.awsID }
+            let subnets = [records[ResourceAddress.subnet(SubnetKey(subnet: cluster.subnet, az: cluster.az)).description]?.awsID].compactMap { $0 }
             hyperpod[cluster.name] = .map(["VpcConfig": .map([
                 "SecurityGroupIds": .list(groups.map { .string($0) }), "Subnets": .list(subnets.map { .string($0) }),
             ])])

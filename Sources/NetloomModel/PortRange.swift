@@ -77,13 +77,25 @@ public enum IPProtocol: String, Sendable, Hashable, Codable, CaseIterable, Custo
     /// Whether rules of this protocol carry ports.
     public var hasPorts: Bool { self == .tcp || self == .udp }
 
-    /// The protocol number AWS uses in its APIs.
+    /// The protocol number AWS uses in its APIs (IANA numbers; -1 for all protocols).
     public var awsNumber: String {
         switch self {
         case .tcp: "6"
         case .udp: "17"
         case .icmp: "1"
         case .all: "-1"
+        }
+    }
+
+    /// The protocol AWS reports: a number (`6`) or a name (`tcp`), as EC2 answers vary;
+    /// `nil` for protocols netloom does not model.
+    public init?(awsNumber text: String) {
+        switch text.lowercased() {
+        case "6", "tcp": self = .tcp
+        case "17", "udp": self = .udp
+        case "1", "icmp": self = .icmp
+        case "-1", "all": self = .all
+        default: return nil
         }
     }
 

@@ -1,21 +1,6 @@
 import NetloomModel
 import NetloomSpec
 
-/// One subnet of a subnet set, in one AZ: `private/us-west-2a`.
-public struct SubnetKey: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var subnet: String
-    public var az: String
-
-    public init(subnet: String, az: String) {
-        self.subnet = subnet
-        self.az = az
-    }
-
-    public var description: String { "\(subnet)/\(az)" }
-
-    public static func < (lhs: SubnetKey, rhs: SubnetKey) -> Bool { (lhs.subnet, lhs.az) < (rhs.subnet, rhs.az) }
-}
-
 /// Something that takes addresses in a subnet: a cluster's nodes, an instance's ENI, an endpoint, ...
 public struct Placement: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
@@ -40,7 +25,7 @@ public struct AddressDemand: Sendable {
 
     public init(_ spec: StackSpec) {
         for cluster in spec.clusters {
-            add(.init(kind: .cluster, owner: "cluster:\(cluster.name)", addresses: cluster.addressDemand,
+            add(.init(kind: .cluster, owner: ResourceAddress.cluster(cluster.name).description, addresses: cluster.addressDemand,
                       label: "cluster \(cluster.name): \(cluster.nodes) × \(cluster.instanceType), \(cluster.ipsPerNode) IPs/node + \(Int((cluster.headroom * 100).rounded()))% headroom"),
                 to: SubnetKey(subnet: cluster.subnet, az: cluster.az))
         }
@@ -57,7 +42,7 @@ public struct AddressDemand: Sendable {
         }
         if let endpointSubnetName = spec.network.endpointSubnet, let subnet = spec.subnet(named: endpointSubnetName), !spec.network.interfaceEndpoints.isEmpty {
             for az in spec.azs(of: subnet) {
-                add(.init(kind: .interfaceEndpoint, owner: "vpc_endpoint", addresses: spec.network.interfaceEndpoints.count,
+                add(.init(kind: .interfaceEndpoint, owner: ResourceAddress.vpcEndpoints.description, addresses: spec.network.interfaceEndpoints.count,
                           label: "interface endpoints: \(spec.network.interfaceEndpoints.joined(separator: ", "))"),
                     to: SubnetKey(subnet: subnet.name, az: az))
             }
@@ -66,12 +51,12 @@ public struct AddressDemand: Sendable {
             guard let subnet = spec.subnets.first(where: { $0.tier == .public && spec.azs(of: $0).contains(az) }) else { continue }
             let key = SubnetKey(subnet: subnet.name, az: az)
             natSubnets[az] = key
-            add(.init(kind: .natGateway, owner: "nat_gateway:\(az)", addresses: 1, label: "NAT gateway \(az) (Elastic IP)"), to: key)
+            add(.init(kind: .natGateway, owner: ResourceAddress.natGateway(az: az).description, addresses: 1, label: "NAT gateway \(az) (Elastic IP)"), to: key)
         }
         for lb in spec.loadBalancers {
             guard let subnet = spec.subnet(named: lb.subnet) else { continue }
             for az in spec.azs(of: subnet) {
-                add(.init(kind: .loadBalancer, owner: "load_balancer:\(lb.name)", addresses: 1, label: "\(lb.type) load balancer \(lb.name) (\(lb.scheme))"),
+                add(.init(kind: .loadBalancer, owner: ResourceAddress.loadBalancer(lb.name).description, addresses: 1, label: "\(lb.type) load balancer \(lb.name) (\(lb.scheme))"),
                     to: SubnetKey(subnet: subnet.name, az: az))
             }
         }
@@ -84,7 +69,12 @@ public struct AddressDemand: Sendable {
     public func demand(of key: SubnetKey) -> Int { placements[key]?.reduce(0) { $0 + $1.addresses } ?? 0 }
 
     public static func instanceAddress(_ instance: InstanceSpec, index: Int) -> String {
-        instance.count == 1 ? "instance:\(instance.name)" : "instance:\(instance.name)/\(index)"
+        instanceResourceAddress(instance, index: index).description
+    }
+
+    /// `instance:api` for a single instance, `instance:api/1` for the second of several.
+    public static func instanceResourceAddress(_ instance: InstanceSpec, index: Int) -> ResourceAddress {
+        .instance(instance.name, index: instance.count == 1 ? nil : index)
     }
 
     static func instanceLabel(_ instance: InstanceSpec, index: Int) -> String {

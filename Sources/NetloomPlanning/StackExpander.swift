@@ -31,7 +31,7 @@ public enum StackExpander {
 }
 
 /// The address of a resource as a property value, so the engine can resolve it to an AWS id.
-func ref(_ address: String) -> PropertyValue { .string("ref:\(address)") }
+func ref(_ address: ResourceAddress) -> PropertyValue { .reference(address) }
 
 struct ResourceBuilder {
     let spec: StackSpec
@@ -52,29 +52,30 @@ struct ResourceBuilder {
         spec.subnets.contains { $0.tier == .public } || spec.loadBalancers.contains { $0.isInternetFacing }
     }
 
-    func tags(_ address: String, name: String? = nil) -> PropertyValue {
+    func tags(_ address: ResourceAddress, name: String? = nil) -> PropertyValue {
         var tags = spec.tags.mapValues { PropertyValue.string($0) }
         tags["netloom:stack"] = .string(spec.stack)
-        tags["netloom:address"] = .string(address)
+        tags["netloom:address"] = .string(address.description)
         if tags["Name"] == nil {
-            tags["Name"] = .string(name ?? "\(spec.stack)-" + String(address.map { $0 == ":" || $0 == "/" ? "-" : $0 }))
+            tags["Name"] = .string(name ?? "\(spec.stack)-" + String(address.description.map { $0 == ":" || $0 == "/" ? "-" : $0 }))
         }
         return .map(tags)
     }
 
-    mutating func add(_ address: String, _ type: ResourceType, _ properties: [String: PropertyValue], dependsOn: [String] = [],
+    mutating func add(_ address: ResourceAddress, _ type: ResourceType, _ properties: [String: PropertyValue], dependsOn: [ResourceAddress] = [],
                       location: SourceLocation? = nil, taggable: Bool = true, previousNames: [String: String] = [:]) {
         var properties = properties
         if taggable { properties["tags"] = tags(address) }
-        var resource = Resource(address: address, type: type, properties: properties, dependsOn: dependsOn, location: location ?? spec.location)
+        var resource = Resource(address: address.description, type: type, properties: properties, dependsOn: dependsOn.map(\.description),
+                                location: location ?? spec.location)
         resource.previousNames = previousNames
         resources.append(resource)
     }
 
     /// The AWS name of a resource whose name is unique per account, and the one netloom
     /// derived before names carried a hash (kept by resources made then).
-    func derivedName(_ kind: DerivedName.Kind, _ name: String, address: String) -> (name: PropertyValue, previous: String) {
-        (.string(DerivedName.make(kind, stack: spec.stack, name: name, identity: address)), DerivedName.previous(kind, stack: spec.stack, name: name))
+    func derivedName(_ kind: DerivedName.Kind, _ name: String, address: ResourceAddress) -> (name: PropertyValue, previous: String) {
+        (.string(DerivedName.make(kind, stack: spec.stack, name: name, identity: address.description)), DerivedName.previous(kind, stack: spec.stack, name: name))
     }
 
     mutating func build() {
@@ -93,54 +94,54 @@ struct ResourceBuilder {
     // MARK: VPC, subnets, gateways, routes
 
     mutating func buildNetwork() {
-        add("vpc", .vpc, ["cidr": .string(spec.network.cidr.description), "enable_dns_support": true, "enable_dns_hostnames": true],
+        add(.vpc, .vpc, ["cidr": .string(spec.network.cidr.description), "enable_dns_support": true, "enable_dns_hostnames": true],
             location: spec.network.location)
         if hasInternetGateway {
-            add("internet_gateway", .internetGateway, ["vpc": ref("vpc")], dependsOn: ["vpc"], location: spec.network.location)
+            add(.internetGateway, .internetGateway, ["vpc": ref(.vpc)], dependsOn: [.vpc], location: spec.network.location)
         }
         for allocation in plan.allocations {
             let key = allocation.key
             guard let subnet = spec.subnet(named: key.subnet) else { continue }
-            let address = "subnet:\(key)"
+            let address = ResourceAddress.subnet(key)
             add(address, .subnet, [
-                "vpc": ref("vpc"), "cidr": .string(allocation.cidr.description), "az": .string(key.az), "tier": .string(subnet.tier.rawValue),
+                "vpc": ref(.vpc), "cidr": .string(allocation.cidr.description), "az": .string(key.az), "tier": .string(subnet.tier.rawValue),
                 "usable_ips": .int(allocation.cidr.usableAddresses), "demand": .int(allocation.demand),
                 "map_public_ip_on_launch": .bool(subnet.tier == .public), "allocation": .string(allocation.origin.rawValue),
-            ], dependsOn: ["vpc"], location: subnet.cidrLocations[key.az] ?? subnet.location)
-            let table = "route_table:\(key)"
-            add(table, .routeTable, ["vpc": ref("vpc"), "subnet": .string(key.description)], dependsOn: ["vpc"], location: subnet.location)
-            add("route_table_association:\(key)", .routeTableAssociation, ["subnet": ref(address), "route_table": ref(table)],
+            ], dependsOn: [.vpc], location: subnet.cidrLocations[key.az] ?? subnet.location)
+            let table = ResourceAddress.routeTable(key)
+            add(table, .routeTable, ["vpc": ref(.vpc), "subnet": .string(key.description)], dependsOn: [.vpc], location: subnet.location)
+            add(.routeTableAssociation(key), .routeTableAssociation, ["subnet": ref(address), "route_table": ref(table)],
                 dependsOn: [address, table], location: subnet.location, taggable: false)
-            var routes = [Route(destination: .cidr(spec.network.cidr), target: .local, address: table)]
+            var routes = [Route(destination: .cidr(spec.network.cidr), target: .local, address: table.description)]
             switch subnet.tier {
             case .public:
-                let route = "route:\(key)/0.0.0.0/0"
-                add(route, .route, ["route_table": ref(table), "destination": "0.0.0.0/0", "target": ref("internet_gateway")],
-                    dependsOn: [table, "internet_gateway"], location: subnet.location, taggable: false)
-                routes.append(Route(destination: .cidr(.anywhere), target: .internetGateway, address: route))
+                let route = ResourceAddress.route(key, destination: .anywhere)
+                add(route, .route, ["route_table": ref(table), "destination": "0.0.0.0/0", "target": ref(.internetGateway)],
+                    dependsOn: [table, .internetGateway], location: subnet.location, taggable: false)
+                routes.append(Route(destination: .cidr(.anywhere), target: .internetGateway, address: route.description))
             case .private:
                 if let natAZ = natAZ(serving: key.az) {
-                    let route = "route:\(key)/0.0.0.0/0"
-                    add(route, .route, ["route_table": ref(table), "destination": "0.0.0.0/0", "target": ref("nat_gateway:\(natAZ)")],
-                        dependsOn: [table, "nat_gateway:\(natAZ)"], location: subnet.location, taggable: false)
-                    routes.append(Route(destination: .cidr(.anywhere), target: .natGateway(az: natAZ), address: route))
+                    let route = ResourceAddress.route(key, destination: .anywhere)
+                    add(route, .route, ["route_table": ref(table), "destination": "0.0.0.0/0", "target": ref(.natGateway(az: natAZ))],
+                        dependsOn: [table, .natGateway(az: natAZ)], location: subnet.location, taggable: false)
+                    routes.append(Route(destination: .cidr(.anywhere), target: .natGateway(az: natAZ), address: route.description))
                 }
                 for service in spec.network.gatewayEndpoints {
-                    routes.append(Route(destination: .prefixList(service), target: .gatewayEndpoint(service), address: "vpc_endpoint:\(service)"))
+                    routes.append(Route(destination: .prefixList(service), target: .gatewayEndpoint(service), address: ResourceAddress.vpcEndpoint(service).description))
                 }
             case .isolated:
                 for service in spec.network.gatewayEndpoints {
-                    routes.append(Route(destination: .prefixList(service), target: .gatewayEndpoint(service), address: "vpc_endpoint:\(service)"))
+                    routes.append(Route(destination: .prefixList(service), target: .gatewayEndpoint(service), address: ResourceAddress.vpcEndpoint(service).description))
                 }
             }
             routesBySubnet[key] = routes
         }
         for az in AddressDemand.natAZs(spec) {
             guard let subnetKey = demand.natSubnets[az] else { continue }
-            let eip = "eip:nat/\(az)"
+            let eip = ResourceAddress.natElasticIP(az: az)
             add(eip, .elasticIP, ["domain": "vpc"], location: spec.network.location)
-            add("nat_gateway:\(az)", .natGateway, ["subnet": ref("subnet:\(subnetKey)"), "eip": ref(eip), "az": .string(az), "connectivity": "public"],
-                dependsOn: ["subnet:\(subnetKey)", eip, "internet_gateway"], location: spec.network.location)
+            add(.natGateway(az: az), .natGateway, ["subnet": ref(.subnet(subnetKey)), "eip": ref(eip), "az": .string(az), "connectivity": "public"],
+                dependsOn: [.subnet(subnetKey), eip, .internetGateway], location: spec.network.location)
         }
     }
 
@@ -158,9 +159,9 @@ struct ResourceBuilder {
 
     mutating func buildSecurityGroups() {
         for group in spec.securityGroups {
-            let address = "security_group:\(group.name)"
-            add(address, .securityGroup, ["vpc": ref("vpc"), "name": .string("\(spec.stack)-\(group.name)"), "description": .string(group.description)],
-                dependsOn: ["vpc"], location: group.location)
+            let address = ResourceAddress.securityGroup(group.name)
+            add(address, .securityGroup, ["vpc": ref(.vpc), "name": .string("\(spec.stack)-\(group.name)"), "description": .string(group.description)],
+                dependsOn: [.vpc], location: group.location)
             for rule in group.rules {
                 var properties: [String: PropertyValue] = [
                     "security_group": ref(address), "direction": .string(rule.direction.rawValue), "protocol": .string(rule.ipProtocol.rawValue),
@@ -171,8 +172,8 @@ struct ResourceBuilder {
                 case .self:
                     properties["peer_security_group"] = ref(address)
                 case .securityGroup(let other):
-                    properties["peer_security_group"] = ref("security_group:\(other)")
-                    dependencies.append("security_group:\(other)")
+                    properties["peer_security_group"] = ref(.securityGroup(other))
+                    dependencies.append(.securityGroup(other))
                 case .vpc:
                     properties["cidr"] = .string(spec.network.cidr.description)
                 case .any:
@@ -184,7 +185,7 @@ struct ResourceBuilder {
                 }
                 if let description = rule.description { properties["description"] = .string(description) }
                 if rule.direction == .egress, group.egressIsDefault { properties["aws_default"] = true }
-                add("sg_rule:\(rule.key(group: group.name))", .securityGroupRule, properties, dependsOn: dependencies, location: rule.location)
+                add(rule.address(group: group.name), .securityGroupRule, properties, dependsOn: dependencies, location: rule.location)
             }
         }
     }
@@ -193,8 +194,8 @@ struct ResourceBuilder {
 
     mutating func buildNetworkACLs() {
         for acl in spec.networkACLs {
-            let address = "network_acl:\(acl.name)"
-            add(address, .networkACL, ["vpc": ref("vpc")], dependsOn: ["vpc"], location: acl.location)
+            let address = ResourceAddress.networkACL(acl.name)
+            add(address, .networkACL, ["vpc": ref(.vpc)], dependsOn: [.vpc], location: acl.location)
             for entry in acl.entries {
                 var properties: [String: PropertyValue] = [
                     "network_acl": ref(address), "rule_number": .int(entry.ruleNumber), "egress": .bool(entry.direction == .egress),
@@ -204,15 +205,15 @@ struct ResourceBuilder {
                     properties["from_port"] = .int(ports.lower)
                     properties["to_port"] = .int(ports.upper)
                 }
-                add("network_acl_entry:\(acl.name)/\(entry.direction.rawValue)/\(entry.ruleNumber)", .networkACLEntry, properties,
+                add(.networkACLEntry(acl: acl.name, direction: entry.direction.rawValue, ruleNumber: entry.ruleNumber), .networkACLEntry, properties,
                     dependsOn: [address], location: entry.location, taggable: false)
             }
             for subnetName in acl.subnets {
                 guard let subnet = spec.subnet(named: subnetName) else { continue }
                 for az in spec.azs(of: subnet) {
                     let key = SubnetKey(subnet: subnetName, az: az)
-                    add("network_acl_association:\(key)", .networkACLAssociation, ["network_acl": ref(address), "subnet": ref("subnet:\(key)")],
-                        dependsOn: [address, "subnet:\(key)"], location: acl.location, taggable: false)
+                    add(.networkACLAssociation(key), .networkACLAssociation, ["network_acl": ref(address), "subnet": ref(.subnet(key))],
+                        dependsOn: [address, .subnet(key)], location: acl.location, taggable: false)
                 }
             }
         }
@@ -222,26 +223,26 @@ struct ResourceBuilder {
 
     mutating func buildEndpoints() {
         for service in spec.network.gatewayEndpoints {
-            let tables = plan.allocations.filter { spec.subnet(named: $0.key.subnet).map { $0.tier != .public } ?? false }.map { "route_table:\($0.key)" }
-            add("vpc_endpoint:\(service)", .vpcEndpoint, [
-                "vpc": ref("vpc"), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Gateway",
+            let tables = plan.allocations.filter { spec.subnet(named: $0.key.subnet).map { $0.tier != .public } ?? false }.map { ResourceAddress.routeTable($0.key) }
+            add(.vpcEndpoint(service), .vpcEndpoint, [
+                "vpc": ref(.vpc), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Gateway",
                 "route_tables": .list(tables.map(ref)),
-            ], dependsOn: ["vpc"] + tables, location: spec.network.location)
+            ], dependsOn: [.vpc] + tables, location: spec.network.location)
         }
         guard let subnetName = spec.network.endpointSubnet, let subnet = spec.subnet(named: subnetName) else { return }
-        let group = "security_group:\(spec.network.endpointSecurityGroup ?? "")"
-        let subnets = spec.azs(of: subnet).map { "subnet:\(SubnetKey(subnet: subnetName, az: $0))" }
+        let group = ResourceAddress.securityGroup(spec.network.endpointSecurityGroup ?? "")
+        let subnets = spec.azs(of: subnet).map { ResourceAddress.subnet(SubnetKey(subnet: subnetName, az: $0)) }
         for service in spec.network.interfaceEndpoints {
-            add("vpc_endpoint:\(service)", .vpcEndpoint, [
-                "vpc": ref("vpc"), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Interface",
+            add(.vpcEndpoint(service), .vpcEndpoint, [
+                "vpc": ref(.vpc), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Interface",
                 "subnets": .list(subnets.map(ref)), "security_groups": .list([ref(group)]), "private_dns": true,
-            ], dependsOn: ["vpc", group] + subnets, location: spec.network.location)
+            ], dependsOn: [.vpc, group] + subnets, location: spec.network.location)
         }
     }
 
     mutating func buildFlowLogs() {
         guard spec.network.flowLogsEnabled else { return }
-        let logGroup = "log_group:\(Self.flowLogsName)", role = "iam_role:\(Self.flowLogsName)"
+        let logGroup = ResourceAddress.logGroup(Self.flowLogsName), role = ResourceAddress.iamRole(Self.flowLogsName)
         var logProperties: [String: PropertyValue] = ["name": .string("/netloom/\(spec.stack)/flow-logs")]
         if let days = spec.network.flowLogRetentionDays { logProperties["retention_days"] = .int(days) }
         add(logGroup, .logGroup, logProperties, location: spec.network.location)
@@ -250,13 +251,13 @@ struct ResourceBuilder {
             "name": roleName.name, "path": .string("/netloom/\(spec.stack)/"),
             "assume_role_policy": assumeRolePolicy(service: "vpc-flow-logs.amazonaws.com"),
         ], location: spec.network.location, previousNames: ["name": roleName.previous])
-        add("iam_role_policy:\(Self.flowLogsName)", .iamRolePolicy, [
+        add(.iamRolePolicy(Self.flowLogsName), .iamRolePolicy, [
             "role": ref(role), "name": "flow-logs-delivery",
             "document": policyDocument([(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
                                          [logGroupARN("/netloom/\(spec.stack)/flow-logs"), logGroupARN("/netloom/\(spec.stack)/flow-logs") + ":*"])]),
         ], dependsOn: [role], location: spec.network.location, taggable: false)
-        add("flow_log:vpc", .flowLog, ["vpc": ref("vpc"), "traffic_type": "ALL", "log_group": ref(logGroup), "role": ref(role)],
-            dependsOn: ["vpc", logGroup, role, "iam_role_policy:\(Self.flowLogsName)"], location: spec.network.location)
+        add(.flowLog("vpc"), .flowLog, ["vpc": ref(.vpc), "traffic_type": "ALL", "log_group": ref(logGroup), "role": ref(role)],
+            dependsOn: [.vpc, logGroup, role, .iamRolePolicy(Self.flowLogsName)], location: spec.network.location)
     }
 
     // MARK: IAM
@@ -275,12 +276,12 @@ struct ResourceBuilder {
     func logGroupARN(_ name: String) -> String { "arn:aws:logs:\(spec.region):${account_id}:log-group:\(name)" }
 
     func bucketName(_ bucket: BucketSpec) -> String {
-        bucket.bucketName ?? DerivedName.make(.bucket, stack: spec.stack, name: bucket.name, identity: "bucket:\(bucket.name)")
+        bucket.bucketName ?? DerivedName.make(.bucket, stack: spec.stack, name: bucket.name, identity: ResourceAddress.bucket(bucket.name).description)
     }
 
     mutating func buildRoles() {
         for role in spec.roles {
-            let address = "iam_role:\(role.name)"
+            let address = ResourceAddress.iamRole(role.name)
             let roleName = derivedName(.iamRole, role.name, address: address)
             add(address, .iamRole, [
                 "name": roleName.name, "path": .string("/netloom/\(spec.stack)/"),
@@ -289,30 +290,31 @@ struct ResourceBuilder {
             if !role.allow.isEmpty {
                 let statements = role.allow.map { statement in
                     (statement.actions, statement.resources.flatMap { resource -> [String] in
-                        if resource.hasPrefix("bucket:"), let bucket = spec.bucket(named: String(resource.dropFirst(7))) {
+                        let named = ResourceAddress(parsing: resource)
+                        if let named, named.isKind(.bucket), let bucket = spec.bucket(named: named.name) {
                             let name = bucketName(bucket)
                             return ["arn:aws:s3:::\(name)", "arn:aws:s3:::\(name)/*"]
                         }
-                        if resource.hasPrefix("log_group:") {
-                            let name = "/netloom/\(spec.stack)/\(resource.dropFirst(10))"
+                        if let named, named.isKind(.logGroup) {
+                            let name = "/netloom/\(spec.stack)/\(named.name)"
                             return [logGroupARN(name), logGroupARN(name) + ":*"]
                         }
                         return [resource]
                     })
                 }
-                let dependencies = role.allow.flatMap(\.resources).compactMap { resource -> String? in
-                    resource.hasPrefix("bucket:") || resource.hasPrefix("log_group:") ? resource : nil
+                let dependencies = role.allow.flatMap(\.resources).compactMap { resource -> ResourceAddress? in
+                    ResourceAddress(parsing: resource).flatMap { $0.isKind(.bucket) || $0.isKind(.logGroup) ? $0 : nil }
                 }
-                add("iam_role_policy:\(role.name)", .iamRolePolicy, ["role": ref(address), "name": .string("\(role.name)-inline"), "document": policyDocument(statements)],
+                add(.iamRolePolicy(role.name), .iamRolePolicy, ["role": ref(address), "name": .string("\(role.name)-inline"), "document": policyDocument(statements)],
                     dependsOn: [address] + dependencies, location: role.location, taggable: false)
             }
             for policy in role.managedPolicies {
                 let arn = policy.hasPrefix("arn:") ? policy : "arn:aws:iam::aws:policy/\(policy)"
-                add("iam_role_policy_attachment:\(role.name)/\(policy.split(separator: "/").last ?? Substring(policy))", .iamRolePolicyAttachment,
+                add(.iamRolePolicyAttachment(role: role.name, policy: policy), .iamRolePolicyAttachment,
                     ["role": ref(address), "policy_arn": .string(arn)], dependsOn: [address], location: role.location, taggable: false)
             }
             if role.assumedBy == "ec2" {
-                let profile = "iam_instance_profile:\(role.name)"
+                let profile = ResourceAddress.iamInstanceProfile(role.name)
                 let profileName = derivedName(.instanceProfile, role.name, address: profile)
                 add(profile, .iamInstanceProfile, [
                     "name": profileName.name, "path": .string("/netloom/\(spec.stack)/"), "role": ref(address),
@@ -325,19 +327,19 @@ struct ResourceBuilder {
 
     mutating func buildBuckets() {
         for bucket in spec.buckets {
-            let address = "bucket:\(bucket.name)"
+            let address = ResourceAddress.bucket(bucket.name)
             add(address, .bucket, ["bucket_name": .string(bucketName(bucket)), "region": .string(spec.region)], location: bucket.location,
                 previousNames: bucket.bucketName == nil ? ["bucket_name": DerivedName.previous(.bucket, stack: spec.stack, name: bucket.name)] : [:])
             if bucket.versioning {
-                add("bucket_versioning:\(bucket.name)", .bucketVersioning, ["bucket": ref(address), "status": "Enabled"],
+                add(.bucketVersioning(bucket.name), .bucketVersioning, ["bucket": ref(address), "status": "Enabled"],
                     dependsOn: [address], location: bucket.location, taggable: false)
             }
             if let encryption = bucket.encryption {
-                add("bucket_encryption:\(bucket.name)", .bucketEncryption, ["bucket": ref(address), "algorithm": encryption == .kms ? "aws:kms" : "AES256"],
+                add(.bucketEncryption(bucket.name), .bucketEncryption, ["bucket": ref(address), "algorithm": encryption == .kms ? "aws:kms" : "AES256"],
                     dependsOn: [address], location: bucket.location, taggable: false)
             }
             if bucket.publicAccessBlock {
-                add("bucket_public_access_block:\(bucket.name)", .bucketPublicAccessBlock, [
+                add(.bucketPublicAccessBlock(bucket.name), .bucketPublicAccessBlock, [
                     "bucket": ref(address), "block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true,
                 ], dependsOn: [address], location: bucket.location, taggable: false)
             }
@@ -350,11 +352,11 @@ struct ResourceBuilder {
                     if let days = rule.expireDays { map["expire_days"] = .int(days) }
                     return .map(map)
                 }
-                add("bucket_lifecycle:\(bucket.name)", .bucketLifecycle, ["bucket": ref(address), "rules": .list(rules)],
-                    dependsOn: [address] + (bucket.versioning ? ["bucket_versioning:\(bucket.name)"] : []), location: bucket.location, taggable: false)
+                add(.bucketLifecycle(bucket.name), .bucketLifecycle, ["bucket": ref(address), "rules": .list(rules)],
+                    dependsOn: [address] + (bucket.versioning ? [.bucketVersioning(bucket.name)] : []), location: bucket.location, taggable: false)
             }
             for folder in bucket.folders {
-                add("bucket_object:\(bucket.name)/\(folder)", .bucketObject, ["bucket": ref(address), "key": .string(folder)],
+                add(.bucketObject(bucket: bucket.name, key: folder), .bucketObject, ["bucket": ref(address), "key": .string(folder)],
                     dependsOn: [address], location: bucket.location, taggable: false)
             }
         }
@@ -364,7 +366,7 @@ struct ResourceBuilder {
         for group in spec.logGroups {
             var properties: [String: PropertyValue] = ["name": .string("/netloom/\(spec.stack)/\(group.name)")]
             if let days = group.retentionDays { properties["retention_days"] = .int(days) }
-            add("log_group:\(group.name)", .logGroup, properties, location: group.location)
+            add(.logGroup(group.name), .logGroup, properties, location: group.location)
         }
     }
 
@@ -372,17 +374,17 @@ struct ResourceBuilder {
 
     mutating func buildCompute() {
         for cluster in spec.clusters where cluster.placement == .cluster {
-            let address = "placement_group:\(cluster.name)"
+            let address = ResourceAddress.placementGroup(cluster.name)
             let groupName = derivedName(.placementGroup, cluster.name, address: address)
             add(address, .placementGroup, ["name": groupName.name, "strategy": "cluster", "az": .string(cluster.az)],
                 location: cluster.location, previousNames: ["name": groupName.previous])
         }
         for instance in spec.instances {
             for index in 0..<instance.count {
-                let address = AddressDemand.instanceAddress(instance, index: index)
-                guard let az = demand.instanceAZs[address] else { continue }
-                let subnet = "subnet:\(SubnetKey(subnet: instance.subnet, az: az))"
-                let groups = instance.securityGroups.map { "security_group:\($0)" }
+                let address = AddressDemand.instanceResourceAddress(instance, index: index)
+                guard let az = demand.instanceAZs[address.description] else { continue }
+                let subnet = ResourceAddress.subnet(SubnetKey(subnet: instance.subnet, az: az))
+                let groups = instance.securityGroups.map(ResourceAddress.securityGroup)
                 var properties: [String: PropertyValue] = [
                     "instance_type": .string(instance.type), "ami": .string(instance.ami.description), "subnet": ref(subnet), "az": .string(az),
                     "security_groups": .list(groups.map(ref)), "public_ip": .bool(instance.publicIP),
@@ -391,13 +393,13 @@ struct ResourceBuilder {
                 ]
                 var dependencies = [subnet] + groups
                 if let role = instance.role, spec.role(named: role) != nil {
-                    properties["instance_profile"] = ref("iam_instance_profile:\(role)")
-                    dependencies.append("iam_instance_profile:\(role)")
-                    if let policy = spec.role(named: role), !policy.allow.isEmpty { dependencies.append("iam_role_policy:\(role)") }
+                    properties["instance_profile"] = ref(.iamInstanceProfile(role))
+                    dependencies.append(.iamInstanceProfile(role))
+                    if let policy = spec.role(named: role), !policy.allow.isEmpty { dependencies.append(.iamRolePolicy(role)) }
                 }
                 // An instance in a private subnet needs its route out before boot scripts run.
                 if let tier = spec.subnet(named: instance.subnet)?.tier, tier != .isolated {
-                    dependencies.append("route_table_association:\(SubnetKey(subnet: instance.subnet, az: az))")
+                    dependencies.append(.routeTableAssociation(SubnetKey(subnet: instance.subnet, az: az)))
                 }
                 add(address, .instance, properties, dependsOn: dependencies, location: instance.location)
             }
@@ -405,8 +407,8 @@ struct ResourceBuilder {
         for alarm in spec.alarms {
             guard let instance = spec.instance(named: alarm.instance) else { continue }
             for index in 0..<instance.count {
-                let target = AddressDemand.instanceAddress(instance, index: index)
-                let address = instance.count == 1 ? "alarm:\(alarm.name)" : "alarm:\(alarm.name)/\(index)"
+                let target = AddressDemand.instanceResourceAddress(instance, index: index)
+                let address = ResourceAddress.alarm(alarm.name, index: instance.count == 1 ? nil : index)
                 let alarmName = derivedName(.alarm, "\(alarm.name)\(instance.count == 1 ? "" : "-\(index)")", address: address)
                 add(address, .alarm, [
                     "name": alarmName.name, "namespace": "AWS/EC2",
@@ -422,19 +424,19 @@ struct ResourceBuilder {
 
     mutating func buildLoadBalancers() {
         for group in spec.targetGroups {
-            let address = "target_group:\(group.name)"
+            let address = ResourceAddress.targetGroup(group.name)
             var health: [String: PropertyValue] = ["interval_s": .int(group.health.intervalSeconds)]
             if let path = group.health.path { health["path"] = .string(path) }
             if let port = group.health.port { health["port"] = .int(port) }
             let groupName = derivedName(.targetGroup, group.name, address: address)
-            add(address, .targetGroup, ["name": groupName.name, "vpc": ref("vpc"), "port": .int(group.port),
+            add(address, .targetGroup, ["name": groupName.name, "vpc": ref(.vpc), "port": .int(group.port),
                                         "protocol": .string(group.protocol), "target_type": "instance", "health": .map(health)],
-                dependsOn: ["vpc"], location: group.location, previousNames: ["name": groupName.previous])
+                dependsOn: [.vpc], location: group.location, previousNames: ["name": groupName.previous])
             for instanceName in group.targets {
                 guard let instance = spec.instance(named: instanceName) else { continue }
                 for index in 0..<instance.count {
-                    let target = AddressDemand.instanceAddress(instance, index: index)
-                    add("target_group_attachment:\(group.name)/\(target)", .targetGroupAttachment,
+                    let target = AddressDemand.instanceResourceAddress(instance, index: index)
+                    add(.targetGroupAttachment(group: group.name, target: target), .targetGroupAttachment,
                         ["target_group": ref(address), "instance": ref(target), "port": .int(group.port)],
                         dependsOn: [address, target], location: group.location, taggable: false)
                 }
@@ -442,21 +444,21 @@ struct ResourceBuilder {
         }
         for lb in spec.loadBalancers {
             guard let subnet = spec.subnet(named: lb.subnet) else { continue }
-            let address = "load_balancer:\(lb.name)"
-            let subnets = spec.azs(of: subnet).map { "subnet:\(SubnetKey(subnet: lb.subnet, az: $0))" }
-            let groups = lb.securityGroups.map { "security_group:\($0)" }
+            let address = ResourceAddress.loadBalancer(lb.name)
+            let subnets = spec.azs(of: subnet).map { ResourceAddress.subnet(SubnetKey(subnet: lb.subnet, az: $0)) }
+            let groups = lb.securityGroups.map(ResourceAddress.securityGroup)
             let balancerName = derivedName(.loadBalancer, lb.name, address: address)
             add(address, .loadBalancer, [
                 "name": balancerName.name, "type": .string(lb.type), "scheme": .string(lb.scheme),
                 "subnets": .list(subnets.map(ref)), "security_groups": .list(groups.map(ref)),
-            ], dependsOn: subnets + groups + (lb.isInternetFacing ? ["internet_gateway"] : []), location: lb.location,
+            ], dependsOn: subnets + groups + (lb.isInternetFacing ? [.internetGateway] : []), location: lb.location,
                 previousNames: ["name": balancerName.previous])
             for listener in lb.listeners {
                 var properties: [String: PropertyValue] = ["load_balancer": ref(address), "port": .int(listener.port), "protocol": .string(listener.protocol),
-                                                           "forward": ref("target_group:\(listener.forward)")]
+                                                           "forward": ref(.targetGroup(listener.forward))]
                 if let certificate = listener.certificateARN { properties["certificate_arn"] = .string(certificate) }
-                add("listener:\(lb.name)/\(listener.port)", .listener, properties,
-                    dependsOn: [address, "target_group:\(listener.forward)"], location: listener.location)
+                add(.listener(loadBalancer: lb.name, port: listener.port), .listener, properties,
+                    dependsOn: [address, .targetGroup(listener.forward)], location: listener.location)
             }
         }
     }
@@ -480,7 +482,7 @@ struct ResourceBuilder {
                 next += UInt32(placement.addresses)
                 switch placement.kind {
                 case .cluster:
-                    guard let cluster = spec.cluster(named: String(placement.owner.dropFirst("cluster:".count))) else { continue }
+                    guard let cluster = spec.cluster(named: ResourceAddress(parsing: placement.owner)?.name ?? "") else { continue }
                     interfaces.append(NetworkInterface(id: placement.owner, kind: .clusterNode, owner: placement.owner, subnet: allocation.key, privateIP: ip,
                                                        publicIP: false, securityGroups: cluster.securityGroups, count: cluster.nodes, service: nil))
                 case .instance:
@@ -490,7 +492,8 @@ struct ResourceBuilder {
                 case .interfaceEndpoint:
                     let group = spec.network.endpointSecurityGroup ?? ""
                     for (offset, service) in spec.network.interfaceEndpoints.enumerated() {
-                        interfaces.append(NetworkInterface(id: "vpc_endpoint:\(service)/\(allocation.key.az)", kind: .interfaceEndpoint, owner: "vpc_endpoint:\(service)",
+                        let owner = ResourceAddress.vpcEndpoint(service)
+                        interfaces.append(NetworkInterface(id: owner.appending(allocation.key.az).description, kind: .interfaceEndpoint, owner: owner.description,
                                                            subnet: allocation.key, privateIP: IPv4Address(ip.value + UInt32(offset)), publicIP: false,
                                                            securityGroups: [group], count: 1, service: service))
                     }
@@ -498,8 +501,8 @@ struct ResourceBuilder {
                     interfaces.append(NetworkInterface(id: placement.owner, kind: .natGateway, owner: placement.owner, subnet: allocation.key, privateIP: ip,
                                                        publicIP: true, securityGroups: [], count: 1, service: nil))
                 case .loadBalancer:
-                    guard let lb = spec.loadBalancer(named: String(placement.owner.dropFirst("load_balancer:".count))) else { continue }
-                    interfaces.append(NetworkInterface(id: "\(placement.owner)/\(allocation.key.az)", kind: .loadBalancer, owner: placement.owner, subnet: allocation.key,
+                    guard let owner = ResourceAddress(parsing: placement.owner), let lb = spec.loadBalancer(named: owner.name) else { continue }
+                    interfaces.append(NetworkInterface(id: owner.appending(allocation.key.az).description, kind: .loadBalancer, owner: placement.owner, subnet: allocation.key,
                                                        privateIP: ip, publicIP: lb.isInternetFacing, securityGroups: lb.securityGroups, count: 1, service: nil))
                 }
             }
@@ -508,7 +511,6 @@ struct ResourceBuilder {
     }
 
     func instanceSpec(for address: String) -> InstanceSpec? {
-        let name = address.dropFirst("instance:".count).split(separator: "/").first.map(String.init) ?? ""
-        return spec.instance(named: name)
+        spec.instance(named: ResourceAddress(parsing: address)?.name ?? "")
     }
 }

@@ -44,9 +44,9 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .local: "local"
-            case .internetGateway: "internet_gateway"
-            case .natGateway(let az): "nat_gateway:\(az)"
-            case .gatewayEndpoint(let service): "vpc_endpoint:\(service)"
+            case .internetGateway: ResourceAddress.internetGateway.description
+            case .natGateway(let az): ResourceAddress.natGateway(az: az).description
+            case .gatewayEndpoint(let service): ResourceAddress.vpcEndpoint(service).description
             }
         }
     }

@@ -143,10 +143,11 @@ extension SpecBuilder {
                     }
                     var resources: [String] = []
                     for (resource, resourceNode) in statement["resources"].flatMap({ reader.stringList($0, "resources") }) ?? [] {
-                        if resource.hasPrefix("bucket:") {
-                            refer(.bucket, String(resource.dropFirst(7)), resourceNode)
-                        } else if resource.hasPrefix("log_group:") {
-                            refer(.logGroup, String(resource.dropFirst(10)), resourceNode)
+                        let named = ResourceAddress(parsing: resource)
+                        if let named, named.isKind(.bucket) {
+                            refer(.bucket, named.path, resourceNode)
+                        } else if let named, named.isKind(.logGroup) {
+                            refer(.logGroup, named.path, resourceNode)
                         } else if !(resource == "*" || resource.hasPrefix("arn:")) {
                             reader.error(resourceNode, "resource '\(resource.prefix(60))' must be bucket:NAME, log_group:NAME, an ARN or *")
                             continue
@@ -274,11 +275,11 @@ extension SpecBuilder {
             var targets: [String] = []
             if let list = fields["targets"].flatMap({ reader.stringList($0, "\(what) targets") }) {
                 for (target, itemNode) in list {
-                    guard target.hasPrefix("instance:") else {
+                    guard let named = ResourceAddress(parsing: target), named.isKind(.instance) else {
                         reader.error(itemNode, "target '\(target.prefix(60))' must be instance:NAME")
                         continue
                     }
-                    let instance = String(target.dropFirst(9))
+                    let instance = named.path
                     refer(.instance, instance, itemNode)
                     targets.append(instance)
                 }

@@ -132,7 +132,7 @@ struct SpecCrossChecks {
     func checkBucketNames() {
         var derivedPattern: [String: BucketSpec] = [:]
         for bucket in spec.buckets where bucket.bucketName == nil {
-            derivedPattern[DerivedName.make(.bucket, stack: spec.stack, name: bucket.name, identity: "bucket:\(bucket.name)")] = bucket
+            derivedPattern[DerivedName.make(.bucket, stack: spec.stack, name: bucket.name, identity: ResourceAddress.bucket(bucket.name).description)] = bucket
         }
         var given: [String: BucketSpec] = [:]
         for bucket in spec.buckets {

@@ -129,11 +129,17 @@ public struct SecurityGroupRuleSpec: Sendable, Hashable {
     public var location: SourceLocation
 
     /// Identity from content, never from list position: `efa/egress/all/self`.
-    public func key(group: String) -> String {
-        var key = "\(group)/\(direction.rawValue)/\(ipProtocol.rawValue)"
+    public func key(group: String) -> String { "\(group)/\(keyInGroup)" }
+
+    /// The rule's key within its group: `ingress/tcp/443/sg:web`.
+    public var keyInGroup: String {
+        var key = "\(direction.rawValue)/\(ipProtocol.rawValue)"
         if let ports { key += "/\(ports)" }
         return key + "/\(peer)"
     }
+
+    /// The rule's resource address: `sg_rule:web/ingress/tcp/443/sg:web`.
+    public func address(group: String) -> ResourceAddress { .securityGroupRule(group: group, ruleKey: keyInGroup) }
 }
 
 public struct SecurityGroupSpec: Sendable, Hashable {
@@ -368,9 +374,10 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .instance(let name): "instance:\(name)"
-        case .cluster(let name): "cluster:\(name)"
-        case .subnet(let name): "subnet:\(name)"
+        // Instances and clusters are written as their addresses; a subnet by its set's name (no AZ).
+        case .instance(let name): ResourceAddress(.resource(.instance), [name]).description
+        case .cluster(let name): ResourceAddress.cluster(name).description
+        case .subnet(let name): ResourceAddress(.resource(.subnet), [name]).description
         case .loadBalancer(let name): "lb:\(name)"
         case .interfaceEndpoint(let service): "endpoint:\(service)"
         case .service(let service): "service:\(service)"

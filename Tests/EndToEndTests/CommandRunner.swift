@@ -1,5 +1,6 @@
 import Foundation
 import MotoHarness
+import NetloomTestSupport
 
 /// Runs the built `netloom` and the AWS CLI as subprocesses against one moto server, with fake
 /// credentials and nothing but 127.0.0.1.
@@ -45,9 +46,7 @@ struct CommandRunner {
 
     /// A copy of a shared example in this test's own directory, so its state is its own.
     func example(_ name: String) throws -> String {
-        let source = Self.packageRoot + "/../shared/examples/\(name)"
-        let fallback = "/work/shared/examples/\(name)"
-        let text = try (try? String(contentsOfFile: source, encoding: .utf8)) ?? String(contentsOfFile: fallback, encoding: .utf8)
+        let text = try ExampleSpecs.text(name).text
         let path = workDirectory + "/\(name)"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path

@@ -1,6 +1,7 @@
 import Foundation
 import MotoHarness
 import NetloomEngine
+import NetloomTestSupport
 import Testing
 
 /// `netloom apply` against endpoints that are not AWS: a login page with status 200, one that
@@ -38,8 +39,7 @@ struct HostileEndpointTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let spec = directory + "/ml-workstation.yaml"
-        let example = CommandRunner.packageRoot + "/../shared/examples/ml-workstation.yaml"
-        let source = FileManager.default.fileExists(atPath: example) ? example : "/work/shared/examples/ml-workstation.yaml"
+        let source = ExampleSpecs.path("ml-workstation.yaml")
         try FileManager.default.copyItem(atPath: source, toPath: spec)
         let statePath = directory + "/state.sqlite"
 

@@ -2,6 +2,7 @@ import NetloomAnalysis
 import NetloomModel
 import NetloomPlanning
 import NetloomSpec
+import NetloomTestSupport
 
 /// Loads a spec through the real loader and expander, as the command line does.
 func expandSpec(_ yaml: String, file: String = "test.yaml") throws -> ExpandedStack {
@@ -14,16 +15,7 @@ func findings(_ yaml: String, skipping: Set<String> = []) throws -> ComplianceRe
 }
 
 /// The shared examples beside the project (`/work/shared/examples` or the worktree's copies).
-func exampleText(_ name: String) throws -> (text: String, path: String) {
-    let here = URL(fileURLWithPath: #filePath)
-    let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    for path in [root.appendingPathComponent("../shared/examples/\(name)").path, root.appendingPathComponent("examples/\(name)").path] {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (text, path) }
-    }
-    throw ExampleMissing(name: name)
-}
-
-struct ExampleMissing: Error { var name: String }
+func exampleText(_ name: String) throws -> (text: String, path: String) { try ExampleSpecs.text(name) }
 
 func example(_ name: String) throws -> ExpandedStack {
     let (text, path) = try exampleText(name)

@@ -2,6 +2,7 @@ import NetloomAnalysis
 import NetloomModel
 import NetloomPlanning
 import NetloomSpec
+import NetloomTestSupport
 import PropertyBased
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetloomTestSupport
 import Testing
 
 /// Runs the built `netloom` binary as a user would, capturing output and exit status.
@@ -7,7 +8,7 @@ struct NetloomRun {
     var stdout: String
     var stderr: String
 
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let projectRoot = ExampleSpecs.packageRoot
 
     static var binary: URL {
         // `swift test` puts the test bundle beside the executables it built.
@@ -17,8 +18,7 @@ struct NetloomRun {
     }
 
     static func example(_ name: String) -> String {
-        let shared = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/examples/\(name)").path
-        return FileManager.default.fileExists(atPath: shared) ? shared : projectRoot.appendingPathComponent("examples/\(name)").path
+        ExampleSpecs.path(name)
     }
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {

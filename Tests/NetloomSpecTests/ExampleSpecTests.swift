@@ -1,43 +1,30 @@
 import Foundation
 import NetloomModel
 import NetloomSpec
+import NetloomTestSupport
 import Testing
-
-enum ExampleFiles {
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/examples")
-    static let own = projectRoot.appendingPathComponent("examples")
-
-    static let names = ["hyperpod-eks.yaml", "hyperpod-slurm-dev.yaml", "inference.yaml", "ml-workstation.yaml"]
-
-    /// The shared examples when a checkout has them beside it, else the project's copies.
-    static func path(_ name: String) -> String {
-        let shared = shared.appendingPathComponent(name).path
-        return FileManager.default.fileExists(atPath: shared) ? shared : own.appendingPathComponent(name).path
-    }
-}
 
 @Suite("example specs")
 struct ExampleSpecTests {
-    @Test("the shared examples are valid", arguments: ExampleFiles.names)
+    @Test("the shared examples are valid", arguments: ExampleSpecs.names)
     func sharedExampleIsValid(name: String) throws {
-        let spec = try SpecLoader.load(contentsOf: ExampleFiles.path(name))
+        let spec = try SpecLoader.load(contentsOf: ExampleSpecs.path(name))
         #expect(!spec.stack.isEmpty)
         #expect(!spec.subnets.isEmpty)
     }
 
     @Test("the project's own examples are valid")
     func ownExamplesAreValid() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: ExampleFiles.own.path).filter { $0.hasSuffix(".yaml") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: ExampleSpecs.ownDirectory.path).filter { $0.hasSuffix(".yaml") }
         #expect(files.count >= 4)
         for file in files {
-            _ = try SpecLoader.load(contentsOf: ExampleFiles.own.appendingPathComponent(file).path)
+            _ = try SpecLoader.load(contentsOf: ExampleSpecs.ownDirectory.appendingPathComponent(file).path)
         }
     }
 
     @Test("maps become name-sorted arrays and defaults are filled in")
     func defaults() throws {
-        let spec = try SpecLoader.load(contentsOf: ExampleFiles.path("inference.yaml"))
+        let spec = try SpecLoader.load(contentsOf: ExampleSpecs.path("inference.yaml"))
         #expect(spec.subnets.map(\.name) == ["app", "edge"])
         let api = try #require(spec.instance(named: "api"))
         #expect(api.imdsv2Required)
@@ -50,7 +37,7 @@ struct ExampleSpecTests {
 
     @Test("a cluster without az uses the alphabetically first AZ of its subnet set")
     func clusterDefaultAZ() throws {
-        let spec = try SpecLoader.load(contentsOf: ExampleFiles.path("hyperpod-slurm-dev.yaml"))
+        let spec = try SpecLoader.load(contentsOf: ExampleSpecs.path("hyperpod-slurm-dev.yaml"))
         #expect(spec.cluster(named: "gpu")?.az == "us-east-1a")
         #expect(spec.cluster(named: "gpu")?.placement == .cluster)
         #expect(spec.cluster(named: "gpu")?.addressDemand == 320)

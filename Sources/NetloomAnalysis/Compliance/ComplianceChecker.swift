@@ -39,7 +39,7 @@ public struct ComplianceChecker: Sendable {
         for rule in rules {
             var seen = Set<RuleHit>()
             for hit in rule.evaluate(context) where seen.insert(hit).inserted {
-                let finding = Finding(ruleID: rule.id, severity: rule.severity, address: hit.address, message: hit.message, location: hit.location)
+                let finding = Finding(ruleID: rule.id, severity: rule.severity, address: hit.address.description, message: hit.message, location: hit.location)
                 if flagSkips.contains(rule.id) {
                     skipped.append(SkippedFinding(finding: finding, reason: "skipped with --skip \(rule.id)", source: .flag))
                 } else if let directive = expanded.spec.skips.first(where: { $0.ruleID == rule.id && SkipScope(section: $0.section, name: $0.name).owns(hit.address) }) {
@@ -64,24 +64,23 @@ struct SkipScope: Sendable, Hashable {
     var name: String
 
     /// Address types (the part before `:`) each spec section expands into.
-    static let typesBySection: [String: Set<String>] = [
-        "security_groups": ["security_group", "sg_rule"],
-        "subnets": ["subnet", "route_table", "route", "route_table_association"],
-        "network_acls": ["network_acl", "network_acl_entry"],
-        "clusters": ["cluster", "placement_group"],
-        "instances": ["instance"],
-        "buckets": ["bucket", "bucket_versioning", "bucket_encryption", "bucket_public_access_block", "bucket_lifecycle", "bucket_object"],
-        "roles": ["iam_role", "iam_role_policy", "iam_role_policy_attachment", "iam_instance_profile"],
-        "log_groups": ["log_group"],
-        "alarms": ["alarm"],
-        "load_balancers": ["load_balancer", "listener"],
-        "target_groups": ["target_group", "target_group_attachment"],
+    static let typesBySection: [String: Set<ResourceAddress.Kind>] = [
+        "security_groups": [.resource(.securityGroup), .resource(.securityGroupRule)],
+        "subnets": [.resource(.subnet), .resource(.routeTable), .resource(.route), .resource(.routeTableAssociation)],
+        "network_acls": [.resource(.networkACL), .resource(.networkACLEntry)],
+        "clusters": [.cluster, .resource(.placementGroup)],
+        "instances": [.resource(.instance)],
+        "buckets": [.resource(.bucket), .resource(.bucketVersioning), .resource(.bucketEncryption), .resource(.bucketPublicAccessBlock),
+                    .resource(.bucketLifecycle), .resource(.bucketObject)],
+        "roles": [.resource(.iamRole), .resource(.iamRolePolicy), .resource(.iamRolePolicyAttachment), .resource(.iamInstanceProfile)],
+        "log_groups": [.resource(.logGroup)],
+        "alarms": [.resource(.alarm)],
+        "load_balancers": [.resource(.loadBalancer), .resource(.listener)],
+        "target_groups": [.resource(.targetGroup), .resource(.targetGroupAttachment)],
     ]
 
-    func owns(_ address: String) -> Bool {
-        guard let colon = address.firstIndex(of: ":"), let types = Self.typesBySection[section] else { return false }
-        let type = String(address[..<colon])
-        let rest = address[address.index(after: colon)...]
-        return types.contains(type) && (rest == name || rest.hasPrefix(name + "/"))
+    func owns(_ address: ResourceAddress) -> Bool {
+        guard !address.parts.isEmpty, let types = Self.typesBySection[section] else { return false }
+        return types.contains(address.kind) && (address.path == name || address.path.hasPrefix(name + "/"))
     }
 }

@@ -6,24 +6,24 @@ import NetloomSpec
 public struct ComplianceContext: Sendable {
     public let expanded: ExpandedStack
     /// Security group name -> what carries it: `instance:api`, `cluster:trainers`, `load_balancer:public`, `vpc_endpoint:ssm`.
-    let groupUsers: [String: [String]]
+    let groupUsers: [String: [ResourceAddress]]
 
     public init(_ expanded: ExpandedStack) {
         self.expanded = expanded
         let spec = expanded.spec
-        var users: [String: [String]] = [:]
-        for instance in spec.instances { for group in instance.securityGroups { users[group, default: []].append("instance:\(instance.name)") } }
-        for cluster in spec.clusters { for group in cluster.securityGroups { users[group, default: []].append("cluster:\(cluster.name)") } }
-        for lb in spec.loadBalancers { for group in lb.securityGroups { users[group, default: []].append("load_balancer:\(lb.name)") } }
+        var users: [String: [ResourceAddress]] = [:]
+        for instance in spec.instances { for group in instance.securityGroups { users[group, default: []].append(.instance(instance.name)) } }
+        for cluster in spec.clusters { for group in cluster.securityGroups { users[group, default: []].append(.cluster(cluster.name)) } }
+        for lb in spec.loadBalancers { for group in lb.securityGroups { users[group, default: []].append(.loadBalancer(lb.name)) } }
         if let group = spec.network.endpointSecurityGroup {
-            for service in spec.network.interfaceEndpoints { users[group, default: []].append("vpc_endpoint:\(service)") }
+            for service in spec.network.interfaceEndpoints { users[group, default: []].append(.vpcEndpoint(service)) }
         }
         groupUsers = users
     }
 
     var spec: StackSpec { expanded.spec }
 
-    func users(of group: String) -> [String] { groupUsers[group] ?? [] }
+    func users(of group: String) -> [ResourceAddress] { groupUsers[group] ?? [] }
 
     /// The NAT gateways that exist, by AZ.
     var natAZs: [String] { AddressDemand.natAZs(spec) }
@@ -33,7 +33,7 @@ public struct ComplianceContext: Sendable {
         (expanded.demand.placements[key] ?? []).filter { $0.kind == .cluster || $0.kind == .instance }
     }
 
-    static func ruleAddress(_ rule: SecurityGroupRuleSpec, group: String) -> String { "sg_rule:\(rule.key(group: group))" }
+    static func ruleAddress(_ rule: SecurityGroupRuleSpec, group: String) -> ResourceAddress { rule.address(group: group) }
 }
 
 extension RulePeer {

@@ -35,7 +35,7 @@ public struct ComplianceRule: Sendable, Identifiable {
 
 /// What a rule reports before the checker stamps its id and severity on it.
 struct RuleHit: Sendable, Hashable {
-    var address: String
+    var address: ResourceAddress
     var message: String
     var location: SourceLocation
 }

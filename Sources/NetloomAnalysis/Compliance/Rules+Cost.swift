@@ -18,7 +18,7 @@ extension RuleCatalog {
             let cost = gb > 0
                 ? "at usage.nat_gb = \(gb == gb.rounded() ? String(Int(gb)) : String(gb)) GB/month that is up to $\(hit.monthlyUSD.dollars)/month of NAT processing a free gateway endpoint would avoid"
                 : "usage.nat_gb is 0, so no charge is estimated, but every GB of S3 traffic would pay $\(prices.natGatewayGB.usd) of NAT processing that a free gateway endpoint avoids"
-            return [RuleHit(address: "nat_gateway:\(context.natAZs[0])",
+            return [RuleHit(address: .natGateway(az: context.natAZs[0]),
                             message: "\(hit.subnets.joined(separator: ", ")) reach S3 only through NAT: \(cost)",
                             location: context.spec.network.location)]
         },
@@ -36,8 +36,8 @@ extension RuleCatalog {
                     spec.azs(of: subnet).filter { spec.network.nat == .single || $0 == az }.map { SubnetKey(subnet: subnet.name, az: $0) }
                 }
                 guard !keys.isEmpty, keys.allSatisfy({ context.workloads(in: $0).isEmpty }) else { return nil }
-                return RuleHit(address: "nat_gateway:\(az)",
-                               message: "NAT gateway in \(az) ($\(monthly.dollars)/month with its Elastic IP) serves \(keys.map { "subnet:\($0)" }.joined(separator: ", ")), where no instance or cluster is placed",
+                return RuleHit(address: .natGateway(az: az),
+                               message: "NAT gateway in \(az) ($\(monthly.dollars)/month with its Elastic IP) serves \(keys.map { ResourceAddress.subnet($0).description }.joined(separator: ", ")), where no instance or cluster is placed",
                                location: spec.network.location)
             }
         },
@@ -45,7 +45,7 @@ extension RuleCatalog {
                        rationale: "gp3 costs 20 % less per GB than gp2 and gives 3,000 IOPS regardless of size.",
                        fix: "Set root_volume.type: gp3.") { context in
             context.spec.instances.filter { $0.rootVolume.type == "gp2" }.map { instance in
-                RuleHit(address: "instance:\(instance.name)",
+                RuleHit(address: .instance(instance.name),
                         message: "instance '\(instance.name)' has a \(instance.rootVolume.sizeGB) GB gp2 root volume; gp3 would cost $\((Double(instance.count * instance.rootVolume.sizeGB) * 0.02).dollars)/month less",
                         location: instance.location)
             }

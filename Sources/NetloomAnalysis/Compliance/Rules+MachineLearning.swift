@@ -31,7 +31,7 @@ extension RuleCatalog {
                     missing.append("an outbound all-traffic rule to itself" + (toInternet ? " (its egress to 0.0.0.0/0 does not count for EFA)" : ""))
                 }
                 let target = groups.first
-                return RuleHit(address: target.map { "security_group:\($0.name)" } ?? "cluster:\(cluster.name)",
+                return RuleHit(address: target.map { .securityGroup($0.name) } ?? .cluster(cluster.name),
                                message: "cluster '\(cluster.name)' (\(cluster.nodes) × \(cluster.instanceType), EFA) \(target.map { "uses group '\($0.name)', which lacks" } ?? "has no security group, so it lacks") \(missing.joined(separator: " and "))",
                                location: target?.location ?? cluster.location)
             }
@@ -40,7 +40,7 @@ extension RuleCatalog {
                        rationale: "EFA's latency and bandwidth assume nodes on the same network spine; spread nodes make collective operations several times slower.",
                        fix: "Remove placement: none (EFA types default to placement: cluster).") { context in
             context.spec.clusters.filter { $0.usesEFA && $0.placement == .none }.map { cluster in
-                RuleHit(address: "cluster:\(cluster.name)",
+                RuleHit(address: .cluster(cluster.name),
                         message: "cluster '\(cluster.name)' runs \(cluster.nodes) × \(cluster.instanceType) with EFA but placement: none", location: cluster.location)
             }
         },
@@ -54,8 +54,8 @@ extension RuleCatalog {
                 let total = context.expanded.demand.demand(of: key)
                 guard usable < total else { return nil }
                 let others = total - cluster.addressDemand
-                return RuleHit(address: "subnet:\(key)",
-                               message: "subnet:\(key) (\(allocation.cidr), \(usable.grouped) usable) cannot hold cluster '\(cluster.name)': \(cluster.nodes) nodes × \(cluster.ipsPerNode) IPs × \(headroomText(cluster)) = \(cluster.addressDemand.grouped) addresses\(others > 0 ? " plus \(others.grouped) for other placements" : "") (\((total - usable).grouped) short)",
+                return RuleHit(address: .subnet(key),
+                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr), \(usable.grouped) usable) cannot hold cluster '\(cluster.name)': \(cluster.nodes) nodes × \(cluster.ipsPerNode) IPs × \(headroomText(cluster)) = \(cluster.addressDemand.grouped) addresses\(others > 0 ? " plus \(others.grouped) for other placements" : "") (\((total - usable).grouped) short)",
                                location: context.spec.subnet(named: cluster.subnet).map { $0.cidrLocations[cluster.az] ?? $0.location } ?? cluster.location)
             }
         },
@@ -69,8 +69,8 @@ extension RuleCatalog {
                 let total = context.expanded.demand.demand(of: key)
                 guard total <= usable, Double(total) > 0.8 * Double(usable) else { return nil }
                 let percent = Int((Double(total) / Double(usable) * 100).rounded())
-                return RuleHit(address: "subnet:\(key)",
-                               message: "subnet:\(key) (\(allocation.cidr)) would be \(percent) % used: \(total.grouped) of \(usable.grouped) usable addresses, \(cluster.addressDemand.grouped) of them for cluster '\(cluster.name)'",
+                return RuleHit(address: .subnet(key),
+                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr)) would be \(percent) % used: \(total.grouped) of \(usable.grouped) usable addresses, \(cluster.addressDemand.grouped) of them for cluster '\(cluster.name)'",
                                location: context.spec.subnet(named: cluster.subnet).map { $0.cidrLocations[cluster.az] ?? $0.location } ?? cluster.location)
             }
         },
@@ -79,7 +79,7 @@ extension RuleCatalog {
                        fix: "Move the cluster to a private subnet set (tier: private).") { context in
             context.spec.clusters.compactMap { cluster in
                 guard context.spec.subnet(named: cluster.subnet)?.tier == .public else { return nil }
-                return RuleHit(address: "cluster:\(cluster.name)",
+                return RuleHit(address: .cluster(cluster.name),
                                message: "cluster '\(cluster.name)' (\(cluster.nodes) × \(cluster.instanceType)) is placed in the public subnet '\(cluster.subnet)'", location: cluster.location)
             }
         },
@@ -94,7 +94,7 @@ extension RuleCatalog {
                 var missing = clusterBootstrapServices.filter { !spec.network.interfaceEndpoints.contains($0) }
                 if !spec.network.gatewayEndpoints.contains("s3") { missing.append("s3 (gateway)") }
                 guard !missing.isEmpty else { return nil }
-                return RuleHit(address: "cluster:\(cluster.name)",
+                return RuleHit(address: .cluster(cluster.name),
                                message: "cluster '\(cluster.name)' sits in \(subnet.tier.rawValue) subnet '\(subnet.name)' with no NAT route and no endpoint for \(missing.joined(separator: ", "))",
                                location: cluster.location)
             }

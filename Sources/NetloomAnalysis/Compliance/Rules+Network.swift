@@ -10,7 +10,7 @@ extension RuleCatalog {
                        checkov: ["CKV_AWS_88"]) { context in
             context.spec.instances.compactMap { instance in
                 guard instance.publicIP, let subnet = context.spec.subnet(named: instance.subnet), subnet.tier != .public else { return nil }
-                return RuleHit(address: "instance:\(instance.name)",
+                return RuleHit(address: .instance(instance.name),
                                message: "instance '\(instance.name)' asks for a public IP in the \(subnet.tier.rawValue) subnet '\(subnet.name)', which has no route to the internet gateway",
                                location: instance.location)
             }
@@ -20,7 +20,7 @@ extension RuleCatalog {
                        fix: "Set network.flow_logs: { retention_days: 30 } (or longer).",
                        checkov: ["CKV2_AWS_11"], trivy: ["AVD-AWS-0178"]) { context in
             guard !context.spec.network.flowLogsEnabled else { return [] }
-            return [RuleHit(address: "vpc", message: "the VPC of stack '\(context.spec.stack)' (\(context.spec.network.cidr)) records no flow logs",
+            return [RuleHit(address: .vpc, message: "the VPC of stack '\(context.spec.stack)' (\(context.spec.network.cidr)) records no flow logs",
                             location: context.spec.network.location)]
         },
         ComplianceRule("NL-NET-003", .medium, title: "One NAT gateway serves private subnets in several AZs",
@@ -33,8 +33,8 @@ extension RuleCatalog {
             }.filter { !context.workloads(in: $0).isEmpty }
             guard !dependent.isEmpty else { return [] }
             let owners = Set(dependent.flatMap { context.workloads(in: $0).map(\.owner) }).sorted()
-            return [RuleHit(address: "nat_gateway:\(natAZ)",
-                            message: "the single NAT gateway in \(natAZ) also carries \(dependent.map { "subnet:\($0)" }.joined(separator: ", ")) (\(owners.joined(separator: ", "))); an outage of \(natAZ) cuts them off",
+            return [RuleHit(address: .natGateway(az: natAZ),
+                            message: "the single NAT gateway in \(natAZ) also carries \(dependent.map { ResourceAddress.subnet($0).description }.joined(separator: ", ")) (\(owners.joined(separator: ", "))); an outage of \(natAZ) cuts them off",
                             location: context.spec.network.location)]
         },
         ComplianceRule("NL-NET-004", .high, title: "Endpoint group refuses HTTPS from its clients",
@@ -60,7 +60,7 @@ extension RuleCatalog {
             }
             guard !refused.isEmpty else { return [] }
             let names = refused.map { "\($0.owner) in \($0.subnet)" + ($0.securityGroups.isEmpty ? "" : " (groups \($0.securityGroups.joined(separator: ", ")))") }
-            return [RuleHit(address: "security_group:\(groupName)",
+            return [RuleHit(address: .securityGroup(groupName),
                             message: "the interface endpoints (\(spec.network.interfaceEndpoints.joined(separator: ", "))) use security group '\(groupName)', which does not admit tcp 443 from \(names.joined(separator: "; "))",
                             location: group.location)]
         },
@@ -80,7 +80,7 @@ extension RuleCatalog {
                     // A wide range above 1023 is the return path for outbound connections (ephemeral
                     // ports, AWS-NOTES.md) and only covers 3389 incidentally; flag deliberate openings.
                     if let ports = decisive.ports, ports.lower >= 1024, ports.count > 1000 { return nil }
-                    return RuleHit(address: "network_acl_entry:\(acl.name)/ingress/\(decisive.ruleNumber)",
+                    return RuleHit(address: .networkACLEntry(acl: acl.name, direction: "ingress", ruleNumber: decisive.ruleNumber),
                                    message: "network ACL '\(acl.name)' rule \(decisive.ruleNumber) allows \(port.name) (tcp \(port.port)) from \(decisive.cidr) into \(acl.subnets.joined(separator: ", "))",
                                    location: decisive.location)
                 }

@@ -69,13 +69,13 @@ extension RuleCatalog {
             return internetIngress(context).filter { group, rule in
                 // Load balancers exist to face the internet; their listeners are judged by NL-LB-001.
                 let users = context.users(of: group.name)
-                let onlyLoadBalancers = !users.isEmpty && users.allSatisfy { $0.hasPrefix("load_balancer:") }
+                let onlyLoadBalancers = !users.isEmpty && users.allSatisfy { $0.isKind(.loadBalancer) }
                 return !onlyLoadBalancers && !rule.coversAllPorts && rule.ipProtocol.hasPorts
                     && !flaggedElsewhere.contains { rule.admits(rule.ipProtocol, port: $0) && rule.ipProtocol == .tcp }
             }.map { group, rule in
                 let users = context.users(of: group.name)
                 return RuleHit(address: ComplianceContext.ruleAddress(rule, group: group.name),
-                               message: "security group '\(group.name)' (on \(users.isEmpty ? "nothing yet" : users.joined(separator: ", "))) admits \(rule.summary(vpc: context.spec.network.cidr))",
+                               message: "security group '\(group.name)' (on \(users.isEmpty ? "nothing yet" : users.map(\.description).joined(separator: ", "))) admits \(rule.summary(vpc: context.spec.network.cidr))",
                                location: rule.location)
             }
         },
@@ -93,7 +93,7 @@ extension RuleCatalog {
                 if !undocumented.isEmpty {
                     parts.append("has \(undocumented.count) rule\(undocumented.count == 1 ? "" : "s") without a description (\(undocumented.map { $0.summary(vpc: context.spec.network.cidr) }.joined(separator: "; ")))")
                 }
-                return RuleHit(address: "security_group:\(group.name)", message: "security group '\(group.name)' \(parts.joined(separator: " and "))", location: group.location)
+                return RuleHit(address: .securityGroup(group.name), message: "security group '\(group.name)' \(parts.joined(separator: " and "))", location: group.location)
             }
         },
         ComplianceRule("NL-SG-008", .medium, title: "Security group not attached to anything",
@@ -101,7 +101,7 @@ extension RuleCatalog {
                        fix: "Remove the group, or list it in the security_groups of the instance, cluster, load balancer or endpoints that need it.",
                        checkov: ["CKV2_AWS_5"]) { context in
             context.spec.securityGroups.filter { context.users(of: $0.name).isEmpty }.map { group in
-                RuleHit(address: "security_group:\(group.name)",
+                RuleHit(address: .securityGroup(group.name),
                         message: "security group '\(group.name)' is used by no instance, cluster, load balancer or endpoint", location: group.location)
             }
         },

@@ -8,7 +8,7 @@ extension RuleCatalog {
                        fix: "Remove imdsv2: optional (the default is required).",
                        checkov: ["CKV_AWS_79"], trivy: ["AVD-AWS-0028"]) { context in
             context.spec.instances.filter { !$0.imdsv2Required }.map { instance in
-                RuleHit(address: "instance:\(instance.name)",
+                RuleHit(address: .instance(instance.name),
                         message: "instance '\(instance.name)' (\(instance.type)) accepts IMDSv1 requests (imdsv2: optional)\(instance.role.map { "; its role '\($0)' is one SSRF away" } ?? "")",
                         location: instance.location)
             }
@@ -18,7 +18,7 @@ extension RuleCatalog {
                        fix: "Set root_volume.encrypted: true (replaces the instance).",
                        checkov: ["CKV_AWS_8"], trivy: ["AVD-AWS-0131"]) { context in
             context.spec.instances.filter { !$0.rootVolume.encrypted }.map { instance in
-                RuleHit(address: "instance:\(instance.name)",
+                RuleHit(address: .instance(instance.name),
                         message: "instance '\(instance.name)' has an unencrypted \(instance.rootVolume.sizeGB) GB \(instance.rootVolume.type) root volume",
                         location: instance.location)
             }
@@ -30,7 +30,7 @@ extension RuleCatalog {
             context.spec.instances.compactMap { instance in
                 // In a private subnet the public IP is NL-NET-001's business.
                 guard instance.publicIP, context.spec.subnet(named: instance.subnet)?.tier == .public else { return nil }
-                return RuleHit(address: "instance:\(instance.name)",
+                return RuleHit(address: .instance(instance.name),
                                message: "instance '\(instance.name)' gets a public IPv4 address in subnet '\(instance.subnet)'\(instance.securityGroups.isEmpty ? "" : " behind \(instance.securityGroups.map { "'\($0)'" }.joined(separator: ", "))")",
                                location: instance.location)
             }
@@ -43,7 +43,7 @@ extension RuleCatalog {
                        fix: "Set encryption: kms (or aes256).",
                        checkov: ["CKV_AWS_19"], trivy: ["AVD-AWS-0088"]) { context in
             context.spec.buckets.filter { $0.encryption == nil }.map { bucket in
-                RuleHit(address: "bucket:\(bucket.name)", message: "bucket '\(bucket.name)' configures no default encryption", location: bucket.location)
+                RuleHit(address: .bucket(bucket.name), message: "bucket '\(bucket.name)' configures no default encryption", location: bucket.location)
             }
         },
         ComplianceRule("NL-S3-002", .low, title: "Bucket encrypted with S3-managed keys instead of KMS",
@@ -51,7 +51,7 @@ extension RuleCatalog {
                        fix: "Set encryption: kms.",
                        checkov: ["CKV_AWS_145"], trivy: ["AVD-AWS-0132"]) { context in
             context.spec.buckets.filter { $0.encryption == .aes256 }.map { bucket in
-                RuleHit(address: "bucket_encryption:\(bucket.name)", message: "bucket '\(bucket.name)' uses SSE-S3 (aes256) rather than a KMS key", location: bucket.location)
+                RuleHit(address: .bucketEncryption(bucket.name), message: "bucket '\(bucket.name)' uses SSE-S3 (aes256) rather than a KMS key", location: bucket.location)
             }
         },
         ComplianceRule("NL-S3-003", .medium, title: "Bucket without versioning",
@@ -59,7 +59,7 @@ extension RuleCatalog {
                        fix: "Set versioning: true, with a lifecycle rule for noncurrent versions.",
                        checkov: ["CKV_AWS_21"], trivy: ["AVD-AWS-0090"]) { context in
             context.spec.buckets.filter { !$0.versioning }.map { bucket in
-                RuleHit(address: "bucket:\(bucket.name)", message: "bucket '\(bucket.name)' keeps no object versions", location: bucket.location)
+                RuleHit(address: .bucket(bucket.name), message: "bucket '\(bucket.name)' keeps no object versions", location: bucket.location)
             }
         },
         ComplianceRule("NL-S3-004", .high, title: "Bucket without a public access block",
@@ -67,7 +67,7 @@ extension RuleCatalog {
                        fix: "Remove public_access_block: false (the default is true).",
                        checkov: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"], trivy: ["AVD-AWS-0094"]) { context in
             context.spec.buckets.filter { !$0.publicAccessBlock }.map { bucket in
-                RuleHit(address: "bucket:\(bucket.name)", message: "bucket '\(bucket.name)' has its public access block turned off", location: bucket.location)
+                RuleHit(address: .bucket(bucket.name), message: "bucket '\(bucket.name)' has its public access block turned off", location: bucket.location)
             }
         },
         ComplianceRule("NL-S3-005", .low, title: "Versioned bucket keeps noncurrent versions forever",
@@ -75,7 +75,7 @@ extension RuleCatalog {
                        fix: "Add a lifecycle rule with noncurrent_transition_days (e.g. 30 days to GLACIER).",
                        checkov: ["CKV2_AWS_61"]) { context in
             context.spec.buckets.filter { $0.versioning && !$0.lifecycle.contains { $0.noncurrentTransitionDays != nil } }.map { bucket in
-                RuleHit(address: "bucket_lifecycle:\(bucket.name)",
+                RuleHit(address: .bucketLifecycle(bucket.name),
                         message: "bucket '\(bucket.name)' is versioned but no lifecycle rule moves or expires noncurrent versions",
                         location: bucket.location)
             }
@@ -101,7 +101,7 @@ extension RuleCatalog {
                        checkov: ["CKV_AWS_62", "CKV_AWS_63"], trivy: ["AVD-AWS-0057"]) { context in
             context.spec.roles.flatMap { role in
                 role.allow.filter { $0.actions.contains("*") || $0.actions.contains("*:*") }.map { statement in
-                    RuleHit(address: "iam_role_policy:\(role.name)",
+                    RuleHit(address: .iamRolePolicy(role.name),
                             message: "role '\(role.name)' allows every action on \(statement.resources.joined(separator: ", "))", location: statement.location)
                 }
             }
@@ -114,7 +114,7 @@ extension RuleCatalog {
                 role.allow.compactMap { statement -> RuleHit? in
                     let wild = statement.actions.filter { $0.hasSuffix(":*") && dataServices.contains(service(of: $0)) }
                     guard !wild.isEmpty else { return nil }
-                    return RuleHit(address: "iam_role_policy:\(role.name)",
+                    return RuleHit(address: .iamRolePolicy(role.name),
                                    message: "role '\(role.name)' allows \(wild.joined(separator: ", ")) on \(statement.resources.joined(separator: ", "))",
                                    location: statement.location)
                 }
@@ -129,7 +129,7 @@ extension RuleCatalog {
                     guard statement.resources.contains("*") else { return nil }
                     let data = statement.actions.filter { $0 != "*" && dataServices.contains(service(of: $0)) }
                     guard !data.isEmpty else { return nil }
-                    return RuleHit(address: "iam_role_policy:\(role.name)",
+                    return RuleHit(address: .iamRolePolicy(role.name),
                                    message: "role '\(role.name)' allows \(data.joined(separator: ", ")) on every resource (\"*\")", location: statement.location)
                 }
             }
@@ -140,7 +140,7 @@ extension RuleCatalog {
                        checkov: ["CKV_AWS_274"]) { context in
             context.spec.roles.flatMap { role in
                 role.managedPolicies.filter { broadManagedPolicies.contains(String($0.split(separator: "/").last ?? "")) }.map { policy in
-                    RuleHit(address: "iam_role_policy_attachment:\(role.name)/\(policy.split(separator: "/").last ?? "")",
+                    RuleHit(address: .iamRolePolicyAttachment(role: role.name, policy: policy),
                             message: "role '\(role.name)' (assumed by \(role.assumedBy)) has the managed policy \(policy)", location: role.location)
                 }
             }
@@ -153,10 +153,10 @@ extension RuleCatalog {
                        fix: "Set retention_days (flow logs: network.flow_logs.retention_days).",
                        checkov: ["CKV_AWS_66"]) { context in
             var hits = context.spec.logGroups.filter { $0.retentionDays == nil }.map { group in
-                RuleHit(address: "log_group:\(group.name)", message: "log group '\(group.name)' has no retention_days, so its logs never expire", location: group.location)
+                RuleHit(address: .logGroup(group.name), message: "log group '\(group.name)' has no retention_days, so its logs never expire", location: group.location)
             }
             if context.spec.network.flowLogsEnabled, context.spec.network.flowLogRetentionDays == nil {
-                hits.append(RuleHit(address: "log_group:netloom-flow-logs", message: "the flow-log group has no retention_days, so flow logs never expire",
+                hits.append(RuleHit(address: .logGroup("netloom-flow-logs"), message: "the flow-log group has no retention_days, so flow logs never expire",
                                     location: context.spec.network.location))
             }
             return hits
@@ -166,7 +166,7 @@ extension RuleCatalog {
                        fix: "Add an alarm with metric: StatusCheckFailed for the instance.") { context in
             context.spec.instances.compactMap { instance in
                 guard !context.spec.alarms.contains(where: { $0.instance == instance.name && $0.metric.hasPrefix("StatusCheckFailed") }) else { return nil }
-                return RuleHit(address: "instance:\(instance.name)",
+                return RuleHit(address: .instance(instance.name),
                                message: "instance '\(instance.name)' (\(instance.type)\(instance.count > 1 ? " × \(instance.count)" : "")) has no StatusCheckFailed alarm",
                                location: instance.location)
             }
@@ -180,7 +180,7 @@ extension RuleCatalog {
                        checkov: ["CKV_AWS_2"], trivy: ["AVD-AWS-0054"]) { context in
             context.spec.loadBalancers.filter(\.isInternetFacing).flatMap { lb in
                 lb.listeners.filter { $0.protocol.uppercased() == "HTTP" }.map { listener in
-                    RuleHit(address: "listener:\(lb.name)/\(listener.port)",
+                    RuleHit(address: .listener(loadBalancer: lb.name, port: listener.port),
                             message: "internet-facing load balancer '\(lb.name)' serves plain HTTP on port \(listener.port) (forwarding to '\(listener.forward)')",
                             location: listener.location)
                 }
@@ -192,7 +192,7 @@ extension RuleCatalog {
             context.spec.targetGroups.flatMap { group in
                 group.targets.compactMap { name -> RuleHit? in
                     guard let instance = context.spec.instance(named: name), instance.publicIP else { return nil }
-                    return RuleHit(address: "instance:\(instance.name)",
+                    return RuleHit(address: .instance(instance.name),
                                    message: "instance '\(instance.name)' is a target of '\(group.name)' but has a public IP of its own", location: instance.location)
                 }
             }

@@ -16,7 +16,10 @@ public struct CostEstimator: Sendable {
         let hours = usage.hours
         var items: [CostItem] = []
 
-        func priced(_ address: String, _ component: String, _ quantity: Double, _ price: Price, ipv4: Bool = false, note: String? = nil) {
+        func priced(_ address: ResourceAddress, _ component: String, _ quantity: Double, _ price: Price, ipv4: Bool = false, note: String? = nil) {
+            pricedText(address.description, component, quantity, price, ipv4: ipv4, note: note)
+        }
+        func pricedText(_ address: String, _ component: String, _ quantity: Double, _ price: Price, ipv4: Bool = false, note: String? = nil) {
             items.append(CostItem(address: address, component: component, quantity: quantity, unit: price.unit, unitUSD: price.usd,
                                   monthlyUSD: quantity * price.usd, isPublicIPv4: ipv4, note: note))
         }
@@ -24,36 +27,36 @@ public struct CostEstimator: Sendable {
         // NAT gateways: hours each, the data they process, and their Elastic IPs.
         let natAZs = AddressDemand.natAZs(spec)
         for az in natAZs {
-            priced("nat_gateway:\(az)", "NAT gateway", hours, prices.natGatewayHour)
+            priced(.natGateway(az: az), "NAT gateway", hours, prices.natGatewayHour)
         }
         if !natAZs.isEmpty {
-            priced(natAZs.count == 1 ? "nat_gateway:\(natAZs[0])" : "nat_gateway:*", "NAT data processed (nat_gb)", usage.natGB, prices.natGatewayGB)
+            priced(natAZs.count == 1 ? .natGateway(az: natAZs[0]) : .all(.natGateway), "NAT data processed (nat_gb)", usage.natGB, prices.natGatewayGB)
         }
         for az in natAZs {
-            priced("eip:nat/\(az)", "public IPv4 (NAT Elastic IP)", hours, prices.publicIPv4Hour, ipv4: true)
+            priced(.natElasticIP(az: az), "public IPv4 (NAT Elastic IP)", hours, prices.publicIPv4Hour, ipv4: true)
         }
 
         // Endpoints: gateway ones are free, interface ones bill per AZ-hour and per GB.
         for service in spec.network.gatewayEndpoints {
-            priced("vpc_endpoint:\(service)", "gateway endpoint (free)", 1, prices.gatewayEndpoint)
+            priced(.vpcEndpoint(service), "gateway endpoint (free)", 1, prices.gatewayEndpoint)
         }
         if let subnetName = spec.network.endpointSubnet, let subnet = spec.subnet(named: subnetName), !spec.network.interfaceEndpoints.isEmpty {
             let azCount = Double(spec.azs(of: subnet).count)
             for service in spec.network.interfaceEndpoints {
-                priced("vpc_endpoint:\(service)", "interface endpoint × \(Int(azCount)) AZ", azCount * hours, prices.interfaceEndpointAZHour)
+                priced(.vpcEndpoint(service), "interface endpoint × \(Int(azCount)) AZ", azCount * hours, prices.interfaceEndpointAZHour)
             }
-            priced("vpc_endpoint:*", "endpoint data (endpoint_gb)", usage.endpointGB, prices.interfaceEndpointGB)
+            priced(.all(.vpcEndpoint), "endpoint data (endpoint_gb)", usage.endpointGB, prices.interfaceEndpointGB)
         }
 
         // Instances: compute, public IPv4, root volumes.
         for instance in spec.instances {
             let count = Double(instance.count)
-            let address = "instance:\(instance.name)"
+            let address = ResourceAddress.instance(instance.name)
             let label = instance.count > 1 ? "\(instance.type) × \(instance.count)" : instance.type
             if let price = prices.ec2Hour(InstanceTypes.ec2Name(instance.type)), !instance.type.hasPrefix("ml.") {
                 priced(address, "EC2 \(label)", count * hours, price)
             } else {
-                items.append(CostItem(address: address, component: "EC2 \(label)", quantity: count * hours, unit: "hour", unitUSD: nil, monthlyUSD: nil,
+                items.append(CostItem(address: address.description, component: "EC2 \(label)", quantity: count * hours, unit: "hour", unitUSD: nil, monthlyUSD: nil,
                                       note: "price unknown: \(instance.type) is not in the price table"))
             }
             if instance.publicIP {
@@ -63,7 +66,7 @@ public struct CostEstimator: Sendable {
             if let price = prices.ebsGBMonth[volumeType] {
                 priced(address, "EBS \(volumeType) root volume", count * Double(instance.rootVolume.sizeGB), price)
             } else {
-                items.append(CostItem(address: address, component: "EBS \(volumeType) root volume", quantity: count * Double(instance.rootVolume.sizeGB),
+                items.append(CostItem(address: address.description, component: "EBS \(volumeType) root volume", quantity: count * Double(instance.rootVolume.sizeGB),
                                       unit: "GB-month", unitUSD: nil, monthlyUSD: nil, note: "price unknown: volume type \(volumeType)"))
             }
         }
@@ -71,25 +74,25 @@ public struct CostEstimator: Sendable {
         // Clusters: node-hours; SageMaker bills ml.* types itself, so they stay out of the total.
         for cluster in spec.clusters {
             let nodeHours = Double(cluster.nodes) * hours
-            let address = "cluster:\(cluster.name)"
+            let address = ResourceAddress.cluster(cluster.name)
             let component = "\(cluster.nodes) × \(cluster.instanceType) (\(cluster.orchestrator.rawValue))"
             let ec2Price = prices.ec2Hour(InstanceTypes.ec2Name(cluster.instanceType))
             if cluster.instanceType.hasPrefix("ml.") {
                 let equivalent = ec2Price.map { nodeHours * $0.usd }
-                items.append(CostItem(address: address, component: component, quantity: nodeHours, unit: "node-hour", unitUSD: nil, monthlyUSD: nil,
+                items.append(CostItem(address: address.description, component: component, quantity: nodeHours, unit: "node-hour", unitUSD: nil, monthlyUSD: nil,
                                       billedBy: "sagemaker", ec2EquivalentUSD: equivalent,
                                       note: "billed by SageMaker at ml.* rates, not in the total" + (equivalent.map { "; EC2 on-demand equivalent $\($0.dollars)" } ?? "")))
             } else if let ec2Price {
                 priced(address, component, nodeHours, ec2Price)
             } else {
-                items.append(CostItem(address: address, component: component, quantity: nodeHours, unit: "node-hour", unitUSD: nil, monthlyUSD: nil,
+                items.append(CostItem(address: address.description, component: component, quantity: nodeHours, unit: "node-hour", unitUSD: nil, monthlyUSD: nil,
                                       note: "price unknown: \(cluster.instanceType) is not in the price table"))
             }
         }
 
         // Load balancers: hours, capacity units, and one public IPv4 per AZ node when internet-facing.
         for lb in spec.loadBalancers {
-            let address = "load_balancer:\(lb.name)"
+            let address = ResourceAddress.loadBalancer(lb.name)
             let network = lb.type == "network"
             priced(address, network ? "Network Load Balancer" : "Application Load Balancer", hours,
                    network ? prices.networkLoadBalancerHour : prices.applicationLoadBalancerHour)
@@ -103,15 +106,15 @@ public struct CostEstimator: Sendable {
         // S3 storage.
         if !spec.buckets.isEmpty {
             let share = usage.s3GB / Double(spec.buckets.count)
-            for bucket in spec.buckets { priced("bucket:\(bucket.name)", "S3 Standard storage", share, prices.s3StandardGBMonth) }
+            for bucket in spec.buckets { priced(.bucket(bucket.name), "S3 Standard storage", share, prices.s3StandardGBMonth) }
         } else if usage.s3GB > 0 {
-            priced("bucket:*", "S3 Standard storage", usage.s3GB, prices.s3StandardGBMonth)
+            priced(.all(.bucket), "S3 Standard storage", usage.s3GB, prices.s3StandardGBMonth)
         }
 
         // CloudWatch Logs (flow logs are delivered into a log group and billed like any ingestion) and alarms.
-        var logGroups: [(address: String, component: String, retention: Int?)] = spec.logGroups.map { ("log_group:\($0.name)", "CloudWatch Logs", $0.retentionDays) }
+        var logGroups: [(address: ResourceAddress, component: String, retention: Int?)] = spec.logGroups.map { (.logGroup($0.name), "CloudWatch Logs", $0.retentionDays) }
         if spec.network.flowLogsEnabled {
-            logGroups.append(("log_group:netloom-flow-logs", "flow logs (CloudWatch Logs)", spec.network.flowLogRetentionDays))
+            logGroups.append((.logGroup("netloom-flow-logs"), "flow logs (CloudWatch Logs)", spec.network.flowLogRetentionDays))
         }
         if !logGroups.isEmpty {
             let share = usage.logsGB / Double(logGroups.count)
@@ -125,10 +128,10 @@ public struct CostEstimator: Sendable {
             }
         }
         let alarms = expanded.graph.resources(of: .alarm)
-        for alarm in alarms { priced(alarm.address, "CloudWatch alarm", 1, prices.alarmMonth) }
+        for alarm in alarms { pricedText(alarm.address, "CloudWatch alarm", 1, prices.alarmMonth) }
 
         if usage.internetEgressGB > 0 {
-            priced("internet_gateway", "data out to internet (egress_gb)", usage.internetEgressGB, prices.internetEgressGB)
+            priced(.internetGateway, "data out to internet (egress_gb)", usage.internetEgressGB, prices.internetEgressGB)
         }
 
         return CostEstimate(stack: spec.stack, items: items, advice: advice(expanded, natAZs: natAZs), usage: usage, prices: prices)
@@ -139,7 +142,7 @@ public struct CostEstimator: Sendable {
         let hours = spec.usage.hours
         var advice: [CostAdvice] = []
         if let hit = Self.s3ThroughNAT(spec, natAZs: natAZs, prices: prices), spec.usage.natGB > 0 {
-            advice.append(CostAdvice(address: "vpc_endpoint:s3",
+            advice.append(CostAdvice(address: ResourceAddress.vpcEndpoint("s3").description,
                                      message: "add network.endpoints.gateway: [s3]: S3 traffic from \(hit.subnets.joined(separator: ", ")) stops paying NAT processing ($\(prices.natGatewayGB.usd)/GB; the endpoint is free). At usage.nat_gb = \(format(spec.usage.natGB)) that is up to $\(hit.monthlyUSD.dollars)/month if it is all S3",
                                      monthlySavingsUSD: hit.monthlyUSD))
         }
@@ -149,20 +152,20 @@ public struct CostEstimator: Sendable {
         }
         if !natAZs.isEmpty, idle {
             let saving = Double(natAZs.count) * hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd) + spec.usage.natGB * prices.natGatewayGB.usd
-            advice.append(CostAdvice(address: natAZs.count == 1 ? "nat_gateway:\(natAZs[0])" : "nat_gateway:*",
+            advice.append(CostAdvice(address: (natAZs.count == 1 ? ResourceAddress.natGateway(az: natAZs[0]) : .all(.natGateway)).description,
                                      message: "no instance or cluster sits in a private subnet yet: nat: none saves $\(saving.dollars)/month until one does (a NAT instance is cheaper still, but less reliable)",
                                      monthlySavingsUSD: saving))
         } else if spec.network.nat == .perAZ, natAZs.count > 1 {
             let extra = Double(natAZs.count - 1)
             let saving = extra * hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd)
-            advice.append(CostAdvice(address: "nat_gateway:*",
+            advice.append(CostAdvice(address: ResourceAddress.all(.natGateway).description,
                                      message: "for a dev stack, nat: single saves $\(saving.dollars)/month (\(natAZs.count - 1) NAT gateway\(natAZs.count > 2 ? "s" : "") and Elastic IP\(natAZs.count > 2 ? "s" : "")); it costs availability: an outage of \(natAZs[0]) cuts off the private subnets of \(natAZs.dropFirst().joined(separator: ", ")), and their traffic then crosses AZs at $\(prices.crossAZGB.usd)/GB",
                                      monthlySavingsUSD: saving))
         }
         for instance in spec.instances where instance.rootVolume.type == "gp2" {
             if let gp2 = prices.ebsGBMonth["gp2"], let gp3 = prices.ebsGBMonth["gp3"] {
                 let saving = Double(instance.count * instance.rootVolume.sizeGB) * (gp2.usd - gp3.usd)
-                advice.append(CostAdvice(address: "instance:\(instance.name)",
+                advice.append(CostAdvice(address: ResourceAddress.instance(instance.name).description,
                                          message: "root_volume.type: gp3 instead of gp2 is 20 % cheaper per GB with a higher baseline (3,000 IOPS); saves $\(saving.dollars)/month",
                                          monthlySavingsUSD: saving))
             }
@@ -174,7 +177,7 @@ public struct CostEstimator: Sendable {
     /// and what that costs at most at `usage.nat_gb`. Shared with rule NL-COST-001.
     static func s3ThroughNAT(_ spec: StackSpec, natAZs: [String], prices: PriceTable) -> (subnets: [String], monthlyUSD: Double)? {
         guard !natAZs.isEmpty, !spec.network.gatewayEndpoints.contains("s3") else { return nil }
-        let subnets = spec.subnets.filter { $0.tier == .private }.flatMap { subnet in spec.azs(of: subnet).map { "subnet:\(subnet.name)/\($0)" } }
+        let subnets = spec.subnets.filter { $0.tier == .private }.flatMap { subnet in spec.azs(of: subnet).map { ResourceAddress.subnet(SubnetKey(subnet: subnet.name, az: $0)).description } }
         guard !subnets.isEmpty else { return nil }
         return (subnets, spec.usage.natGB * prices.natGatewayGB.usd)
     }

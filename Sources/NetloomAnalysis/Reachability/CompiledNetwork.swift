@@ -28,7 +28,7 @@ struct CompiledRule: Sendable {
     var rule: SecurityGroupRuleSpec
 
     /// `sg_rule:api/ingress/tcp/5000/sg:alb`; built only when a path is described.
-    var address: String { "sg_rule:\(rule.key(group: group))" }
+    var address: ResourceAddress { rule.address(group: group) }
 
     var text: String {
         "\(rule.direction.rawValue) \(rule.ipProtocol)\(rule.ports.map { " \($0)" } ?? "") \(rule.direction == .ingress ? "from" : "to") \(rule.peer)"
@@ -51,7 +51,7 @@ struct CompiledACLEntry: Sendable {
     var direction: RuleDirection
 
     /// `network_acl_entry:app/ingress/100`.
-    var address: String { "network_acl_entry:\(acl)/\(direction.rawValue)/\(number)" }
+    var address: ResourceAddress { .networkACLEntry(acl: acl, direction: direction.rawValue, ruleNumber: number) }
 }
 
 /// A network ACL's entries per direction, in ascending rule number (first match wins).
@@ -141,7 +141,7 @@ struct CompiledNetwork: Sendable {
         }
         var nat: [String: Int] = [:]
         for (index, interface) in topology.interfaces.enumerated() where interface.kind == .natGateway {
-            nat[String(interface.id.dropFirst("nat_gateway:".count))] = index
+            nat[ResourceAddress(parsing: interface.id)?.name ?? ""] = index
         }
         natInterfaceByAZ = nat
         var subnetIndex: [SubnetKey: Int] = [:]

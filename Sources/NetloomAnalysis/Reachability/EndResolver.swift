@@ -16,10 +16,9 @@ struct EndResolver: Sendable {
         var byEnd: [Endpoint: [Int]] = [:]
         for (index, interface) in expanded.topology.interfaces.enumerated() {
             let end: Endpoint? = switch interface.kind {
-            case .instance:
-                .instance(String(interface.owner.dropFirst("instance:".count).split(separator: "/").first ?? ""))
-            case .clusterNode: .cluster(String(interface.owner.dropFirst("cluster:".count)))
-            case .loadBalancer: .loadBalancer(String(interface.owner.dropFirst("load_balancer:".count)))
+            case .instance: .instance(ResourceAddress(parsing: interface.owner)?.name ?? "")
+            case .clusterNode: .cluster(ResourceAddress(parsing: interface.owner)?.name ?? "")
+            case .loadBalancer: .loadBalancer(ResourceAddress(parsing: interface.owner)?.name ?? "")
             case .interfaceEndpoint: interface.service.map(Endpoint.interfaceEndpoint)
             case .natGateway: nil
             }
@@ -82,7 +81,7 @@ struct EndResolver: Sendable {
     func holds(_ interface: NetworkInterface, _ address: IPv4Address) -> Bool {
         if interface.privateIP == address { return true }
         guard interface.kind == .clusterNode,
-              let cluster = spec.cluster(named: String(interface.owner.dropFirst("cluster:".count))) else { return false }
+              let cluster = spec.cluster(named: ResourceAddress(parsing: interface.owner)?.name ?? "") else { return false }
         let span = UInt64(cluster.nodes) * UInt64(cluster.ipsPerNode)
         return address.value >= interface.privateIP.value && UInt64(address.value - interface.privateIP.value) < span
     }
@@ -91,7 +90,7 @@ struct EndResolver: Sendable {
     func label(_ end: ConnectionEnd) -> String {
         switch end {
         case .interface(let index): topology.interfaces[index].id
-        case .subnetAddress(let subnet, _): "subnet:\(topology.subnets[subnet].key)"
+        case .subnetAddress(let subnet, _): ResourceAddress.subnet(topology.subnets[subnet].key).description
         case .outside(let label, _, _): label
         }
     }

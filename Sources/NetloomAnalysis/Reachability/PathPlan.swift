@@ -49,6 +49,11 @@ struct PathPlan {
         steps.append(.hop(PathHop(component: component, address: address(), detail: detail())))
     }
 
+    mutating func hop(_ component: String, _ address: @autoclosure () -> ResourceAddress, _ detail: @autoclosure () -> String) {
+        guard recordsHops else { return }
+        steps.append(.hop(PathHop(component: component, address: address(), detail: detail())))
+    }
+
     mutating func check(_ kind: FilterCheck.Kind, _ port: PortRole) {
         filters.append(FilterCheck(kind: kind, port: port))
         steps.append(.filter(filters.count - 1))
@@ -138,7 +143,7 @@ struct PathPlan {
 
     func groupAddress(_ interface: Int) -> String {
         let groups = network.topology.interfaces[interface].securityGroups
-        return groups.count == 1 ? "security_group:\(groups[0])" : network.topology.interfaces[interface].id
+        return groups.count == 1 ? ResourceAddress.securityGroup(groups[0]).description : network.topology.interfaces[interface].id
     }
 
     func explain(_ filter: FilterCheck, _ ipProtocol: IPProtocol, _ wanted: PortSet) -> BlockExplanation {
@@ -158,13 +163,13 @@ struct PathPlan {
             if wanted.ranges.count == 1, wanted.ranges[0].count == 1, let port = wanted.first {
                 if let entry = network.aclEntry(subnet, direction: direction, ipProtocol, port: port, remote: remote) {
                     return BlockExplanation(code: .subnetACLRestriction, address: entry.address,
-                                            detail: "rule \(entry.number) of network ACL \(aclName) (subnet:\(key)) denies \(direction.rawValue) \(packet)\(returnText)")
+                                            detail: "rule \(entry.number) of network ACL \(aclName) (\(ResourceAddress.subnet(key))) denies \(direction.rawValue) \(packet)\(returnText)")
                 }
-                return BlockExplanation(code: .subnetACLRestriction, address: "network_acl:\(aclName)",
-                                        detail: "no rule of network ACL \(aclName) (subnet:\(key)) matches \(direction.rawValue) \(packet)\(returnText); the * rule denies it")
+                return BlockExplanation(code: .subnetACLRestriction, address: .networkACL(aclName),
+                                        detail: "no rule of network ACL \(aclName) (\(ResourceAddress.subnet(key))) matches \(direction.rawValue) \(packet)\(returnText); the * rule denies it")
             }
-            return BlockExplanation(code: .subnetACLRestriction, address: "network_acl:\(aclName)",
-                                    detail: "network ACL \(aclName) (subnet:\(key)) denies \(direction.rawValue) \(packet)\(returnText) on every one of those ports")
+            return BlockExplanation(code: .subnetACLRestriction, address: .networkACL(aclName),
+                                    detail: "network ACL \(aclName) (\(ResourceAddress.subnet(key))) denies \(direction.rawValue) \(packet)\(returnText) on every one of those ports")
         }
     }
 
@@ -176,17 +181,17 @@ struct PathPlan {
             guard let (group, rule) = network.securityGroupRule(interface, direction: direction, ipProtocol, port: port, peer: peer) else {
                 return PathHop(component: "security_group", address: groupAddress(interface), detail: "\(direction.rawValue) \(packet)")
             }
-            return PathHop(component: "security_group", address: "security_group:\(group)", detail: "\(packet): allowed by \(rule.text) [\(rule.address)]")
+            return PathHop(component: "security_group", address: .securityGroup(group), detail: "\(packet): allowed by \(rule.text) [\(rule.address)]")
         case .networkACL(let subnet, let direction, let remote):
             let packet = packetText(ipProtocol, shown, direction, remote)
             let key = network.topology.subnets[subnet].key
             guard let acl = network.subnetACL[subnet] else {
-                return PathHop(component: "network_acl", address: "network_acl:default",
-                               detail: "\(direction.rawValue) \(packet)\(returnText): subnet:\(key) keeps the VPC's default ACL, which allows all traffic")
+                return PathHop(component: "network_acl", address: .networkACL("default"),
+                               detail: "\(direction.rawValue) \(packet)\(returnText): \(ResourceAddress.subnet(key)) keeps the VPC's default ACL, which allows all traffic")
             }
             let entry = network.aclEntry(subnet, direction: direction, ipProtocol, port: port, remote: remote)
-            return PathHop(component: "network_acl", address: entry?.address ?? "network_acl:\(acl.name)",
-                           detail: "\(direction.rawValue) \(packet)\(returnText): allowed by rule \(entry.map { "\($0.number)" } ?? "?") of network ACL \(acl.name) (subnet:\(key))")
+            return PathHop(component: "network_acl", address: entry?.address ?? .networkACL(acl.name),
+                           detail: "\(direction.rawValue) \(packet)\(returnText): allowed by rule \(entry.map { "\($0.number)" } ?? "?") of network ACL \(acl.name) (\(ResourceAddress.subnet(key)))")
         }
     }
 }

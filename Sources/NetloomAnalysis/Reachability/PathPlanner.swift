@@ -44,15 +44,15 @@ struct PathPlanner {
         if let index = end.interface {
             let interface = topology.interfaces[index]
             let groups = interface.securityGroups.isEmpty ? "no security groups" : "groups \(interface.securityGroups.joined(separator: ", "))"
-            plan.hop("network_interface", interface.id, "\(role) \(interface.privateIP) in subnet:\(subnet)\(interface.publicIP ? " with a public IP" : ""), \(groups)")
+            plan.hop("network_interface", interface.id, "\(role) \(interface.privateIP) in \(ResourceAddress.subnet(subnet))\(interface.publicIP ? " with a public IP" : ""), \(groups)")
         } else {
-            plan.hop("subnet", "subnet:\(subnet)", "\(role) \(end.address) (a host of the subnet; no security group applies)")
+            plan.hop("subnet", .subnet(subnet), "\(role) \(end.address) (a host of the subnet; no security group applies)")
         }
     }
 
     func routeHop(_ plan: inout PathPlan, _ route: CompiledRoute, _ subnet: Int, _ address: IPv4Address) {
         guard plan.recordsHops else { return }
-        plan.hop("route", route.route.address, "subnet:\(topology.subnets[subnet].key) sends \(address) via \(route.route.destination) -> \(route.route.target)")
+        plan.hop("route", route.route.address, "\(ResourceAddress.subnet(topology.subnets[subnet].key)) sends \(address) via \(route.route.destination) -> \(route.route.target)")
     }
 
     func plan(from source: ConnectionEnd, to destination: ConnectionEnd, address: IPv4Address) -> PathPlan {
@@ -84,8 +84,8 @@ struct PathPlanner {
         endHop(&plan, client, role: "source")
         sourceGroupCheck(&plan, client, to: server.address, interface: server.interface)
         guard let route = network.route(from: client.subnet, to: server.address), route.target == .local else {
-            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: "route_table:\(topology.subnets[client.subnet].key)",
-                                                 detail: "no local route for \(server.address) in subnet:\(topology.subnets[client.subnet].key)"))
+            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: .routeTable(topology.subnets[client.subnet].key),
+                                                 detail: "no local route for \(server.address) in \(ResourceAddress.subnet(topology.subnets[client.subnet].key))"))
             return
         }
         routeHop(&plan, route, client.subnet, server.address)
@@ -113,8 +113,8 @@ struct PathPlanner {
         endHop(&plan, client, role: "source")
         sourceGroupCheck(&plan, client, to: address, interface: nil)
         guard let route = network.route(from: client.subnet, to: address), route.target != .local else {
-            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: "route_table:\(subnetKey)",
-                                                 detail: "the route table of subnet:\(subnetKey) has no route for \(address) (\(label))"))
+            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: .routeTable(subnetKey),
+                                                 detail: "the route table of \(ResourceAddress.subnet(subnetKey)) has no route for \(address) (\(label))"))
             return
         }
         routeHop(&plan, route, client.subnet, address)
@@ -123,24 +123,24 @@ struct PathPlanner {
             return
         case .gatewayEndpoint(let service):
             plan.check(.networkACL(subnet: client.subnet, direction: .egress, remote: address), .destination)
-            plan.hop("vpc_endpoint", "vpc_endpoint:\(service)", "gateway endpoint delivers to the \(service) prefix list without NAT or internet gateway")
+            plan.hop("vpc_endpoint", .vpcEndpoint(service), "gateway endpoint delivers to the \(service) prefix list without NAT or internet gateway")
             plan.hop("destination", label, "\(address)")
             plan.check(.networkACL(subnet: client.subnet, direction: .ingress, remote: address), .clientEphemeral)
         case .internetGateway:
             if !client.publicIP {
-                let name = client.interface.map { topology.interfaces[$0].id } ?? "subnet:\(subnetKey)"
+                let name = client.interface.map { topology.interfaces[$0].id } ?? ResourceAddress.subnet(subnetKey).description
                 plan.routing.append(BlockExplanation(code: .igwPublicIPAssociationForEgress, address: name,
                                                      detail: "\(name) routes \(address) to the internet gateway but has no public IP address"))
                 return
             }
             plan.check(.networkACL(subnet: client.subnet, direction: .egress, remote: address), .destination)
-            plan.hop("internet_gateway", "internet_gateway", "translates \(client.address) to its public IP")
+            plan.hop("internet_gateway", .internetGateway, "translates \(client.address) to its public IP")
             plan.hop("destination", label, "\(address)")
             plan.check(.networkACL(subnet: client.subnet, direction: .ingress, remote: address), .clientEphemeral)
         case .natGateway(let az):
             guard let natIndex = network.natInterfaceByAZ[az], let natSubnet = network.subnetIndexByKey[topology.interfaces[natIndex].subnet] else {
-                plan.routing.append(BlockExplanation(code: .natGatewayMissing, address: "nat_gateway:\(az)",
-                                                     detail: "subnet:\(subnetKey) routes to nat_gateway:\(az), which the stack does not build"))
+                plan.routing.append(BlockExplanation(code: .natGatewayMissing, address: .natGateway(az: az),
+                                                     detail: "\(ResourceAddress.subnet(subnetKey)) routes to \(ResourceAddress.natGateway(az: az)), which the stack does not build"))
                 return
             }
             let nat = topology.interfaces[natIndex]
@@ -151,13 +151,13 @@ struct PathPlanner {
             }
             plan.hop("nat_gateway", nat.id, "translates \(client.address) to the NAT gateway's Elastic IP (\(nat.privateIP) inside the VPC)")
             guard let natRoute = network.route(from: natSubnet, to: address), natRoute.target == .internetGateway else {
-                plan.routing.append(BlockExplanation(code: .natWithoutInternetRoute, address: "route_table:\(nat.subnet)",
-                                                     detail: "\(nat.id) sits in subnet:\(nat.subnet), which does not route \(address) to the internet gateway"))
+                plan.routing.append(BlockExplanation(code: .natWithoutInternetRoute, address: .routeTable(nat.subnet),
+                                                     detail: "\(nat.id) sits in \(ResourceAddress.subnet(nat.subnet)), which does not route \(address) to the internet gateway"))
                 return
             }
             routeHop(&plan, natRoute, natSubnet, address)
             plan.check(.networkACL(subnet: natSubnet, direction: .egress, remote: address), .destination)
-            plan.hop("internet_gateway", "internet_gateway", "carries the NAT gateway's traffic to \(address)")
+            plan.hop("internet_gateway", .internetGateway, "carries the NAT gateway's traffic to \(address)")
             plan.hop("destination", label, "\(address)")
             plan.check(.networkACL(subnet: natSubnet, direction: .ingress, remote: address), .natEphemeral)
             if crosses {
@@ -173,22 +173,22 @@ struct PathPlanner {
         // Internet clients are taken to be Linux hosts (SPEC.md: ephemeral 32768-60999).
         plan.clientEphemeral = PortSet(PortRange.linuxEphemeral)
         let subnetKey = topology.subnets[server.subnet].key
-        let name = server.interface.map { topology.interfaces[$0].id } ?? "subnet:\(subnetKey)"
+        let name = server.interface.map { topology.interfaces[$0].id } ?? ResourceAddress.subnet(subnetKey).description
         plan.hop("source", label, "\(address)")
         let returnRoute = network.route(from: server.subnet, to: address)
         guard server.publicIP, topology.hasInternetGateway else {
             plan.routing.append(BlockExplanation(code: .noPublicIPForIngress, address: name,
                                                  detail: "\(name) has no public IP address, so nothing outside the VPC can address it"))
             if case .natGateway(let az)? = returnRoute?.target {
-                plan.routing.append(BlockExplanation(code: .ngwRequiresSourceInVPC, address: "nat_gateway:\(az)",
-                                                     detail: "subnet:\(subnetKey) reaches the internet through nat_gateway:\(az), which carries only connections started inside the VPC"))
+                plan.routing.append(BlockExplanation(code: .ngwRequiresSourceInVPC, address: .natGateway(az: az),
+                                                     detail: "\(ResourceAddress.subnet(subnetKey)) reaches the internet through \(ResourceAddress.natGateway(az: az)), which carries only connections started inside the VPC"))
             }
             return
         }
-        plan.hop("internet_gateway", "internet_gateway", "translates the public IP of \(name) to \(server.address)")
+        plan.hop("internet_gateway", .internetGateway, "translates the public IP of \(name) to \(server.address)")
         guard let returnRoute, returnRoute.target == .internetGateway else {
-            plan.routing.append(BlockExplanation(code: .asymmetricReturnRoute, address: "route_table:\(subnetKey)",
-                                                 detail: "subnet:\(subnetKey) sends replies to \(address) \(returnRoute.map { "to \($0.route.target)" } ?? "nowhere"), not back through the internet gateway"))
+            plan.routing.append(BlockExplanation(code: .asymmetricReturnRoute, address: .routeTable(subnetKey),
+                                                 detail: "\(ResourceAddress.subnet(subnetKey)) sends replies to \(address) \(returnRoute.map { "to \($0.route.target)" } ?? "nowhere"), not back through the internet gateway"))
             return
         }
         plan.check(.networkACL(subnet: server.subnet, direction: .ingress, remote: address), .destination)

@@ -90,7 +90,7 @@ public struct ReachabilityAnalyzer: Sendable {
     func evaluateThroughLoadBalancer(_ name: String, query: ReachabilityQuery, sources: [ConnectionEnd], balancerInterfaces: [ConnectionEnd]) -> ReachabilityVerdict {
         guard let balancer = spec.loadBalancer(named: name) else {
             return ReachabilityVerdict(reachable: false, path: [], explanations: [
-                BlockExplanation(code: .endHasNoInterfaces, address: "load_balancer:\(name)", detail: "no load balancer named '\(name)'")])
+                BlockExplanation(code: .endHasNoInterfaces, address: .loadBalancer(name), detail: "no load balancer named '\(name)'")])
         }
         // Listeners take TCP-based protocols (HTTP, HTTPS, TCP, TLS) or UDP (UDP, TCP_UDP).
         let listeners = balancer.listeners.filter { listener in
@@ -107,7 +107,7 @@ public struct ReachabilityAnalyzer: Sendable {
         guard !listeners.isEmpty else {
             let ports = balancer.listeners.map { "\($0.protocol) \($0.port)" }.joined(separator: ", ")
             return ReachabilityVerdict(reachable: false, path: [], explanations: [
-                BlockExplanation(code: .elbListenersMismatch, address: "load_balancer:\(name)",
+                BlockExplanation(code: .elbListenersMismatch, address: .loadBalancer(name),
                                  detail: "no listener accepts \(query.ipProtocol)\(query.port.map { " \($0)" } ?? ""); listeners: \(ports.isEmpty ? "none" : ports)")])
         }
         var explanations = ExplanationList()
@@ -122,8 +122,8 @@ public struct ReachabilityAnalyzer: Sendable {
                     switch evaluatePair(source, balancerEnd, listenerProtocol, listener.port) {
                     case .blocked(let reasons): explanations.add(reasons)
                     case .reachable(let toBalancer):
-                        let forward = PathHop(component: "listener", address: "listener:\(name)/\(listener.port)",
-                                              detail: "\(listener.protocol) \(listener.port) forwards to target_group:\(listener.forward) on port \(targetPort)")
+                        let forward = PathHop(component: "listener", address: .listener(loadBalancer: name, port: listener.port),
+                                              detail: "\(listener.protocol) \(listener.port) forwards to \(ResourceAddress.targetGroup(listener.forward)) on port \(targetPort)")
                         // A listener with no targets still accepts the connection (and answers 503).
                         if targets.isEmpty { return ReachabilityVerdict(reachable: true, path: toBalancer + [forward], explanations: []) }
                         for target in targets {

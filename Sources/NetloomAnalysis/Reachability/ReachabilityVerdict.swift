@@ -39,6 +39,10 @@ public struct PathHop: Sendable, Hashable, Codable, CustomStringConvertible {
         self.detail = detail
     }
 
+    public init(component: String, address: ResourceAddress, detail: String) {
+        self.init(component: component, address: address.description, detail: detail)
+    }
+
     public var description: String { "\(component) \(address): \(detail)" }
 }
 
@@ -52,6 +56,10 @@ public struct BlockExplanation: Sendable, Hashable, Codable, CustomStringConvert
         self.code = code.rawValue
         self.address = address
         self.detail = detail
+    }
+
+    public init(code: ExplanationCode, address: ResourceAddress, detail: String) {
+        self.init(code: code, address: address.description, detail: detail)
     }
 
     public var description: String { "\(code) \(address): \(detail)" }

@@ -188,7 +188,7 @@ public struct ReferenceReachability: Sendable {
                 guard client.publicIP, aclAllows(from, .egress, p, port, server.address) else { return false }
                 return !checkReply || aclAllows(from, .ingress, p, back, server.address)
             case .natGateway(let az):
-                guard let nat = expanded.topology.interfaces.first(where: { $0.kind == .natGateway && $0.id == "nat_gateway:\(az)" }),
+                guard let nat = expanded.topology.interfaces.first(where: { $0.kind == .natGateway && $0.id == ResourceAddress.natGateway(az: az).description }),
                       let natSubnet = expanded.topology.subnet(nat.subnet) else { return false }
                 let sameSubnet = natSubnet.key == from.key
                 // Into the NAT gateway's subnet, with the client's address.

@@ -1,7 +1,5 @@
-import NetloomTestSupport
 import NetloomAnalysis
 import NetloomModel
-import NetloomPlanning
 import NetloomSpec
 
 /// A random small stack: a few subnets of random tiers, random groups with random rules
@@ -13,71 +11,71 @@ import NetloomSpec
 /// The shape renders two ways: as YAML for the real loader, and straight into a `StackSpec`
 /// (much faster, for the 10,000-case property check). A test checks that both give the same
 /// topology, so the fast path exercises exactly what the loader would build.
-struct RandomStack {
-    struct Rule {
-        var peer: String
-        var ipProtocol: IPProtocol
-        var ports: String?
+public struct RandomStack: Sendable {
+    public struct Rule: Sendable {
+        public var peer: String
+        public var ipProtocol: IPProtocol
+        public var ports: String?
     }
 
-    struct Group {
-        var name: String
-        var ingress: [Rule]
+    public struct Group: Sendable {
+        public var name: String
+        public var ingress: [Rule]
         /// `nil`: AWS's default egress (all traffic to 0.0.0.0/0).
-        var egress: [Rule]?
+        public var egress: [Rule]?
     }
 
-    struct Entry {
-        var number: Int
-        var allows: Bool
-        var ipProtocol: IPProtocol
-        var ports: String?
-        var cidr: String
+    public struct Entry: Sendable {
+        public var number: Int
+        public var allows: Bool
+        public var ipProtocol: IPProtocol
+        public var ports: String?
+        public var cidr: String
     }
 
-    struct ACL {
-        var name: String
-        var subnet: String
-        var ingress: [Entry]
-        var egress: [Entry]
+    public struct ACL: Sendable {
+        public var name: String
+        public var subnet: String
+        public var ingress: [Entry]
+        public var egress: [Entry]
     }
 
-    struct Instance {
-        var name: String
-        var subnet: String
-        var az: String?
-        var count: Int
-        var publicIP: Bool
-        var groups: [String]
+    public struct Instance: Sendable {
+        public var name: String
+        public var subnet: String
+        public var az: String?
+        public var count: Int
+        public var publicIP: Bool
+        public var groups: [String]
     }
 
-    var azs: [String]
-    var nat: NATMode
-    var gatewayS3: Bool
-    var subnets: [(name: String, tier: SubnetTier)]
-    var groups: [Group]
-    var acls: [ACL]
-    var instances: [Instance]
-    var cluster: (subnet: String, group: String)?
+    public var azs: [String]
+    public var nat: NATMode
+    public var gatewayS3: Bool
+    public var subnets: [(name: String, tier: SubnetTier)]
+    public var groups: [Group]
+    public var acls: [ACL]
+    public var instances: [Instance]
+    public var cluster: (subnet: String, group: String)?
     /// An interface endpoint for SSM: its subnet and group.
-    var interfaceEndpoint: (subnet: String, group: String)?
-    var loadBalancer: LoadBalancer?
-    var queries: [ReachabilityQuery]
+    public var interfaceEndpoint: (subnet: String, group: String)?
+    public var loadBalancer: LoadBalancer?
+    public var queries: [ReachabilityQuery]
 
-    struct LoadBalancer {
-        var internetFacing: Bool
-        var subnet: String
-        var group: String
-        var listenerPort: Int
-        var targetPort: Int
-        var targets: [String]
+    public struct LoadBalancer: Sendable {
+        public var internetFacing: Bool
+        public var subnet: String
+        public var group: String
+        public var listenerPort: Int
+        public var targetPort: Int
+        public var targets: [String]
     }
 
-    static let portPool = ["22", "80", "443", "1024-65535", "32768-60999", "0-1023", "8000-8100", "40000-65535"]
-    static let cidrPool = ["0.0.0.0/0", "0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/20", "10.0.16.0/20", "198.51.100.0/24", "203.0.113.0/24", "52.216.0.0/15", "10.0.8.0/21"]
-    static let queryPorts = [22, 80, 443, 1000, 8050, 33000, 50000]
+    public static let portPool = ["22", "80", "443", "1024-65535", "32768-60999", "0-1023", "8000-8100", "40000-65535"]
+    public static let cidrPool = ["0.0.0.0/0", "0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/20", "10.0.16.0/20", "198.51.100.0/24", "203.0.113.0/24", "52.216.0.0/15", "10.0.8.0/21"]
+    public static let queryPorts = [22, 80, 443, 1000, 8050, 33000, 50000]
 
-    static func make(seed: UInt64, queryCount: Int = 4) -> RandomStack {
+    public static func make(seed: UInt64, queryCount: Int = 4) -> RandomStack {
         var rng = SplitMix64(seed: seed)
         func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &rng) < percent }
         func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
@@ -157,7 +155,7 @@ struct RandomStack {
 
     // MARK: YAML
 
-    var yaml: String {
+    public var yaml: String {
         func quoted(_ ports: String) -> String { ports.contains("-") ? "\"\(ports)\"" : ports }
         func rule(_ rule: Rule, _ way: String) -> String {
             "      - { \(way): \(rule.peer), protocol: \(rule.ipProtocol)\(rule.ports.map { ", ports: \(quoted($0))" } ?? "") }"
@@ -211,7 +209,7 @@ struct RandomStack {
     // MARK: StackSpec directly
 
     /// One of each kind of spec value, loaded once; random specs are copies with fields changed.
-    static let prototype: StackSpec? = try? SpecLoader.parse("""
+    public static let prototype: StackSpec? = try? SpecLoader.parse("""
         stack: rt
         region: us-east-1
         network: { cidr: 10.0.0.0/16, azs: [us-east-1a], nat: none }
@@ -234,7 +232,7 @@ struct RandomStack {
           tg0: { port: 8050, protocol: TCP, targets: [instance:i0] }
         """, file: "prototype.yaml")
 
-    func stackSpec() -> StackSpec? {
+    public func stackSpec() -> StackSpec? {
         guard var spec = RandomStack.prototype, let protoSubnet = spec.subnets.first, let protoGroup = spec.securityGroups.first,
               let protoRule = protoGroup.ingress.first, let protoACL = spec.networkACLs.first, let protoEntry = protoACL.ingress.first,
               let protoInstance = spec.instances.first, let protoCluster = spec.clusters.first,

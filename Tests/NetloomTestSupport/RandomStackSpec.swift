@@ -1,31 +1,30 @@
-import NetloomTestSupport
-import NetloomSpec
 
-/// Random but valid-looking specs for us-east-1, written as YAML so the loader is exercised too.
-struct RandomStackSpec {
-    struct Subnet {
-        var name: String
-        var tier: String
-        var size: String
-        var azs: [String]?
+/// Random but valid-looking specs for us-east-1, written as YAML so the loader is exercised too:
+/// subnets of random tiers, sizes and AZ subsets, and HyperPod clusters. For address planning.
+public struct RandomStackSpec: Sendable {
+    public struct Subnet: Sendable {
+        public var name: String
+        public var tier: String
+        public var size: String
+        public var azs: [String]?
     }
 
-    struct Cluster {
-        var name: String
-        var orchestrator: String
-        var nodes: Int
-        var subnet: String
-        var az: String?
+    public struct Cluster: Sendable {
+        public var name: String
+        public var orchestrator: String
+        public var nodes: Int
+        public var subnet: String
+        public var az: String?
     }
 
-    var vpcPrefix: Int
-    var azs: [String]
-    var subnets: [Subnet]
-    var clusters: [Cluster]
+    public var vpcPrefix: Int
+    public var azs: [String]
+    public var subnets: [Subnet]
+    public var clusters: [Cluster]
 
-    static let regionAZs = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]
+    public static let regionAZs = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         vpcPrefix = Int.random(in: 16...20, using: &random)
         azs = Array(Self.regionAZs.shuffled(using: &random).prefix(Int.random(in: 1...4, using: &random)))
@@ -48,7 +47,7 @@ struct RandomStackSpec {
     }
 
     /// The YAML text; `shuffle` writes every list and map in another order, which must change nothing.
-    func yaml(shuffledWith seed: UInt64? = nil) -> String {
+    public func yaml(shuffledWith seed: UInt64? = nil) -> String {
         var random = SplitMix64(seed: seed ?? 0)
         func order<T>(_ items: [T]) -> [T] { seed == nil ? items : items.shuffled(using: &random) }
         var lines = ["stack: random", "region: us-east-1", "network:", "  cidr: 10.0.0.0/\(vpcPrefix)",
@@ -74,7 +73,7 @@ struct RandomStackSpec {
     }
 
     /// The same stack with one more AZ in the network (subnets without their own list grow into it).
-    func withExtraAZ() -> RandomStackSpec? {
+    public func withExtraAZ() -> RandomStackSpec? {
         guard let extra = Self.regionAZs.first(where: { !azs.contains($0) }) else { return nil }
         var grown = self
         grown.azs.append(extra)
