@@ -75,7 +75,10 @@ public struct PropertyResolution: Sendable {
     func resolve(_ value: PropertyValue, ids: [String: String]) -> PropertyValue {
         switch value {
         case .string(let text):
-            if text.hasPrefix("ref:") { return .string(ids[String(text.dropFirst(4))] ?? DesiredResource.unknownID) }
+            if text.hasPrefix(ResourceReference.prefix) {
+                // A reference to no address the vocabulary knows can have no id either.
+                return .string(ResourceReference(parsing: text).flatMap { ids[$0.address.description] } ?? DesiredResource.unknownID)
+            }
             if let value = parameters[text] { return .string(value) }
             var text = text
             if text.contains("${account_id}") { text = text.replacingOccurrences(of: "${account_id}", with: accountID) }
@@ -265,7 +268,7 @@ public struct DeployEngine: Sendable {
     static func typesToRead(specTypes: Set<ResourceType>, records: [String: StateRecord], unsettledIntents: [String]) -> Set<ResourceType> {
         var types = specTypes.union(records.values.map(\.type))
         for address in unsettledIntents {
-            if let type = ResourceType(rawValue: String(address.prefix { $0 != ":" && $0 != "#" })) { types.insert(type) }
+            if let type = FoundAddress.type(of: address) { types.insert(type) }
         }
         return types
     }
@@ -276,11 +279,10 @@ public struct DeployEngine: Sendable {
     static func preferringRecordedIDs(_ items: [ObservedResource], records: [String: StateRecord]) -> [ObservedResource] {
         var result = items
         for (index, item) in items.enumerated() {
-            guard let marker = item.address.range(of: "#duplicate/") else { continue }
-            let address = String(item.address[..<marker.lowerBound])
+            guard let address = FoundAddress.original(ofDuplicate: item.address) else { continue }
             guard records[address]?.awsID == item.awsID,
                   let kept = result.firstIndex(where: { $0.address == address && $0.type == item.type }) else { continue }
-            result[kept].address = "\(address)#duplicate/\(result[kept].awsID)"
+            result[kept].address = FoundAddress.duplicate(of: address, id: result[kept].awsID)
             result[kept].isUnmanaged = true
             result[index].address = address
             result[index].isUnmanaged = false

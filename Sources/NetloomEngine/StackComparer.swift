@@ -54,7 +54,7 @@ public struct StackComparer: Sendable {
         }
         for item in live.all where graph[item.address] == nil {
             let reason: String
-            if item.address.contains("#duplicate/") {
+            if FoundAddress.isDuplicate(item.address) {
                 reason = "a second \(item.type.rawValue) with the same address (left by an interrupted run)"
             } else if item.isUnmanaged && state[item.address] == nil {
                 reason = "added outside netloom"
@@ -103,7 +103,7 @@ public struct StackComparer: Sendable {
         var addressByID: [String: String] = [:]
         for (address, id) in ids { addressByID[id] = address }
         for item in live.unmanaged where state[item.address] == nil {
-            let parentID = item.attributes["group"] ?? item.awsID.split(separator: "|").first.map(String.init) ?? ""
+            let parentID = item.attributes["group"] ?? CompositeID(parsing: item.awsID)[0] ?? ""
             let owner = addressByID[parentID].flatMap { graph[$0] }
             items.append(DriftItem(address: item.address, kind: .added, field: item.type.rawValue,
                                    expected: "(absent: not in the spec)", actual: DriftItem.describe(item), location: owner?.location))

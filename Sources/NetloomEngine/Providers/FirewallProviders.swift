@@ -402,7 +402,7 @@ extension SecurityGroupProvider {
     func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource {
         var prepared = desired
         let keeps = graph.resources(of: .securityGroupRule).contains { rule in
-            rule.properties["aws_default"]?.boolValue == true && rule.properties["security_group"]?.stringValue == "ref:\(desired.address)"
+            rule.properties["aws_default"]?.boolValue == true && rule.properties["security_group"]?.reference?.description == desired.address
         }
         prepared.properties["keeps_default_egress"] = .bool(keeps)
         return prepared
