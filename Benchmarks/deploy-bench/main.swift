@@ -68,12 +68,19 @@ func stop(_ message: String, status: Int32 = 1, removing directory: String? = ni
     exit(status)
 }
 
+/// Prints a line and flushes it, so that progress shows at once even into a pipe or tee: the
+/// steps take minutes.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
 let options: BenchOptions
 do {
     options = try BenchOptions(Array(CommandLine.arguments.dropFirst()))
 } catch {
     guard let message = error.message else {
-        print(BenchOptions.usage)
+        say(BenchOptions.usage)
         exit(0)
     }
     stop("\(message)\n\(BenchOptions.usage)", status: 64)
@@ -143,11 +150,11 @@ if let terraform {
     }
 }
 
-print("stack: \(resourceCount) resources (200 subnets with their route tables and associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
+say("stack: \(resourceCount) resources (200 subnets with their route tables and associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
 if let terraform {
-    print("terraform: \(try terraform.versions()), -parallelism=\(parallelism) for apply, plan and destroy; configuration \(terraformDirectory)/main.tf.json")
+    say("terraform: \(try terraform.versions()), -parallelism=\(parallelism) for apply, plan and destroy; configuration \(terraformDirectory)/main.tf.json")
 }
-if options.keep { print("working directory kept: \(directory)") }
+if options.keep { say("working directory kept: \(directory)") }
 
 /// One timed step of one tool.
 struct StepResult {
@@ -169,10 +176,10 @@ func calls(in stderr: String) -> (total: Int, mutating: Int)? {
 func resetMoto(for tool: String) -> Bool {
     do {
         try moto.reset()
-        print("moto reset (POST /moto-api/reset) just before \(tool)'s apply: fresh server; its first EC2 call pays moto's cold start in the region (about 3 s, AWS-NOTES.md), included in the apply time")
+        say("moto reset (POST /moto-api/reset) just before \(tool)'s apply: fresh server; its first EC2 call pays moto's cold start in the region (about 3 s, AWS-NOTES.md), included in the apply time")
         return true
     } catch {
-        print("moto could NOT be reset before \(tool)'s apply (\(error)): its run is not on a fresh server and is not comparable")
+        say("moto could NOT be reset before \(tool)'s apply (\(error)): its run is not on a fresh server and is not comparable")
         return false
     }
 }
@@ -191,13 +198,13 @@ for (label, arguments, acceptable) in [
     let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     guard let code = outcome.exitCode, acceptable.contains(code) else {
         failed = true
-        print("\(label) ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal") after \(String(format: "%.2f", outcome.seconds)) s:\n"
+        say("\(label) ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal") after \(String(format: "%.2f", outcome.seconds)) s:\n"
               + stderr.split(separator: "\n").suffix(8).joined(separator: "\n"))
         break
     }
     let counted = calls(in: stderr)
     netloomSteps.append(StepResult(label: label, seconds: outcome.seconds, peakKiB: outcome.peakKiB, calls: counted))
-    print(String(format: "%-11@ %7.2f s  %@  peak %.0f MiB", label as NSString, outcome.seconds,
+    say(String(format: "%-11@ %7.2f s  %@  peak %.0f MiB", label as NSString, outcome.seconds,
                  (counted.map { "\($0.total) AWS calls (\($0.mutating) mutating)" } ?? "calls not reported") as NSString, Double(outcome.peakKiB) / 1024))
     if label == "no-op plan" { try printMotoFloor() }
 }
@@ -207,7 +214,7 @@ for (label, arguments, acceptable) in [
 /// requests: the part of the no-op plan netloom cannot make faster.
 func printMotoFloor() throws {
     guard let curl = ["/usr/bin/curl", "/bin/curl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        print("  (curl not found: moto's own share of the no-op plan not measured)")
+        say("  (curl not found: moto's own share of the no-op plan not measured)")
         return
     }
     func describe(_ body: String, saving path: String = "/dev/null") throws -> Double {
@@ -218,14 +225,14 @@ func printMotoFloor() throws {
     _ = try describe("Action=DescribeVpcs&Filter.1.Name=tag:netloom:stack&Filter.1.Value.1=deploy-bench", saving: vpcAnswer)
     let xml = (try? String(contentsOfFile: vpcAnswer, encoding: .utf8)) ?? ""
     guard let start = xml.range(of: "<vpcId>"), let end = xml.range(of: "</vpcId>", range: start.upperBound..<xml.endIndex) else {
-        print("  (the stack's VPC was not found: moto's own share of the no-op plan not measured)")
+        say("  (the stack's VPC was not found: moto's own share of the no-op plan not measured)")
         return
     }
     let vpc = String(xml[start.upperBound..<end.lowerBound])
     let seconds = try ["DescribeSubnets", "DescribeRouteTables", "DescribeSecurityGroups"].reduce(0.0) { total, action in
         total + (try describe("Action=\(action)&Filter.1.Name=vpc-id&Filter.1.Value.1=\(vpc)"))
     }
-    print(String(format: "            moto alone answers the plan's 3 large describes in %.2f s", seconds))
+    say(String(format: "            moto alone answers the plan's 3 large describes in %.2f s", seconds))
 }
 
 var terraformSteps: [StepResult] = []
@@ -243,11 +250,11 @@ if let terraform, !failed {
             let why = label == "no-op plan" && run.outcome.exitCode == 2
                 ? "exit 2: terraform plans changes to the stack it just applied, so the plan was not a no-op"
                 : run.outcome.exitCode.map { "exit \($0)" } ?? "a signal"
-            print("terraform \(label) ended with \(why) after \(String(format: "%.2f", run.outcome.seconds)) s:\n\(run.tail)")
+            say("terraform \(label) ended with \(why) after \(String(format: "%.2f", run.outcome.seconds)) s:\n\(run.tail)")
             break
         }
         terraformSteps.append(StepResult(label: label, seconds: run.outcome.seconds, peakKiB: run.outcome.peakKiB, calls: nil))
-        print(String(format: "terraform %-11@ %7.2f s  exit 0  peak %.0f MiB (largest process)", label as NSString, run.outcome.seconds,
+        say(String(format: "terraform %-11@ %7.2f s  exit 0  peak %.0f MiB (largest process)", label as NSString, run.outcome.seconds,
                      Double(run.outcome.peakKiB) / 1024))
         if label == "no-op plan", !checkEquivalence() { failed = true }
     }
@@ -261,35 +268,35 @@ func checkEquivalence() -> Bool {
     let stdoutPath = directory + "/equivalence.stdout"
     guard let outcome = try? TimedChild.run(binary, ["plan", spec, "--detailed-exitcode", "--state", state], environment: environment,
                                             stdoutPath: stdoutPath) else {
-        print("            (netloom plan against Terraform's stack could not start: equivalence not checked)")
+        say("            (netloom plan against Terraform's stack could not start: equivalence not checked)")
         return true
     }
     switch outcome.exitCode {
     case 0:
-        print("            netloom plan against the stack Terraform built: no changes (both tools build the same resources)")
+        say("            netloom plan against the stack Terraform built: no changes (both tools build the same resources)")
         return true
     case 2:
         let changes = ((try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "").split(separator: "\n").prefix(12).joined(separator: "\n")
-        print("            netloom plan against the stack Terraform built wants changes, so the two stacks differ:\n\(changes)")
+        say("            netloom plan against the stack Terraform built wants changes, so the two stacks differ:\n\(changes)")
         return false
     default:
-        print("            netloom plan against Terraform's stack ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal"): equivalence not checked")
+        say("            netloom plan against Terraform's stack ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal"): equivalence not checked")
         return true
     }
 }
 
 if options.terraform, !netloomSteps.isEmpty {
-    print("")
-    print("step          netloom s  netloom AWS calls       terraform s  terraform/netloom")
+    say("")
+    say("step          netloom s  netloom AWS calls       terraform s  terraform/netloom")
     for step in steps {
         guard let mine = netloomSteps.first(where: { $0.label == step }) else { continue }
         let counted = mine.calls.map { "\($0.total) (\($0.mutating) mutating)" } ?? "not reported"
         let theirs = terraformSteps.first(where: { $0.label == step })
-        print(String(format: "%-12@ %10.2f  %-22@ %12@  %@", step as NSString, mine.seconds, counted as NSString,
+        say(String(format: "%-12@ %10.2f  %-22@ %12@  %@", step as NSString, mine.seconds, counted as NSString,
                      (theirs.map { String(format: "%.2f", $0.seconds) } ?? "-") as NSString,
                      (theirs.map { String(format: "%.1f×", $0.seconds / mine.seconds) } ?? "-") as NSString))
     }
-    print("(one run each, same machine, same moto, parallelism \(parallelism); both applies start on a freshly reset moto)")
+    say("(one run each, same machine, same moto, parallelism \(parallelism); both applies start on a freshly reset moto)")
 }
 moto.stop()
 if let removable { try? FileManager.default.removeItem(atPath: removable) }
