@@ -10,7 +10,7 @@ import Foundation
 /// generated stack cannot quietly make the two tools build different things.
 struct TerraformConfiguration {
     struct TranslationError: Error, CustomStringConvertible {
-        enum Kind { case malformedExpansion, unknownType, unknownProperty, unsupportedValue, nameCollision }
+        enum Kind { case malformedExpansion, unknownType, unknownProperty, unsupportedValue }
         var kind: Kind
         var address: String
         var detail: String
@@ -69,7 +69,7 @@ struct TerraformConfiguration {
         }
         // Every address gets its Terraform name first, so that references resolve in any order.
         var names: [String: (type: String, name: String)] = [:]
-        var taken: [String: String] = [:]
+        var taken: Set<String> = []
         for resource in resources {
             let address = resource["address"]?.stringValue ?? "?"
             guard let type = resource["type"]?.stringValue else {
@@ -79,12 +79,17 @@ struct TerraformConfiguration {
                 throw TranslationError(kind: .unknownType, address: address,
                                        detail: "netloom type `\(type)` has no Terraform translation here (known: \(mappings.keys.sorted().joined(separator: ", ")))")
             }
-            let name = terraformName(address)
-            let key = "\(mapping.terraformType).\(name)"
-            if let other = taken[key] {
-                throw TranslationError(kind: .nameCollision, address: address, detail: "its Terraform name \(key) is also \(other)'s")
+            guard names[address] == nil else {
+                throw TranslationError(kind: .malformedExpansion, address: address, detail: "the expansion lists this address twice")
             }
-            taken[key] = address
+            // Two addresses can sanitize alike (`10.0.0.0/16` and `10_0_0_0_16`): the later one
+            // takes a numbered name.
+            var name = terraformName(address), suffix = 1
+            while taken.contains("\(mapping.terraformType).\(name)") {
+                suffix += 1
+                name = terraformName(address) + "_\(suffix)"
+            }
+            taken.insert("\(mapping.terraformType).\(name)")
             names[address] = (mapping.terraformType, name)
         }
 
