@@ -1,6 +1,6 @@
 // Times netloom's apply, no-op plan and destroy of a generated stack (a VPC with 200 isolated
 // subnets, their route tables and associations, 200 security groups with 3 ingress rules each:
-// 1,001 resources) against a local moto server it starts, with the AWS calls each step makes.
+// 1,401 resources) against a local moto server it starts, with the AWS calls each step makes.
 //
 // With --terraform it also writes the equivalent Terraform configuration (main.tf.json, from
 // `netloom expand --format json`, so the same CIDRs, AZs, names and tags) and, in the same
@@ -156,6 +156,13 @@ if let terraform {
 }
 if options.keep { say("working directory kept: \(directory)") }
 
+/// `text` padded with spaces to `width` columns, on the right (`left`) or on the left. Not
+/// String(format:)'s `%-11@`: Foundation on Linux ignores a width on `%@`.
+func padded(_ text: String, _ width: Int, left: Bool = true) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + fill : fill + text
+}
+
 /// One timed step of one tool.
 struct StepResult {
     var label: String
@@ -204,8 +211,9 @@ for (label, arguments, acceptable) in [
     }
     let counted = calls(in: stderr)
     netloomSteps.append(StepResult(label: label, seconds: outcome.seconds, peakKiB: outcome.peakKiB, calls: counted))
-    say(String(format: "%-11@ %7.2f s  %@  peak %.0f MiB", label as NSString, outcome.seconds,
-                 (counted.map { "\($0.total) AWS calls (\($0.mutating) mutating)" } ?? "calls not reported") as NSString, Double(outcome.peakKiB) / 1024))
+    say(padded(label, 11) + String(format: " %7.2f s  %@  peak %.0f MiB", outcome.seconds,
+                                   (counted.map { "\($0.total) AWS calls (\($0.mutating) mutating)" } ?? "calls not reported") as NSString,
+                                   Double(outcome.peakKiB) / 1024))
     if label == "no-op plan" { try printMotoFloor() }
 }
 
@@ -254,8 +262,8 @@ if let terraform, !failed {
             break
         }
         terraformSteps.append(StepResult(label: label, seconds: run.outcome.seconds, peakKiB: run.outcome.peakKiB, calls: nil))
-        say(String(format: "terraform %-11@ %7.2f s  exit 0  peak %.0f MiB (largest process)", label as NSString, run.outcome.seconds,
-                     Double(run.outcome.peakKiB) / 1024))
+        say("terraform " + padded(label, 11) + String(format: " %7.2f s  exit 0  peak %.0f MiB (largest process)", run.outcome.seconds,
+                                                      Double(run.outcome.peakKiB) / 1024))
         if label == "no-op plan", !checkEquivalence() { failed = true }
     }
 }
@@ -287,14 +295,15 @@ func checkEquivalence() -> Bool {
 
 if options.terraform, !netloomSteps.isEmpty {
     say("")
-    say("step          netloom s  netloom AWS calls       terraform s  terraform/netloom")
+    say(padded("step", 12) + padded("netloom s", 10, left: false) + "  " + padded("netloom AWS calls", 22)
+        + padded("terraform s", 12, left: false) + "  terraform/netloom")
     for step in steps {
         guard let mine = netloomSteps.first(where: { $0.label == step }) else { continue }
         let counted = mine.calls.map { "\($0.total) (\($0.mutating) mutating)" } ?? "not reported"
         let theirs = terraformSteps.first(where: { $0.label == step })
-        say(String(format: "%-12@ %10.2f  %-22@ %12@  %@", step as NSString, mine.seconds, counted as NSString,
-                     (theirs.map { String(format: "%.2f", $0.seconds) } ?? "-") as NSString,
-                     (theirs.map { String(format: "%.1f×", $0.seconds / mine.seconds) } ?? "-") as NSString))
+        say(padded(step, 12) + padded(String(format: "%.2f", mine.seconds), 10, left: false) + "  " + padded(counted, 22)
+            + padded(theirs.map { String(format: "%.2f", $0.seconds) } ?? "-", 12, left: false) + "  "
+            + (theirs.map { String(format: "%.1f×", $0.seconds / mine.seconds) } ?? "-"))
     }
     say("(one run each, same machine, same moto, parallelism \(parallelism); both applies start on a freshly reset moto)")
 }
