@@ -1,49 +1,176 @@
-// Times apply, a no-op plan and destroy of a generated stack (200 subnets, 200 security groups,
-// 600 rules) against a local moto server, with the AWS calls each one makes, and compares them
-// with Terraform 1.11's figures for a stack of that size on this machine (AWS-NOTES.md).
+// Times netloom's apply, no-op plan and destroy of a generated stack (a VPC with 200 isolated
+// subnets, their route tables and associations, 200 security groups with 3 ingress rules each:
+// 1,401 resources) against a local moto server it starts, with the AWS calls each step makes.
 //
-//   swift build -c release && swift run -c release deploy-bench [--parallelism N]
+// With --terraform it also writes the equivalent Terraform configuration (main.tf.json, from
+// `netloom expand --format json`, so the same CIDRs, AZs, names and tags) and, in the same
+// invocation and against the same moto, times `terraform apply`, a no-op `terraform plan
+// -detailed-exitcode` and `terraform destroy` with the same parallelism, then prints one table
+// with the ratio terraform/netloom. Ratios come only from such a side-by-side run: timings from
+// another day or a differently loaded machine are not comparable. Each tool starts on a moto
+// reset just before its apply, so both applies pay moto's cold start in the region.
+//
+//   swift build -c release                                  # netloom itself, which the bench runs
+//   swift build -c release --product deploy-bench
+//   swift run -c release deploy-bench [--parallelism N] [--terraform [--terraform-plugin-dir DIR]]
+//
+// --parallelism N            netloom --parallelism and terraform -parallelism (default 16)
+// --terraform                compare with terraform (on PATH; 1.11 with hashicorp/aws 5.x); fails,
+//                            exit 1, where terraform or the provider is missing
+// --terraform-plugin-dir DIR where `terraform init -plugin-dir` finds the provider (/opt/tf-plugins)
+// --keep                     keep the working directory (spec, main.tf.json, outputs) and print it
+//
+// Needs moto_server on PATH. Exit 0 when every step succeeded (and, with --terraform, the plan
+// was a no-op for both tools), 1 otherwise, 64 on a bad option.
 import Foundation
 import MotoHarness
 import NetloomTestSupport
 
+struct BenchOptions {
+    var parallelism = 16
+    var terraform = false
+    var terraformPluginDirectory = "/opt/tf-plugins"
+    var keep = false
 
-/// Terraform 1.11 with hashicorp/aws 5.100 against moto on this kind of machine, for a
-/// 1,001-resource stack of 200 subnets, 200 groups and 600 rules (AWS-NOTES.md).
-let terraformSeconds = ["apply": 41.0, "no-op plan": 20.8, "destroy": 62.0]
+    static let usage = "usage: deploy-bench [--parallelism N] [--terraform [--terraform-plugin-dir DIR]] [--keep]"
 
-func argument(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
+    init(_ arguments: [String]) throws(UsageError) {
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            func value() throws(UsageError) -> String {
+                guard let next = rest.popFirst() else { throw UsageError(message: "\(argument) needs a value") }
+                return next
+            }
+            switch argument {
+            case "--parallelism":
+                let text = try value()
+                guard let number = Int(text), number > 0 else { throw UsageError(message: "--parallelism needs a positive whole number, not '\(text)'") }
+                parallelism = number
+            case "--terraform": terraform = true
+            case "--terraform-plugin-dir": terraformPluginDirectory = try value()
+            case "--keep": keep = true
+            case "--help", "-h": throw UsageError(message: nil)
+            default: throw UsageError(message: "unknown option '\(argument)'")
+            }
+        }
+    }
+
+    struct UsageError: Error {
+        var message: String?
+    }
+}
+
+/// Says why on stderr, removes the working directory (unless --keep) and exits. A moto server
+/// already started stops on its own when this process is gone (MotoServer's watchdog).
+func stop(_ message: String, status: Int32 = 1, removing directory: String? = nil) -> Never {
+    FileHandle.standardError.write(Data("deploy-bench: \(message)\n".utf8))
+    if let directory { try? FileManager.default.removeItem(atPath: directory) }
+    exit(status)
+}
+
+/// Prints a line and flushes it, so that progress shows at once even into a pipe or tee: the
+/// steps take minutes.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+let options: BenchOptions
+do {
+    options = try BenchOptions(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    guard let message = error.message else {
+        say(BenchOptions.usage)
+        exit(0)
+    }
+    stop("\(message)\n\(BenchOptions.usage)", status: 64)
 }
 
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("netloom").path
 guard FileManager.default.isExecutableFile(atPath: binary) else {
-    FileHandle.standardError.write(Data("deploy-bench: build netloom first (swift build -c release); looked for \(binary)\n".utf8))
-    exit(1)
+    stop("build netloom first (swift build -c release); looked for \(binary)")
 }
-let parallelism = argument("--parallelism") ?? "16"
+let parallelism = String(options.parallelism)
 let directory = NSTemporaryDirectory() + "netloom-deploy-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: directory) }
+let removable = options.keep ? nil : directory
 let spec = directory + "/deploy-bench.yaml"
 try BenchmarkStacks.deployYAML().write(toFile: spec, atomically: true, encoding: .utf8)
 
-let moto = try await MotoServer()
-defer { moto.stop() }
-var environment = ProcessInfo.processInfo.environment
-for (key, value) in ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                     "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpointURL, "NO_COLOR": "1"] {
-    environment[key] = value
+let accessKey = "AKIDEXAMPLE", secretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+func awsEnvironment(endpoint: String?) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    for (key, value) in ["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey, "AWS_REGION": BenchmarkStacks.deployRegion,
+                         "AWS_DEFAULT_REGION": BenchmarkStacks.deployRegion, "NO_COLOR": "1"] {
+        environment[key] = value
+    }
+    if let endpoint { environment["AWS_ENDPOINT_URL"] = endpoint }
+    for key in ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] { environment.removeValue(forKey: key) }
+    return environment
 }
-environment.removeValue(forKey: "AWS_PROFILE")
-environment.removeValue(forKey: "AWS_SESSION_TOKEN")
+
+// Terraform is looked for before anything is started: where it is missing, --terraform fails
+// at once instead of after netloom's run.
+let terraformDirectory = directory + "/terraform"
+var terraform: TerraformRunner?
+if options.terraform {
+    do {
+        try FileManager.default.createDirectory(atPath: terraformDirectory, withIntermediateDirectories: true)
+        terraform = try TerraformRunner(workingDirectory: terraformDirectory, pluginDirectory: options.terraformPluginDirectory,
+                                        awsEnvironment: awsEnvironment(endpoint: nil))
+    } catch {
+        stop("\(error)", removing: removable)
+    }
+}
 
 let expandOutput = directory + "/expand.json"
-_ = try TimedChild.run(binary, ["expand", spec, "--format", "json"], environment: environment, stdoutPath: expandOutput)
-let resourceCount = ((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: expandOutput))) as? [String: Any])?["resources"] as? [Any])?.count ?? 0
-print("stack: \(resourceCount) resources (200 subnets with their route tables and associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
+let expanded = try TimedChild.run(binary, ["expand", spec, "--format", "json"], environment: awsEnvironment(endpoint: nil), stdoutPath: expandOutput)
+guard expanded.exitCode == 0, let expansion = try? JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: expandOutput))) else {
+    stop("netloom expand \(spec) --format json failed (\(expanded.exitCode.map { "exit \($0)" } ?? "a signal"))", removing: removable)
+}
+let resourceCount = expansion["resources"]?.arrayValue?.count ?? 0
+
+let moto: MotoServer
+do {
+    moto = try await MotoServer()
+} catch {
+    stop("\(error)", removing: removable)
+}
+let environment = awsEnvironment(endpoint: moto.endpointURL)
+
+if let terraform {
+    do {
+        let document = try TerraformConfiguration.document(expansion: expansion, provider: .init(
+            region: BenchmarkStacks.deployRegion, endpointURL: moto.endpointURL, accessKey: accessKey, secretKey: secretKey))
+        try TerraformConfiguration.encoded(document).write(to: URL(fileURLWithPath: terraformDirectory + "/main.tf.json"))
+        try terraform.initialize()
+    } catch {
+        moto.stop()
+        stop("\(error)", removing: removable)
+    }
+}
+
+say("stack: \(resourceCount) resources (200 subnets with their route tables and associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
+if let terraform {
+    say("terraform: \(try terraform.versions()), -parallelism=\(parallelism) for apply, plan and destroy; configuration \(terraformDirectory)/main.tf.json")
+}
+if options.keep { say("working directory kept: \(directory)") }
+
+/// `text` padded with spaces to `width` columns, on the right (`left`) or on the left. Not
+/// String(format:)'s `%-11@`: Foundation on Linux ignores a width on `%@`.
+func padded(_ text: String, _ width: Int, left: Bool = true) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + fill : fill + text
+}
+
+/// One timed step of one tool.
+struct StepResult {
+    var label: String
+    var seconds: Double
+    var peakKiB: Int
+    /// netloom's --stats count; nil for terraform, which reports none.
+    var calls: (total: Int, mutating: Int)?
+}
 
 /// "AWS calls: 1203 (1001 mutating) in ..." from --stats.
 func calls(in stderr: String) -> (total: Int, mutating: Int)? {
@@ -52,25 +179,41 @@ func calls(in stderr: String) -> (total: Int, mutating: Int)? {
     return numbers.count >= 2 ? (numbers[0], numbers[1]) : nil
 }
 
+/// Wipes moto before a tool's apply, so that each tool starts from the same empty, cold server.
+func resetMoto(for tool: String) -> Bool {
+    do {
+        try moto.reset()
+        say("moto reset (POST /moto-api/reset) just before \(tool)'s apply: fresh server; its first EC2 call pays moto's cold start in the region (about 3 s, AWS-NOTES.md), included in the apply time")
+        return true
+    } catch {
+        say("moto could NOT be reset before \(tool)'s apply (\(error)): its run is not on a fresh server and is not comparable")
+        return false
+    }
+}
+
 var failed = false
+var netloomSteps: [StepResult] = []
+let steps = ["apply", "no-op plan", "destroy"]
+if !resetMoto(for: "netloom") { failed = true }
 for (label, arguments, acceptable) in [
     ("apply", ["apply", spec, "--auto-approve", "--stats", "--parallelism", parallelism], [Int32(0)]),
     ("no-op plan", ["plan", spec, "--detailed-exitcode", "--stats"], [Int32(0)]),
     ("destroy", ["destroy", spec, "--auto-approve", "--stats", "--parallelism", parallelism], [Int32(0)]),
-] {
+] where !failed {
     let stderrPath = directory + "/\(label).stderr"
     let outcome = try TimedChild.run(binary, arguments, environment: environment, stderrPath: stderrPath)
     let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     guard let code = outcome.exitCode, acceptable.contains(code) else {
         failed = true
-        print("\(label) ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal") after \(String(format: "%.2f", outcome.seconds)) s:\n"
+        say("\(label) ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal") after \(String(format: "%.2f", outcome.seconds)) s:\n"
               + stderr.split(separator: "\n").suffix(8).joined(separator: "\n"))
         break
     }
-    let counted = calls(in: stderr).map { "\($0.total) AWS calls (\($0.mutating) mutating)" } ?? "calls not reported"
-    let terraform = terraformSeconds[label]!
-    print(String(format: "%-11@ %7.2f s  %@  peak %.0f MiB   Terraform %.1f s: %.1f× faster", label as NSString, outcome.seconds,
-                 counted as NSString, Double(outcome.peakKiB) / 1024, terraform, terraform / outcome.seconds))
+    let counted = calls(in: stderr)
+    netloomSteps.append(StepResult(label: label, seconds: outcome.seconds, peakKiB: outcome.peakKiB, calls: counted))
+    say(padded(label, 11) + String(format: " %7.2f s  %@  peak %.0f MiB", outcome.seconds,
+                                   (counted.map { "\($0.total) AWS calls (\($0.mutating) mutating)" } ?? "calls not reported") as NSString,
+                                   Double(outcome.peakKiB) / 1024))
     if label == "no-op plan" { try printMotoFloor() }
 }
 
@@ -79,25 +222,91 @@ for (label, arguments, acceptable) in [
 /// requests: the part of the no-op plan netloom cannot make faster.
 func printMotoFloor() throws {
     guard let curl = ["/usr/bin/curl", "/bin/curl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        print("  (curl not found: moto's own share of the no-op plan not measured)")
+        say("  (curl not found: moto's own share of the no-op plan not measured)")
         return
     }
     func describe(_ body: String, saving path: String = "/dev/null") throws -> Double {
-        try TimedChild.run(curl, ["-s", "--aws-sigv4", "aws:amz:us-east-1:ec2", "--user", "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        try TimedChild.run(curl, ["-s", "--aws-sigv4", "aws:amz:us-east-1:ec2", "--user", "\(accessKey):\(secretKey)",
                                   "-d", body + "&Version=2016-11-15", moto.endpointURL + "/"], stdoutPath: path).seconds
     }
     let vpcAnswer = directory + "/vpcs.xml"
     _ = try describe("Action=DescribeVpcs&Filter.1.Name=tag:netloom:stack&Filter.1.Value.1=deploy-bench", saving: vpcAnswer)
     let xml = (try? String(contentsOfFile: vpcAnswer, encoding: .utf8)) ?? ""
     guard let start = xml.range(of: "<vpcId>"), let end = xml.range(of: "</vpcId>", range: start.upperBound..<xml.endIndex) else {
-        print("  (the stack's VPC was not found: moto's own share of the no-op plan not measured)")
+        say("  (the stack's VPC was not found: moto's own share of the no-op plan not measured)")
         return
     }
     let vpc = String(xml[start.upperBound..<end.lowerBound])
     let seconds = try ["DescribeSubnets", "DescribeRouteTables", "DescribeSecurityGroups"].reduce(0.0) { total, action in
         total + (try describe("Action=\(action)&Filter.1.Name=vpc-id&Filter.1.Value.1=\(vpc)"))
     }
-    print(String(format: "            moto alone answers the plan's 3 large describes in %.2f s (20× Terraform would be %.2f s in all)",
-                 seconds, terraformSeconds["no-op plan"]! / 20))
+    say(String(format: "            moto alone answers the plan's 3 large describes in %.2f s", seconds))
 }
+
+var terraformSteps: [StepResult] = []
+if let terraform, !failed {
+    if !resetMoto(for: "terraform") { failed = true }
+    let common = ["-input=false", "-no-color", "-parallelism=\(parallelism)"]
+    for (label, arguments) in [
+        ("apply", ["apply", "-auto-approve"] + common),
+        ("no-op plan", ["plan", "-detailed-exitcode"] + common),
+        ("destroy", ["destroy", "-auto-approve"] + common),
+    ] where !failed {
+        let run = try terraform.run(arguments, label: label.replacingOccurrences(of: " ", with: "-"))
+        guard run.outcome.exitCode == 0 else {
+            failed = true
+            let why = label == "no-op plan" && run.outcome.exitCode == 2
+                ? "exit 2: terraform plans changes to the stack it just applied, so the plan was not a no-op"
+                : run.outcome.exitCode.map { "exit \($0)" } ?? "a signal"
+            say("terraform \(label) ended with \(why) after \(String(format: "%.2f", run.outcome.seconds)) s:\n\(run.tail)")
+            break
+        }
+        terraformSteps.append(StepResult(label: label, seconds: run.outcome.seconds, peakKiB: run.outcome.peakKiB, calls: nil))
+        say("terraform " + padded(label, 11) + String(format: " %7.2f s  exit 0  peak %.0f MiB (largest process)", run.outcome.seconds,
+                                                      Double(run.outcome.peakKiB) / 1024))
+        if label == "no-op plan", !checkEquivalence() { failed = true }
+    }
+}
+
+/// netloom's own plan against the stack Terraform built (same tags, so netloom finds it): no
+/// changes means both tools build the same thing, default egress revoked included. Not timed,
+/// and run after terraform's plan so that it cannot affect that timing. False when they differ.
+func checkEquivalence() -> Bool {
+    let state = directory + "/equivalence.sqlite"
+    let stdoutPath = directory + "/equivalence.stdout"
+    guard let outcome = try? TimedChild.run(binary, ["plan", spec, "--detailed-exitcode", "--state", state], environment: environment,
+                                            stdoutPath: stdoutPath) else {
+        say("            (netloom plan against Terraform's stack could not start: equivalence not checked)")
+        return true
+    }
+    switch outcome.exitCode {
+    case 0:
+        say("            netloom plan against the stack Terraform built: no changes (both tools build the same resources)")
+        return true
+    case 2:
+        let changes = ((try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "").split(separator: "\n").prefix(12).joined(separator: "\n")
+        say("            netloom plan against the stack Terraform built wants changes, so the two stacks differ:\n\(changes)")
+        return false
+    default:
+        say("            netloom plan against Terraform's stack ended with \(outcome.exitCode.map { "exit \($0)" } ?? "a signal"): equivalence not checked")
+        return true
+    }
+}
+
+if options.terraform, !netloomSteps.isEmpty {
+    say("")
+    say(padded("step", 12) + padded("netloom s", 10, left: false) + "  " + padded("netloom AWS calls", 22)
+        + padded("terraform s", 12, left: false) + "  terraform/netloom")
+    for step in steps {
+        guard let mine = netloomSteps.first(where: { $0.label == step }) else { continue }
+        let counted = mine.calls.map { "\($0.total) (\($0.mutating) mutating)" } ?? "not reported"
+        let theirs = terraformSteps.first(where: { $0.label == step })
+        say(padded(step, 12) + padded(String(format: "%.2f", mine.seconds), 10, left: false) + "  " + padded(counted, 22)
+            + padded(theirs.map { String(format: "%.2f", $0.seconds) } ?? "-", 12, left: false) + "  "
+            + (theirs.map { String(format: "%.1f×", $0.seconds / mine.seconds) } ?? "-"))
+    }
+    say("(one run each, same machine, same moto, parallelism \(parallelism); both applies start on a freshly reset moto)")
+}
+moto.stop()
+if let removable { try? FileManager.default.removeItem(atPath: removable) }
 exit(failed ? 1 : 0)

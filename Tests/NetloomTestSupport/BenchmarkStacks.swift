@@ -54,11 +54,14 @@ public enum BenchmarkStacks {
 
     /// For `deploy-bench`: 100 isolated subnet sets in 2 AZs (200 subnets, each with its route table
     /// and association), 200 groups with 3 ingress rules each and no egress, as YAML.
+    /// The region `deployYAML` names.
+    public static let deployRegion = "us-east-1"
+
     public static func deployYAML() -> String {
         let subnetSets = 100, groups = 200, rulesPerGroup = 3
         var out = """
         stack: deploy-bench
-        region: us-east-1
+        region: \(deployRegion)
         network:
           cidr: 10.0.0.0/16
           azs: [us-east-1a, us-east-1b]
