@@ -236,7 +236,7 @@ actor SecurityGroupRuleBatcher {
 
         /// Sibling rules start within a few milliseconds of each other (one per finished call
         /// of the engine's 16); a rule alone waits `quiet` once.
-        static let standard = Window(quiet: .milliseconds(20), longest: .milliseconds(150), largest: 50)
+        static let standard = Window(quiet: .milliseconds(40), longest: .milliseconds(200), largest: 50)
     }
 
     private struct Key: Hashable {
