@@ -397,3 +397,50 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     func next() -> Int { lock.withLock { value += 1; return value } }
 }
+
+@Suite("EC2 providers' shared paths against a fake AWS")
+struct EC2SharedPathTests {
+    @Test("types whose only in-place change is their tags: update sends CreateTags for new values and DeleteTags for dropped keys, by the resource's id")
+    func tagOnlyUpdates() async throws {
+        let providers: [(any ResourceProvider, ResourceType, [String: PropertyValue])] = [
+            (RouteTableProvider(), .routeTable, ["vpc": "vpc-1"]),
+            (NATGatewayProvider(), .natGateway, ["subnet": "subnet-1", "eip": "eipalloc-1"]),
+            (VPCEndpointProvider(), .vpcEndpoint, ["vpc": "vpc-1", "service_name": "s3", "type": "Gateway"]),
+            (FlowLogProvider(), .flowLog, ["vpc": "vpc-1"]),
+            (NetworkACLProvider(), .networkACL, ["vpc": "vpc-1"]),
+            (SecurityGroupProvider(), .securityGroup, ["vpc": "vpc-1", "name": "n", "description": "d"]),
+        ]
+        for (provider, type, properties) in providers {
+            let fake = FakeAWS()
+            let desired = F.desired("\(type.rawValue):x", type, properties)
+            let observed = F.observed(desired.address, type, "id-\(type.rawValue)", ["tags": ["netloom:stack": "s", "netloom:address": "old", "team": "a"]])
+            let result = try await provider.update(desired, from: observed, changed: ["tags"], context: F.context(fake))
+            #expect(result.awsID == "id-\(type.rawValue)", "\(type)")
+            #expect(fake.actions == ["CreateTags", "DeleteTags"], "\(type)")
+            #expect(fake.requests.first?["ResourceId.1"] == "id-\(type.rawValue)", "\(type)")
+            #expect(fake.requests.first?["Tag.1.Value"] == desired.address, "\(type)")
+            #expect(fake.requests.last?["Tag.1.Key"] == "team", "\(type)")
+        }
+    }
+
+    @Test("creates whose answer lacks the new id are invalid answers naming the field, never an empty id")
+    func createsWithoutIDs() async throws {
+        let cases: [(String, String, any ResourceProvider, DesiredResource)] = [
+            ("CreateRouteTable", "routeTableId", RouteTableProvider(), F.desired("route_table:a", .routeTable, ["vpc": "vpc-1"])),
+            ("AssociateRouteTable", "associationId", RouteTableAssociationProvider(),
+             F.desired("route_table_association:a", .routeTableAssociation, ["route_table": "rtb-1", "subnet": "subnet-1"], tags: false)),
+            ("CreateVpcEndpoint", "vpcEndpointId", VPCEndpointProvider(), F.desired("vpc_endpoint:s3", .vpcEndpoint, ["vpc": "vpc-1", "service_name": "s3", "type": "Gateway"])),
+            ("CreateNetworkAcl", "networkAclId", NetworkACLProvider(), F.desired("network_acl:a", .networkACL, ["vpc": "vpc-1"])),
+            ("CreateInternetGateway", "internetGatewayId", InternetGatewayProvider(), F.desired("internet_gateway", .internetGateway, ["vpc": "vpc-1"])),
+            ("CreateNatGateway", "natGatewayId", NATGatewayProvider(), F.desired("nat_gateway:a", .natGateway, ["subnet": "subnet-1", "eip": "eipalloc-1"])),
+            ("CreateFlowLogs", "flowLogIdSet", FlowLogProvider(), F.desired("flow_log", .flowLog, ["vpc": "vpc-1", "traffic_type": "ALL", "log_group": "g", "role": "r"])),
+        ]
+        for (action, field, provider, desired) in cases {
+            let fake = FakeAWS { $0.action == action ? FakeAWS.ec2(action, "<return>true</return>") : nil }
+            let error = await F.awsError { _ = try await provider.create(desired, context: F.context(fake)) }
+            #expect(error?.kind == .invalidAnswer, "\(action)")
+            #expect(error?.message.contains(field) == true, "\(action): \(String(describing: error))")
+            #expect(fake.actions == [action], "\(action): nothing more is done with an answer without an id")
+        }
+    }
+}
