@@ -220,9 +220,14 @@ struct RuleToRevoke: Sendable {
 /// first rule of a group and direction opens a batch; the rules that arrive while it is open
 /// (each waits until no other has come for `window.quiet`, at most `window.longest`) join
 /// it, and one call answers them all: each rule gets its own id back from the answer. When
-/// the call fails, nothing was applied, and each rule goes again on its own, so each gets its
-/// own result or its own error (`InvalidPermission.Duplicate` and a stale id are handled per
-/// rule, as before batching).
+/// the call fails, each rule goes again on its own, so each gets its own result or its own
+/// error (`InvalidPermission.Duplicate` and a stale id are handled per rule, as before
+/// batching). On AWS a refused call applied nothing; moto applies the permissions one by one
+/// and stops at the bad one, so the retry of an earlier rule meets `Duplicate` and reads its id.
+///
+/// Batches form only from rules in flight together: the creates of a group's rules are (they
+/// become ready when their group is made and start one after another), but a destroy starts
+/// its deletes in the order of a dictionary, so siblings rarely meet there.
 ///
 /// One instance per provider context (that is, per engine run), held in the context's describe
 /// cache, so parallel runs and tests never share a batch.
