@@ -263,6 +263,13 @@ public struct EC2: Sendable {
             .map(EC2VpcEndpoint.init(xml:))
     }
 
+    /// Detaches route tables from a gateway endpoint (which removes its prefix-list routes).
+    public func modifyVpcEndpoint(id: String, removeRouteTableIDs: [String]) async throws {
+        var parameters: AWSQueryParameters = ["VpcEndpointId": id]
+        parameters.setEC2List("RemoveRouteTableId", removeRouteTableIDs)
+        _ = try await call(action: "ModifyVpcEndpoint", parameters: parameters)
+    }
+
     public func deleteVpcEndpoints(ids: [String]) async throws {
         var parameters = AWSQueryParameters()
         parameters.setEC2List("VpcEndpointId", ids)
@@ -289,42 +296,75 @@ public struct EC2: Sendable {
 
     /// Rules of one group (filter `group-id`), both directions.
     public func describeSecurityGroupRules(groupID: String) async throws -> [EC2SecurityGroupRule] {
-        try await describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet", filters: [AWSFilter("group-id", groupID)])
-            .map(EC2SecurityGroupRule.init(xml:))
+        try await describeSecurityGroupRules(groupIDs: [groupID])
+    }
+
+    /// Rules of several groups in one call (filter `group-id` with every id; AWS takes up to
+    /// 200 values per filter, callers send at most 100).
+    public func describeSecurityGroupRules(groupIDs: [String]) async throws -> [EC2SecurityGroupRule] {
+        try await describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet", filters: [AWSFilter("group-id", groupIDs)])
+            .map { try EC2SecurityGroupRule(decoding: $0, action: "DescribeSecurityGroupRules") }
     }
 
     /// Returns the new rules (with their ids) when the service reports them.
     @discardableResult
-    public func authorizeIngress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws -> [EC2SecurityGroupRule] {
-        try await changeRules(action: "AuthorizeSecurityGroupIngress", groupID: groupID, permissions: permissions)
+    public func authorizeIngress(groupID: String, permissions: [EC2SecurityGroupPermission], tags: [AWSTag] = []) async throws -> [EC2SecurityGroupRule] {
+        try await authorize(groupID: groupID, egress: false, permissions: permissions, tags: tags)
     }
 
     @discardableResult
-    public func authorizeEgress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws -> [EC2SecurityGroupRule] {
-        try await changeRules(action: "AuthorizeSecurityGroupEgress", groupID: groupID, permissions: permissions)
+    public func authorizeEgress(groupID: String, permissions: [EC2SecurityGroupPermission], tags: [AWSTag] = []) async throws -> [EC2SecurityGroupRule] {
+        try await authorize(groupID: groupID, egress: true, permissions: permissions, tags: tags)
+    }
+
+    /// `AuthorizeSecurityGroupIngress`/`Egress` with many permissions in one call (AWS applies
+    /// all or none of them). `tags` go on every new rule (`TagSpecification` of type
+    /// `security-group-rule`). Returns the rules the answer lists, each with its id; AWS lists
+    /// them all, moto only the last permission's.
+    @discardableResult
+    public func authorize(groupID: String, egress: Bool, permissions: [EC2SecurityGroupPermission], tags: [AWSTag] = []) async throws -> [EC2SecurityGroupRule] {
+        let action = egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress"
+        var parameters = Self.permissionParameters(groupID: groupID, permissions: permissions)
+        parameters.setTagSpecification(resourceType: "security-group-rule", tags: tags)
+        return try await call(action: action, parameters: parameters)["securityGroupRuleSet"].items
+            .map { try EC2SecurityGroupRule(decoding: $0, action: action) }
     }
 
     public func revokeIngress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws {
-        _ = try await changeRules(action: "RevokeSecurityGroupIngress", groupID: groupID, permissions: permissions)
+        _ = try await call(action: "RevokeSecurityGroupIngress", parameters: Self.permissionParameters(groupID: groupID, permissions: permissions))
     }
 
     public func revokeEgress(groupID: String, permissions: [EC2SecurityGroupPermission]) async throws {
-        _ = try await changeRules(action: "RevokeSecurityGroupEgress", groupID: groupID, permissions: permissions)
+        _ = try await call(action: "RevokeSecurityGroupEgress", parameters: Self.permissionParameters(groupID: groupID, permissions: permissions))
     }
 
-    /// Revokes by `SecurityGroupRuleId.N`, which names a rule exactly.
+    /// Revokes by `SecurityGroupRuleId.N`, which names a rule exactly; many rules of one group
+    /// and direction go in one call (all or none: one unknown id fails the call).
     public func revokeRules(groupID: String, ruleIDs: [String], egress: Bool) async throws {
         var parameters: AWSQueryParameters = ["GroupId": groupID]
         parameters.setEC2List("SecurityGroupRuleId", ruleIDs)
         _ = try await call(action: egress ? "RevokeSecurityGroupEgress" : "RevokeSecurityGroupIngress", parameters: parameters)
     }
 
-    private func changeRules(action: String, groupID: String, permissions: [EC2SecurityGroupPermission]) async throws -> [EC2SecurityGroupRule] {
+    /// `UpdateSecurityGroupRuleDescriptionsIngress`/`Egress`: the permissions name the rules
+    /// (protocol, ports, peer) and carry their new descriptions.
+    public func updateRuleDescriptions(groupID: String, egress: Bool, permissions: [EC2SecurityGroupPermission]) async throws {
+        _ = try await call(action: egress ? "UpdateSecurityGroupRuleDescriptionsEgress" : "UpdateSecurityGroupRuleDescriptionsIngress",
+                           parameters: Self.permissionParameters(groupID: groupID, permissions: permissions))
+    }
+
+    static func permissionParameters(groupID: String, permissions: [EC2SecurityGroupPermission]) -> AWSQueryParameters {
         var parameters: AWSQueryParameters = ["GroupId": groupID]
         for (index, permission) in permissions.enumerated() {
             permission.write(to: &parameters, index: index + 1)
         }
-        return try await call(action: action, parameters: parameters)["securityGroupRuleSet"].items.map(EC2SecurityGroupRule.init(xml:))
+        return parameters
+    }
+
+    /// Managed prefix lists by name (`com.amazonaws.us-east-1.s3`).
+    public func describePrefixLists(names: [String]) async throws -> [EC2PrefixList] {
+        try await describeAll(action: "DescribePrefixLists", setName: "prefixListSet", filters: [AWSFilter("prefix-list-name", names)])
+            .map { try EC2PrefixList(decoding: $0, action: "DescribePrefixLists") }
     }
 
     // MARK: Network ACLs
@@ -440,14 +480,38 @@ public struct EC2: Sendable {
     // MARK: Instances
 
     public struct RunInstancesRequest: Sendable, Hashable {
+        /// An EBS volume at launch (`BlockDeviceMapping.1`).
+        public struct Volume: Sendable, Hashable {
+            public var deviceName: String
+            public var sizeGB: Int?
+            public var volumeType: String?
+            public var encrypted: Bool?
+
+            public init(deviceName: String = "/dev/xvda", sizeGB: Int? = nil, volumeType: String? = nil, encrypted: Bool? = nil) {
+                self.deviceName = deviceName
+                self.sizeGB = sizeGB
+                self.volumeType = volumeType
+                self.encrypted = encrypted
+            }
+        }
+
         public var imageID: String
         public var instanceType: String
         public var count: Int
         public var subnetID: String?
         public var securityGroupIDs: [String]
+        /// True asks for a public address on the primary interface, which then carries the
+        /// subnet and groups (`NetworkInterface.1.*`): EC2 refuses the address with top-level
+        /// `SubnetId`/`SecurityGroupId`.
+        public var associatePublicIPAddress: Bool
         public var keyName: String?
         public var placementGroupName: String?
         public var instanceProfileName: String?
+        public var rootVolume: Volume?
+        /// `required` (IMDSv2 only) or `optional`.
+        public var metadataHTTPTokens: String?
+        /// `enabled` or `disabled`.
+        public var metadataHTTPEndpoint: String?
         /// Base64, as EC2 expects it.
         public var userDataBase64: String?
         public var tags: [AWSTag]
@@ -455,39 +519,93 @@ public struct EC2: Sendable {
         public var clientToken: String
 
         public init(imageID: String, instanceType: String, count: Int = 1, subnetID: String? = nil, securityGroupIDs: [String] = [],
-                    keyName: String? = nil, placementGroupName: String? = nil, instanceProfileName: String? = nil,
-                    userDataBase64: String? = nil, tags: [AWSTag] = [], clientToken: String = EC2.newClientToken()) {
+                    associatePublicIPAddress: Bool = false, keyName: String? = nil, placementGroupName: String? = nil,
+                    instanceProfileName: String? = nil, rootVolume: Volume? = nil, metadataHTTPTokens: String? = nil,
+                    metadataHTTPEndpoint: String? = nil, userDataBase64: String? = nil, tags: [AWSTag] = [],
+                    clientToken: String = EC2.newClientToken()) {
             self.imageID = imageID
             self.instanceType = instanceType
             self.count = count
             self.subnetID = subnetID
             self.securityGroupIDs = securityGroupIDs
+            self.associatePublicIPAddress = associatePublicIPAddress
             self.keyName = keyName
             self.placementGroupName = placementGroupName
             self.instanceProfileName = instanceProfileName
+            self.rootVolume = rootVolume
+            self.metadataHTTPTokens = metadataHTTPTokens
+            self.metadataHTTPEndpoint = metadataHTTPEndpoint
             self.userDataBase64 = userDataBase64
             self.tags = tags
             self.clientToken = clientToken
         }
+
+        var parameters: AWSQueryParameters {
+            var parameters: AWSQueryParameters = [
+                "ImageId": imageID, "InstanceType": instanceType, "MinCount": String(count), "MaxCount": String(count),
+            ]
+            if associatePublicIPAddress {
+                parameters.set("NetworkInterface.1.DeviceIndex", "0")
+                parameters.set("NetworkInterface.1.SubnetId", subnetID)
+                parameters.set("NetworkInterface.1.AssociatePublicIpAddress", "true")
+                parameters.setEC2List("NetworkInterface.1.SecurityGroupId", securityGroupIDs)
+            } else {
+                parameters.set("SubnetId", subnetID)
+                parameters.setEC2List("SecurityGroupId", securityGroupIDs)
+            }
+            parameters.set("KeyName", keyName)
+            parameters.set("Placement.GroupName", placementGroupName)
+            parameters.set("IamInstanceProfile.Name", instanceProfileName)
+            if let rootVolume {
+                parameters.set("BlockDeviceMapping.1.DeviceName", rootVolume.deviceName)
+                parameters.set("BlockDeviceMapping.1.Ebs.VolumeSize", rootVolume.sizeGB)
+                parameters.set("BlockDeviceMapping.1.Ebs.VolumeType", rootVolume.volumeType)
+                parameters.set("BlockDeviceMapping.1.Ebs.Encrypted", rootVolume.encrypted)
+            }
+            parameters.set("MetadataOptions.HttpTokens", metadataHTTPTokens)
+            parameters.set("MetadataOptions.HttpEndpoint", metadataHTTPEndpoint)
+            parameters.set("UserData", userDataBase64)
+            parameters.set("ClientToken", clientToken)
+            parameters.setTagSpecification(resourceType: "instance", tags: tags)
+            return parameters
+        }
     }
 
     public func runInstances(_ request: RunInstancesRequest) async throws -> [EC2Instance] {
-        var parameters: AWSQueryParameters = [
-            "ImageId": request.imageID, "InstanceType": request.instanceType,
-            "MinCount": String(request.count), "MaxCount": String(request.count),
-        ]
-        parameters.set("SubnetId", request.subnetID)
-        parameters.setEC2List("SecurityGroupId", request.securityGroupIDs)
-        parameters.set("KeyName", request.keyName)
-        parameters.set("Placement.GroupName", request.placementGroupName)
-        parameters.set("IamInstanceProfile.Name", request.instanceProfileName)
-        parameters.set("UserData", request.userDataBase64)
-        parameters.set("ClientToken", request.clientToken)
-        parameters.setTagSpecification(resourceType: "instance", tags: request.tags)
-        let instances = try await call(action: "RunInstances", parameters: parameters)["instancesSet"].items.map(EC2Instance.init(xml:))
+        let instances = try await call(action: "RunInstances", parameters: request.parameters)["instancesSet"].items.map(EC2Instance.init(xml:))
         guard !instances.isEmpty else { throw AWSError.missingField("instancesSet", service: "ec2", action: "RunInstances") }
         for instance in instances { try require(instance.instanceID, "instanceId", "RunInstances") }
         return instances
+    }
+
+    /// `ModifyInstanceAttribute` with `GroupId.N`: the instance's (primary interface's) groups.
+    public func modifyInstanceSecurityGroups(instanceID: String, groupIDs: [String]) async throws {
+        var parameters: AWSQueryParameters = ["InstanceId": instanceID]
+        parameters.setEC2List("GroupId", groupIDs)
+        _ = try await call(action: "ModifyInstanceAttribute", parameters: parameters)
+    }
+
+    public func modifyInstanceMetadataOptions(instanceID: String, httpTokens: String, httpEndpoint: String = "enabled") async throws {
+        _ = try await call(action: "ModifyInstanceMetadataOptions", parameters: ["InstanceId": instanceID, "HttpTokens": httpTokens, "HttpEndpoint": httpEndpoint])
+    }
+
+    // MARK: Instance profile associations
+
+    public func describeIamInstanceProfileAssociations(filters: [AWSFilter]) async throws -> [EC2IamInstanceProfileAssociation] {
+        try await describeAll(action: "DescribeIamInstanceProfileAssociations", setName: "iamInstanceProfileAssociationSet", filters: filters)
+            .map { try EC2IamInstanceProfileAssociation(decoding: $0, action: "DescribeIamInstanceProfileAssociations") }
+    }
+
+    public func associateIamInstanceProfile(instanceID: String, profileName: String) async throws {
+        _ = try await call(action: "AssociateIamInstanceProfile", parameters: ["InstanceId": instanceID, "IamInstanceProfile.Name": profileName])
+    }
+
+    public func replaceIamInstanceProfileAssociation(associationID: String, profileName: String) async throws {
+        _ = try await call(action: "ReplaceIamInstanceProfileAssociation", parameters: ["AssociationId": associationID, "IamInstanceProfile.Name": profileName])
+    }
+
+    public func disassociateIamInstanceProfile(associationID: String) async throws {
+        _ = try await call(action: "DisassociateIamInstanceProfile", parameters: ["AssociationId": associationID])
     }
 
     public func describeInstances(ids: [String] = [], filters: [AWSFilter] = []) async throws -> [EC2Instance] {

@@ -254,6 +254,14 @@ public struct EC2SecurityGroupRule: Sendable, Hashable {
         tags = xml.ec2Tags
     }
 
+    /// A rule as `DescribeSecurityGroupRules` and `Authorize*` answer it: the rule id and the
+    /// group id are required (a rule recorded without its id could never be revoked by it).
+    public init(decoding xml: AWSXMLNode, action: String) throws {
+        self.init(xml: xml)
+        try AWSError.require(ruleID, field: "securityGroupRuleId", service: "ec2", action: action)
+        try AWSError.require(groupID, field: "groupId", service: "ec2", action: action)
+    }
+
     /// A rule without a peer yet, for the inline permissions of `DescribeSecurityGroups`.
     init(groupID: String, isEgress: Bool, ipProtocol: String, fromPort: Int?, toPort: Int?) {
         ruleID = ""
@@ -430,9 +438,18 @@ public struct EC2Instance: Sendable, Hashable {
     /// `required` (IMDSv2 only) or `optional`.
     public var metadataHTTPTokens: String?
     public var instanceProfileARN: String?
+    /// The groups of the primary interface (device index 0). moto leaves `groupSet` of the
+    /// instance empty when the groups were given on the interface (as a public IP requires).
+    public var primaryInterfaceSecurityGroupIDs: [String]
     public var tags: [AWSTag]
 
+    /// The instance's groups: its own list, else its primary interface's.
+    public var effectiveSecurityGroupIDs: [String] { securityGroupIDs.isEmpty ? primaryInterfaceSecurityGroupIDs : securityGroupIDs }
+
     public init(xml: AWSXMLNode) {
+        let interfaces = xml["networkInterfaceSet"].items
+        let primary = interfaces.first { $0["attachment"].text("deviceIndex") == "0" } ?? interfaces.first
+        primaryInterfaceSecurityGroupIDs = primary?.itemTexts("groupSet", field: "groupId") ?? []
         metadataHTTPTokens = xml["metadataOptions"].text("httpTokens")
         instanceProfileARN = xml["iamInstanceProfile"].text("arn")
         instanceID = xml.text("instanceId") ?? ""
@@ -445,5 +462,37 @@ public struct EC2Instance: Sendable, Hashable {
         securityGroupIDs = xml.itemTexts("groupSet", field: "groupId")
         placementGroupName = xml["placement"].text("groupName")
         tags = xml.ec2Tags
+    }
+}
+
+/// A managed prefix list (the AWS services' address ranges, for rules and routes).
+public struct EC2PrefixList: Sendable, Hashable {
+    public var prefixListID: String
+    public var prefixListName: String
+
+    public init(prefixListID: String, prefixListName: String) {
+        self.prefixListID = prefixListID
+        self.prefixListName = prefixListName
+    }
+
+    public init(decoding xml: AWSXMLNode, action: String) throws {
+        prefixListID = try AWSError.require(xml.text("prefixListId"), field: "prefixListId", service: "ec2", action: action)
+        prefixListName = xml.text("prefixListName") ?? ""
+    }
+}
+
+/// An instance's link to an IAM instance profile (at most one associated per instance).
+public struct EC2IamInstanceProfileAssociation: Sendable, Hashable {
+    public var associationID: String
+    public var instanceID: String
+    public var instanceProfileARN: String?
+    /// `associating`, `associated`, `disassociating`, `disassociated`.
+    public var state: String
+
+    public init(decoding xml: AWSXMLNode, action: String) throws {
+        associationID = try AWSError.require(xml.text("associationId"), field: "associationId", service: "ec2", action: action)
+        instanceID = xml.text("instanceId") ?? ""
+        instanceProfileARN = xml["iamInstanceProfile"].text("arn")
+        state = xml.text("state") ?? ""
     }
 }

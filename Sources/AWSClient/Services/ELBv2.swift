@@ -67,6 +67,19 @@ public struct ELBv2: Sendable {
         return try await describeAll(action: "DescribeLoadBalancers", listName: "LoadBalancers", parameters: parameters).map(LoadBalancer.init(xml:))
     }
 
+    /// The subnets (and so the AZs) of a load balancer.
+    public func setSubnets(loadBalancerARN: String, subnetIDs: [String]) async throws {
+        var parameters: AWSQueryParameters = ["LoadBalancerArn": loadBalancerARN]
+        parameters.setMemberList("Subnets", subnetIDs)
+        _ = try await call(action: "SetSubnets", parameters: parameters)
+    }
+
+    public func setSecurityGroups(loadBalancerARN: String, securityGroupIDs: [String]) async throws {
+        var parameters: AWSQueryParameters = ["LoadBalancerArn": loadBalancerARN]
+        parameters.setMemberList("SecurityGroups", securityGroupIDs)
+        _ = try await call(action: "SetSecurityGroups", parameters: parameters)
+    }
+
     public func deleteLoadBalancer(arn: String) async throws {
         _ = try await call(action: "DeleteLoadBalancer", parameters: ["LoadBalancerArn": arn])
     }
@@ -94,10 +107,15 @@ public struct ELBv2: Sendable {
         }
     }
 
+    /// `healthCheckPort` and `healthCheckIntervalSeconds` left nil keep AWS's defaults (the
+    /// traffic port, 30 s). Idempotent by name with identical settings: a rerun gets the same ARN.
     public func createTargetGroup(name: String, targetProtocol: String, port: Int, vpcID: String, targetType: String = "instance",
-                                  healthCheckPath: String? = nil, tags: [AWSTag] = []) async throws -> TargetGroup {
+                                  healthCheckPath: String? = nil, healthCheckPort: Int? = nil, healthCheckIntervalSeconds: Int? = nil,
+                                  tags: [AWSTag] = []) async throws -> TargetGroup {
         var parameters: AWSQueryParameters = ["Name": name, "Protocol": targetProtocol, "Port": String(port), "VpcId": vpcID, "TargetType": targetType]
         parameters.set("HealthCheckPath", healthCheckPath)
+        parameters.set("HealthCheckPort", healthCheckPort.map(String.init))
+        parameters.set("HealthCheckIntervalSeconds", healthCheckIntervalSeconds)
         parameters.setMemberTags(tags)
         let created = TargetGroup(xml: try await call(action: "CreateTargetGroup", parameters: parameters)["TargetGroups"].items.first ?? .empty)
         try AWSError.require(created.arn, field: "TargetGroupArn", service: "elasticloadbalancing", action: "CreateTargetGroup")
@@ -148,6 +166,14 @@ public struct ELBv2: Sendable {
 
     public func describeListeners(loadBalancerARN: String) async throws -> [Listener] {
         try await describeAll(action: "DescribeListeners", listName: "Listeners", parameters: ["LoadBalancerArn": loadBalancerARN]).map(Listener.init(xml:))
+    }
+
+    /// Changes a listener's protocol, port and the target group its default action forwards to.
+    public func modifyListener(arn: String, listenerProtocol: String, port: Int, forwardTo targetGroupARN: String) async throws {
+        _ = try await call(action: "ModifyListener", parameters: [
+            "ListenerArn": arn, "Protocol": listenerProtocol, "Port": String(port),
+            "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": targetGroupARN,
+        ])
     }
 
     public func deleteListener(arn: String) async throws {
@@ -241,9 +267,11 @@ public struct ELBv2: Sendable {
         public var state: String
     }
 
+    /// Every registered target of a group; a description without a target id is a decode error.
     public func describeTargetHealth(targetGroupARN: String) async throws -> [TargetHealth] {
         try await call(action: "DescribeTargetHealth", parameters: ["TargetGroupArn": targetGroupARN])["TargetHealthDescriptions"].items.map {
-            TargetHealth(targetID: $0["Target"].text("Id") ?? "", port: $0["Target"].int("Port"), state: $0["TargetHealth"].text("State") ?? "")
+            TargetHealth(targetID: try AWSError.require($0["Target"].text("Id"), field: "Target Id", service: "elasticloadbalancing", action: "DescribeTargetHealth"),
+                         port: $0["Target"].int("Port"), state: $0["TargetHealth"].text("State") ?? "")
         }
     }
 }

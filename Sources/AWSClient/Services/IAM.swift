@@ -32,6 +32,13 @@ public struct IAM: Sendable {
             assumeRolePolicyDocument = document.removingPercentEncoding ?? document
             tags = xml["Tags"].items.map { AWSTag($0.text("Key") ?? "", $0.text("Value") ?? "") }
         }
+
+        /// The name and ARN are required: a role recorded without them could not be found again.
+        init(decoding xml: AWSXMLNode, action: String) throws {
+            self.init(xml: xml)
+            try AWSError.require(roleName, field: "RoleName", service: "iam", action: action)
+            try AWSError.require(arn, field: "Role Arn", service: "iam", action: action)
+        }
     }
 
     /// `path` like `/netloom/dev/` keeps a stack's roles findable with `listRoles(pathPrefix:)`.
@@ -39,13 +46,16 @@ public struct IAM: Sendable {
         var parameters: AWSQueryParameters = ["RoleName": name, "Path": path, "AssumeRolePolicyDocument": assumeRolePolicyDocument]
         parameters.set("Description", description)
         parameters.setMemberTags(tags)
-        let role = Role(xml: try await call(action: "CreateRole", parameters: parameters)["Role"])
-        try AWSError.require(role.arn, field: "Role Arn", service: "iam", action: "CreateRole")
-        return role
+        return try Role(decoding: try await call(action: "CreateRole", parameters: parameters)["Role"], action: "CreateRole")
     }
 
     public func getRole(name: String) async throws -> Role {
-        Role(xml: try await call(action: "GetRole", parameters: ["RoleName": name])["Role"])
+        try Role(decoding: try await call(action: "GetRole", parameters: ["RoleName": name])["Role"], action: "GetRole")
+    }
+
+    /// Replaces a role's trust policy.
+    public func updateAssumeRolePolicy(roleName: String, policyDocument: String) async throws {
+        _ = try await call(action: "UpdateAssumeRolePolicy", parameters: ["RoleName": roleName, "PolicyDocument": policyDocument])
     }
 
     public func deleteRole(name: String) async throws {
@@ -110,9 +120,17 @@ public struct IAM: Sendable {
         public var path: String
         public var roleNames: [String]
 
-        init(xml: AWSXMLNode) {
-            name = xml.text("InstanceProfileName") ?? ""
-            arn = xml.text("Arn") ?? ""
+        public init(name: String, arn: String, path: String, roleNames: [String]) {
+            self.name = name
+            self.arn = arn
+            self.path = path
+            self.roleNames = roleNames
+        }
+
+        /// The name and ARN are required: a profile without them cannot be named or used.
+        init(decoding xml: AWSXMLNode, action: String) throws {
+            name = try AWSError.require(xml.text("InstanceProfileName"), field: "InstanceProfileName", service: "iam", action: action)
+            arn = try AWSError.require(xml.text("Arn"), field: "InstanceProfile Arn", service: "iam", action: action)
             path = xml.text("Path") ?? "/"
             roleNames = xml["Roles"].items.compactMap { $0.text("RoleName") }
         }
@@ -121,13 +139,32 @@ public struct IAM: Sendable {
     public func createInstanceProfile(name: String, path: String = "/", tags: [AWSTag] = []) async throws -> InstanceProfile {
         var parameters: AWSQueryParameters = ["InstanceProfileName": name, "Path": path]
         parameters.setMemberTags(tags)
-        let profile = InstanceProfile(xml: try await call(action: "CreateInstanceProfile", parameters: parameters)["InstanceProfile"])
-        try AWSError.require(profile.arn, field: "InstanceProfile Arn", service: "iam", action: "CreateInstanceProfile")
-        return profile
+        return try InstanceProfile(decoding: try await call(action: "CreateInstanceProfile", parameters: parameters)["InstanceProfile"], action: "CreateInstanceProfile")
     }
 
     public func getInstanceProfile(name: String) async throws -> InstanceProfile {
-        InstanceProfile(xml: try await call(action: "GetInstanceProfile", parameters: ["InstanceProfileName": name])["InstanceProfile"])
+        try InstanceProfile(decoding: try await call(action: "GetInstanceProfile", parameters: ["InstanceProfileName": name])["InstanceProfile"], action: "GetInstanceProfile")
+    }
+
+    /// Every profile under a path prefix (`Marker` paging). moto ignores `PathPrefix` here and
+    /// lists them all: callers check `path` themselves.
+    public func listInstanceProfiles(pathPrefix: String = "/") async throws -> [InstanceProfile] {
+        try await listProfiles(action: "ListInstanceProfiles", parameters: ["PathPrefix": pathPrefix])
+    }
+
+    /// The profiles a role is in (IAM refuses to delete a role that is still in one).
+    public func listInstanceProfilesForRole(roleName: String) async throws -> [InstanceProfile] {
+        try await listProfiles(action: "ListInstanceProfilesForRole", parameters: ["RoleName": roleName])
+    }
+
+    private func listProfiles(action: String, parameters: AWSQueryParameters) async throws -> [InstanceProfile] {
+        try await AWSPaging.collect { marker in
+            var page = parameters
+            page.set("Marker", marker)
+            let result = try await call(action: action, parameters: page)
+            let profiles = try result["InstanceProfiles"].items.map { try InstanceProfile(decoding: $0, action: action) }
+            return (profiles, (result.bool("IsTruncated") ?? false) ? result.text("Marker") : nil)
+        }
     }
 
     public func addRoleToInstanceProfile(profileName: String, roleName: String) async throws {

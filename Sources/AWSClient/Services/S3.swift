@@ -160,6 +160,10 @@ public struct S3: Sendable {
         }
     }
 
+    public func deleteBucketEncryption(_ bucket: String) async throws {
+        _ = try await call(action: "DeleteBucketEncryption", method: "DELETE", bucket: bucket, query: [.init("encryption", "")])
+    }
+
     public struct PublicAccessBlock: Sendable, Hashable {
         public var blockPublicACLs: Bool
         public var ignorePublicACLs: Bool
@@ -193,6 +197,10 @@ public struct S3: Sendable {
         }
     }
 
+    public func deletePublicAccessBlock(_ bucket: String) async throws {
+        _ = try await call(action: "DeletePublicAccessBlock", method: "DELETE", bucket: bucket, query: [.init("publicAccessBlock", "")])
+    }
+
     public struct LifecycleRule: Sendable, Hashable {
         public var id: String
         public var prefix: String
@@ -200,27 +208,56 @@ public struct S3: Sendable {
         public var expirationDays: Int?
         public var noncurrentVersionExpirationDays: Int?
         public var abortIncompleteMultipartUploadDays: Int?
+        /// Moves current versions to `transitionStorageClass` after this many days.
+        public var transitionDays: Int?
+        public var transitionStorageClass: String?
+        /// Moves noncurrent versions to `noncurrentTransitionStorageClass` after this many days.
+        public var noncurrentTransitionDays: Int?
+        public var noncurrentTransitionStorageClass: String?
 
         public init(id: String, prefix: String = "", enabled: Bool = true, expirationDays: Int? = nil,
-                    noncurrentVersionExpirationDays: Int? = nil, abortIncompleteMultipartUploadDays: Int? = nil) {
+                    noncurrentVersionExpirationDays: Int? = nil, abortIncompleteMultipartUploadDays: Int? = nil,
+                    transitionDays: Int? = nil, transitionStorageClass: String? = nil,
+                    noncurrentTransitionDays: Int? = nil, noncurrentTransitionStorageClass: String? = nil) {
             self.id = id
             self.prefix = prefix
             self.enabled = enabled
             self.expirationDays = expirationDays
             self.noncurrentVersionExpirationDays = noncurrentVersionExpirationDays
             self.abortIncompleteMultipartUploadDays = abortIncompleteMultipartUploadDays
+            self.transitionDays = transitionDays
+            self.transitionStorageClass = transitionStorageClass
+            self.noncurrentTransitionDays = noncurrentTransitionDays
+            self.noncurrentTransitionStorageClass = noncurrentTransitionStorageClass
+        }
+
+        var xml: String {
+            var xml = "<Rule><ID>\(id.xmlEscaped)</ID><Filter><Prefix>\(prefix.xmlEscaped)</Prefix></Filter><Status>\(enabled ? "Enabled" : "Disabled")</Status>"
+            if let days = transitionDays {
+                xml += "<Transition><Days>\(days)</Days><StorageClass>\((transitionStorageClass ?? "GLACIER").xmlEscaped)</StorageClass></Transition>"
+            }
+            if let days = expirationDays { xml += "<Expiration><Days>\(days)</Days></Expiration>" }
+            if let days = noncurrentTransitionDays {
+                xml += "<NoncurrentVersionTransition><NoncurrentDays>\(days)</NoncurrentDays><StorageClass>\((noncurrentTransitionStorageClass ?? "GLACIER").xmlEscaped)</StorageClass></NoncurrentVersionTransition>"
+            }
+            if let days = noncurrentVersionExpirationDays { xml += "<NoncurrentVersionExpiration><NoncurrentDays>\(days)</NoncurrentDays></NoncurrentVersionExpiration>" }
+            if let days = abortIncompleteMultipartUploadDays { xml += "<AbortIncompleteMultipartUpload><DaysAfterInitiation>\(days)</DaysAfterInitiation></AbortIncompleteMultipartUpload>" }
+            return xml + "</Rule>"
+        }
+
+        init(xml rule: AWSXMLNode) {
+            self.init(id: rule.text("ID") ?? "", prefix: rule["Filter"].text("Prefix") ?? rule.text("Prefix") ?? "",
+                      enabled: rule.text("Status") == "Enabled", expirationDays: rule["Expiration"].int("Days"),
+                      noncurrentVersionExpirationDays: rule["NoncurrentVersionExpiration"].int("NoncurrentDays"),
+                      abortIncompleteMultipartUploadDays: rule["AbortIncompleteMultipartUpload"].int("DaysAfterInitiation"),
+                      transitionDays: rule["Transition"].int("Days"), transitionStorageClass: rule["Transition"].text("StorageClass"),
+                      noncurrentTransitionDays: rule["NoncurrentVersionTransition"].int("NoncurrentDays"),
+                      noncurrentTransitionStorageClass: rule["NoncurrentVersionTransition"].text("StorageClass"))
         }
     }
 
     public func putBucketLifecycle(_ bucket: String, rules: [LifecycleRule]) async throws {
-        let rulesXML = rules.map { rule -> String in
-            var xml = "<Rule><ID>\(rule.id.xmlEscaped)</ID><Filter><Prefix>\(rule.prefix.xmlEscaped)</Prefix></Filter><Status>\(rule.enabled ? "Enabled" : "Disabled")</Status>"
-            if let days = rule.expirationDays { xml += "<Expiration><Days>\(days)</Days></Expiration>" }
-            if let days = rule.noncurrentVersionExpirationDays { xml += "<NoncurrentVersionExpiration><NoncurrentDays>\(days)</NoncurrentDays></NoncurrentVersionExpiration>" }
-            if let days = rule.abortIncompleteMultipartUploadDays { xml += "<AbortIncompleteMultipartUpload><DaysAfterInitiation>\(days)</DaysAfterInitiation></AbortIncompleteMultipartUpload>" }
-            return xml + "</Rule>"
-        }.joined()
-        let body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(rulesXML)</LifecycleConfiguration>"
+        let body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(rules.map(\.xml).joined())</LifecycleConfiguration>"
         _ = try await call(action: "PutBucketLifecycleConfiguration", method: "PUT", bucket: bucket, query: [.init("lifecycle", "")], body: Array(body.utf8))
     }
 
@@ -228,12 +265,7 @@ public struct S3: Sendable {
     public func getBucketLifecycle(_ bucket: String) async throws -> [LifecycleRule] {
         do {
             let response = try await call(action: "GetBucketLifecycleConfiguration", method: "GET", bucket: bucket, query: [.init("lifecycle", "")], expect: Self.document("LifecycleConfiguration", of: "GetBucketLifecycleConfiguration"))
-            return try xml(response, action: "GetBucketLifecycleConfiguration").all("Rule").map { rule in
-                LifecycleRule(id: rule.text("ID") ?? "", prefix: rule["Filter"].text("Prefix") ?? rule.text("Prefix") ?? "",
-                              enabled: rule.text("Status") == "Enabled", expirationDays: rule["Expiration"].int("Days"),
-                              noncurrentVersionExpirationDays: rule["NoncurrentVersionExpiration"].int("NoncurrentDays"),
-                              abortIncompleteMultipartUploadDays: rule["AbortIncompleteMultipartUpload"].int("DaysAfterInitiation"))
-            }
+            return try xml(response, action: "GetBucketLifecycleConfiguration").all("Rule").map(LifecycleRule.init(xml:))
         } catch let error as AWSError where error.code == "NoSuchLifecycleConfiguration" {
             return []
         }
@@ -253,8 +285,51 @@ public struct S3: Sendable {
         try await call(action: "GetObject", method: "GET", bucket: bucket, key: key, expect: .anyBody).body
     }
 
-    public func deleteObject(_ bucket: String, key: String) async throws {
-        _ = try await call(action: "DeleteObject", method: "DELETE", bucket: bucket, key: key)
+    /// With a `versionID`, deletes that version for good (no delete marker is made).
+    public func deleteObject(_ bucket: String, key: String, versionID: String? = nil) async throws {
+        _ = try await call(action: "DeleteObject", method: "DELETE", bucket: bucket, key: key, query: versionID.map { [.init("versionId", $0)] } ?? [])
+    }
+
+    /// One entry of ListObjectVersions: a version of an object, or a delete marker.
+    public struct ObjectVersion: Sendable, Hashable {
+        public var key: String
+        public var versionID: String?
+        public var isDeleteMarker: Bool
+
+        public init(key: String, versionID: String?, isDeleteMarker: Bool) {
+            self.key = key
+            self.versionID = versionID
+            self.isDeleteMarker = isDeleteMarker
+        }
+    }
+
+    /// One page of ListObjectVersions: versions first, then delete markers; the markers to
+    /// pass for the next page when it is truncated.
+    public struct ObjectVersionPage: Sendable, Hashable {
+        public var entries: [ObjectVersion]
+        public var nextKeyMarker: String?
+        public var nextVersionIDMarker: String?
+    }
+
+    /// One page of every version and delete marker (of keys starting with `prefix`), from the
+    /// markers of the page before. `nextKeyMarker` is nil on the last page.
+    public func listObjectVersions(_ bucket: String, prefix: String? = nil, keyMarker: String? = nil, versionIDMarker: String? = nil) async throws -> ObjectVersionPage {
+        var query: [SigV4Request.QueryItem] = [.init("versions", "")]
+        if let prefix { query.append(.init("prefix", prefix)) }
+        if let keyMarker {
+            query.append(.init("key-marker", keyMarker))
+            query.append(.init("version-id-marker", versionIDMarker ?? ""))
+        }
+        let response = try await call(action: "ListObjectVersions", method: "GET", bucket: bucket, query: query,
+                                      expect: Self.document("ListVersionsResult", of: "ListObjectVersions"))
+        let root = try xml(response, action: "ListObjectVersions")
+        let entries = try (root.all("Version") + root.all("DeleteMarker")).map { entry in
+            ObjectVersion(key: try AWSError.require(entry.text("Key"), field: "Key", service: "s3", action: "ListObjectVersions"),
+                          versionID: entry.text("VersionId"), isDeleteMarker: entry.name == "DeleteMarker")
+        }
+        let truncated = root.bool("IsTruncated") == true
+        return ObjectVersionPage(entries: entries, nextKeyMarker: truncated ? root.text("NextKeyMarker") : nil,
+                                 nextVersionIDMarker: truncated ? root.text("NextVersionIdMarker") : nil)
     }
 
     public struct Object: Sendable, Hashable {

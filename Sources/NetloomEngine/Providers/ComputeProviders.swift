@@ -10,19 +10,12 @@ struct InstanceProvider: ResourceProvider {
                       "subnet": "an instance cannot move to another subnet"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let reservations = try await context.services.ec2.describeAll(action: "DescribeInstances", setName: "reservationSet", filters: [context.stackFilter])
-        let instances = reservations.flatMap { $0["instancesSet"].items }.map { item -> (EC2Instance, [String]) in
-            let instance = EC2Instance(xml: item)
-            // The instance's groups are its primary interface's. moto leaves the instance-level
-            // list empty when the groups were given on the interface (as a public IP requires).
-            let primary = item["networkInterfaceSet"].items.first { $0["attachment"].text("deviceIndex") == "0" } ?? item["networkInterfaceSet"].items.first
-            let groups = instance.securityGroupIDs.isEmpty ? primary?["groupSet"].items.compactMap { $0.text("groupId") } ?? [] : instance.securityGroupIDs
-            return (instance, groups)
-        }.filter { !["terminated", "shutting-down"].contains($0.0.state) }
-        return ProviderSupport.byAddressTag(instances, stack: context.stack, type: type, id: \.0.instanceID, tags: \.0.tags) { instance, groups in
+        let instances = try await context.services.ec2.describeInstances(filters: [context.stackFilter])
+            .filter { !["terminated", "shutting-down"].contains($0.state) }
+        return ProviderSupport.byAddressTag(instances, stack: context.stack, type: type, id: \.instanceID, tags: \.tags) { instance in
             ObservedResource(address: "", type: type, awsID: instance.instanceID, properties: [
                 "instance_type": .string(instance.instanceType), "ami": .string(instance.imageID), "subnet": .string(instance.subnetID ?? ""),
-                "security_groups": ProviderSupport.sortedIDs(groups), "tags": comparableTags(instance.tags),
+                "security_groups": ProviderSupport.sortedIDs(instance.effectiveSecurityGroupIDs), "tags": comparableTags(instance.tags),
                 "metadata_http_tokens": .string(instance.metadataHTTPTokens ?? "optional"),
                 // The profile ARN ends in its path and name; netloom knows profiles by name.
                 "instance_profile": .string(instance.instanceProfileARN.map { String($0.split(separator: "/").last ?? "") } ?? ""),
@@ -40,34 +33,19 @@ struct InstanceProvider: ResourceProvider {
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
-        var parameters: AWSQueryParameters = ["ImageId": desired.string("ami"), "InstanceType": desired.string("instance_type"), "MinCount": "1", "MaxCount": "1"]
-        let groups = desired.strings("security_groups")
-        if desired.bool("public_ip") {
-            // A public address on launch is asked for on the primary interface, which then also
-            // carries the subnet and groups.
-            parameters.set("NetworkInterface.1.DeviceIndex", "0")
-            parameters.set("NetworkInterface.1.SubnetId", desired.string("subnet"))
-            parameters.set("NetworkInterface.1.AssociatePublicIpAddress", "true")
-            for (index, group) in groups.enumerated() { parameters.set("NetworkInterface.1.SecurityGroupId.\(index + 1)", group) }
-        } else {
-            parameters.set("SubnetId", desired.string("subnet"))
-            parameters.setEC2List("SecurityGroupId", groups)
-        }
-        if let profile = desired.properties["instance_profile"]?.stringValue { parameters.set("IamInstanceProfile.Name", profile) }
-        if let volume = desired.properties["root_volume"]?.mapValue {
-            parameters.set("BlockDeviceMapping.1.DeviceName", "/dev/xvda")
-            parameters.set("BlockDeviceMapping.1.Ebs.VolumeSize", volume["size_gb"]?.intValue)
-            parameters.set("BlockDeviceMapping.1.Ebs.VolumeType", volume["type"]?.stringValue)
-            parameters.set("BlockDeviceMapping.1.Ebs.Encrypted", volume["encrypted"]?.boolValue)
-        }
-        parameters.set("MetadataOptions.HttpTokens", desired.string("metadata_http_tokens"))
-        parameters.set("MetadataOptions.HttpEndpoint", "enabled")
-        // Tagged in the same call, so an instance never exists without its address.
-        parameters.setTagSpecification(resourceType: "instance", tags: desired.tags)
-        let root = try await context.services.ec2.call(action: "RunInstances", parameters: parameters)
-        guard let instance = root["instancesSet"].items.map(EC2Instance.init(xml:)).first else {
-            throw AWSError(kind: .server, service: "ec2", action: "RunInstances", message: "the answer lists no instance")
-        }
+        let volume = desired.properties["root_volume"]?.mapValue
+        let tokens = desired.string("metadata_http_tokens")
+        // A public address on launch is asked for on the primary interface, which then also
+        // carries the subnet and groups (the request type writes it so). Tagged in the same
+        // call, so an instance never exists without its address.
+        let request = EC2.RunInstancesRequest(
+            imageID: desired.string("ami"), instanceType: desired.string("instance_type"), subnetID: desired.string("subnet"),
+            securityGroupIDs: desired.strings("security_groups"), associatePublicIPAddress: desired.bool("public_ip"),
+            instanceProfileName: desired.properties["instance_profile"]?.stringValue,
+            rootVolume: volume.map { EC2.RunInstancesRequest.Volume(sizeGB: $0["size_gb"]?.intValue, volumeType: $0["type"]?.stringValue, encrypted: $0["encrypted"]?.boolValue) },
+            metadataHTTPTokens: tokens.isEmpty ? nil : tokens, metadataHTTPEndpoint: "enabled", tags: desired.tags)
+        // The client requires the instance id in the answer (an `.invalidAnswer` error otherwise).
+        let instance = try await context.services.ec2.runInstances(request)[0]
         try await context.waiter.wait(for: "instance \(instance.instanceID) (\(desired.address))") {
             let state = try await context.services.ec2.describeInstances(ids: [instance.instanceID]).first?.state ?? "pending"
             if state == "terminated" || state == "shutting-down" {
@@ -81,14 +59,10 @@ struct InstanceProvider: ResourceProvider {
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         if changed.contains("security_groups") {
-            var parameters: AWSQueryParameters = ["InstanceId": observed.awsID]
-            parameters.setEC2List("GroupId", desired.strings("security_groups"))
-            _ = try await context.services.ec2.call(action: "ModifyInstanceAttribute", parameters: parameters)
+            try await context.services.ec2.modifyInstanceSecurityGroups(instanceID: observed.awsID, groupIDs: desired.strings("security_groups"))
         }
         if changed.contains("metadata_http_tokens") {
-            _ = try await context.services.ec2.call(action: "ModifyInstanceMetadataOptions", parameters: [
-                "InstanceId": observed.awsID, "HttpTokens": desired.string("metadata_http_tokens"), "HttpEndpoint": "enabled",
-            ])
+            try await context.services.ec2.modifyInstanceMetadataOptions(instanceID: observed.awsID, httpTokens: desired.string("metadata_http_tokens"))
         }
         if changed.contains("instance_profile") { try await setInstanceProfile(desired.string("instance_profile"), instance: observed.awsID, context: context) }
         if changed.contains("tags") { try await ProviderSupport.updateEC2Tags(desired, observed: observed, context: context) }
@@ -97,17 +71,15 @@ struct InstanceProvider: ResourceProvider {
 
     /// An instance holds at most one profile association: replace it, remove it, or make one.
     func setInstanceProfile(_ profile: String, instance: String, context: ProviderContext) async throws {
-        let associations = try await context.services.ec2.describeAll(action: "DescribeIamInstanceProfileAssociations", setName: "iamInstanceProfileAssociationSet",
-                                                                      filters: [AWSFilter("instance-id", instance), AWSFilter("state", "associated")])
-        let current = associations.first?.text("associationId")
-        switch (current, profile.isEmpty) {
+        let associations = try await context.services.ec2.describeIamInstanceProfileAssociations(filters: [AWSFilter("instance-id", instance), AWSFilter("state", "associated")])
+        let ec2 = context.services.ec2
+        switch (associations.first?.associationID, profile.isEmpty) {
         case (let association?, false):
-            _ = try await context.services.ec2.call(action: "ReplaceIamInstanceProfileAssociation",
-                                                    parameters: ["AssociationId": association, "IamInstanceProfile.Name": profile])
+            try await ec2.replaceIamInstanceProfileAssociation(associationID: association, profileName: profile)
         case (let association?, true):
-            _ = try await context.services.ec2.call(action: "DisassociateIamInstanceProfile", parameters: ["AssociationId": association])
+            try await ec2.disassociateIamInstanceProfile(associationID: association)
         case (nil, false):
-            _ = try await context.services.ec2.call(action: "AssociateIamInstanceProfile", parameters: ["InstanceId": instance, "IamInstanceProfile.Name": profile])
+            try await ec2.associateIamInstanceProfile(instanceID: instance, profileName: profile)
         case (nil, true):
             break
         }
@@ -244,15 +216,12 @@ struct TargetGroupProvider: ResourceProvider {
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         let health = desired.properties["health"]?.mapValue ?? [:]
-        var parameters: AWSQueryParameters = ["Name": desired.string("name"), "Protocol": desired.string("protocol"), "Port": String(desired.int("port") ?? 80),
-                                              "VpcId": desired.string("vpc"), "TargetType": desired.string("target_type")]
-        parameters.set("HealthCheckPath", health["path"]?.stringValue)
-        parameters.set("HealthCheckPort", health["port"]?.intValue.map(String.init))
-        parameters.set("HealthCheckIntervalSeconds", health["interval_s"]?.intValue)
-        parameters.setMemberTags(desired.tags)
-        // CreateTargetGroup is idempotent by name with identical settings: a rerun gets the same ARN.
-        let result = try await context.services.elb.call(action: "CreateTargetGroup", parameters: parameters)
-        let arn = result["TargetGroups"].items.first?.text("TargetGroupArn") ?? ""
+        // CreateTargetGroup is idempotent by name with identical settings: a rerun gets the same
+        // ARN. The client requires the ARN in the answer.
+        let arn = try await context.services.elb.createTargetGroup(
+            name: desired.string("name"), targetProtocol: desired.string("protocol"), port: desired.int("port") ?? 80, vpcID: desired.string("vpc"),
+            targetType: desired.string("target_type"), healthCheckPath: health["path"]?.stringValue, healthCheckPort: health["port"]?.intValue,
+            healthCheckIntervalSeconds: health["interval_s"]?.intValue, tags: desired.tags).arn
         return ObservedResource(address: desired.address, type: type, awsID: arn, properties: comparable(desired))
     }
 
@@ -303,14 +272,10 @@ struct LoadBalancerProvider: ResourceProvider {
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         if changed.contains("subnets") {
-            var parameters: AWSQueryParameters = ["LoadBalancerArn": observed.awsID]
-            parameters.setMemberList("Subnets", desired.strings("subnets"))
-            _ = try await context.services.elb.call(action: "SetSubnets", parameters: parameters)
+            try await context.services.elb.setSubnets(loadBalancerARN: observed.awsID, subnetIDs: desired.strings("subnets"))
         }
         if changed.contains("security_groups") {
-            var parameters: AWSQueryParameters = ["LoadBalancerArn": observed.awsID]
-            parameters.setMemberList("SecurityGroups", desired.strings("security_groups"))
-            _ = try await context.services.elb.call(action: "SetSecurityGroups", parameters: parameters)
+            try await context.services.elb.setSecurityGroups(loadBalancerARN: observed.awsID, securityGroupIDs: desired.strings("security_groups"))
         }
         if changed.contains("tags") { try await context.services.elb.addTags(resourceARNs: [observed.awsID], tags: desired.tags) }
         return updated(observed, to: desired)
@@ -354,10 +319,8 @@ struct ListenerProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        _ = try await context.services.elb.call(action: "ModifyListener", parameters: [
-            "ListenerArn": observed.awsID, "Protocol": desired.string("protocol"), "Port": String(desired.int("port") ?? 80),
-            "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": desired.string("forward"),
-        ])
+        try await context.services.elb.modifyListener(arn: observed.awsID, listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80,
+                                                      forwardTo: desired.string("forward"))
         return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
     }
 
@@ -375,12 +338,9 @@ struct TargetGroupAttachmentProvider: ResourceProvider {
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         var items: [(identity: String, observed: ObservedResource)] = []
         for (group, _) in try await context.stackTargetGroups() {
-            let result = try await context.services.elb.call(action: "DescribeTargetHealth", parameters: ["TargetGroupArn": group.arn])
-            for description in result["TargetHealthDescriptions"].items {
-                let target = description["Target"]
-                guard let instance = target.text("Id") else { continue }
-                let id = "\(group.arn)|\(instance)"
-                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["port": .int(target.int("Port") ?? group.port)])))
+            for target in try await context.services.elb.describeTargetHealth(targetGroupARN: group.arn) {
+                let id = "\(group.arn)|\(target.targetID)"
+                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["port": .int(target.port ?? group.port)])))
             }
         }
         return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("target_group"))|\($0.string("instance"))" },

@@ -63,6 +63,9 @@ struct SecurityGroupProvider: ResourceProvider {
 struct SecurityGroupRuleProvider: ResourceProvider {
     let type = ResourceType.securityGroupRule
     let readsAfterParents = true
+    /// How long a rule waits for the others of its group and direction (see
+    /// `SecurityGroupRuleBatcher`); tests choose their own.
+    var window = SecurityGroupRuleBatcher.Window.standard
 
     static func awsProtocol(_ name: String) -> String {
         switch name {
@@ -116,9 +119,7 @@ struct SecurityGroupRuleProvider: ResourceProvider {
         while start < groupsWithUnknownRules.count {
             let chunk = Array(groupsWithUnknownRules[start..<min(start + 100, groupsWithUnknownRules.count)])
             start += 100
-            let rules = try await context.services.ec2.describeAll(action: "DescribeSecurityGroupRules", setName: "securityGroupRuleSet",
-                                                                   filters: [AWSFilter("group-id", chunk)]).map(EC2SecurityGroupRule.init(xml:))
-            for rule in rules { ids[Self.observed(rule).identity] = rule.ruleID }
+            for rule in try await context.services.ec2.describeSecurityGroupRules(groupIDs: chunk) { ids[Self.observed(rule).identity] = rule.ruleID }
         }
         let identified = items.map { item in
             var copy = item
@@ -135,27 +136,21 @@ struct SecurityGroupRuleProvider: ResourceProvider {
         return ["rule": .string(identity(desired)), "description": .string(description)]
     }
 
-    /// `GroupId` and one permission with one peer and its description, as Authorize*, Revoke*
-    /// and UpdateSecurityGroupRuleDescriptions* take them.
-    func permissionParameters(_ desired: DesiredResource, context: ProviderContext) async throws -> AWSQueryParameters {
+    /// One permission with one peer and its description, as Authorize*, Revoke* and
+    /// UpdateSecurityGroupRuleDescriptions* take them (ports only for a protocol that has them).
+    func permission(_ desired: DesiredResource, context: ProviderContext) async throws -> EC2SecurityGroupPermission {
         let proto = Self.awsProtocol(desired.string("protocol"))
-        var parameters: AWSQueryParameters = ["GroupId": desired.string("security_group"), "IpPermissions.1.IpProtocol": proto]
-        if proto != "-1" {
-            parameters.set("IpPermissions.1.FromPort", desired.int("from_port"))
-            parameters.set("IpPermissions.1.ToPort", desired.int("to_port"))
-        }
         let description = desired.properties["description"]?.stringValue
+        let peer: EC2SecurityGroupPermission.Peer
         if let peerGroup = desired.properties["peer_security_group"]?.stringValue {
-            parameters.set("IpPermissions.1.Groups.1.GroupId", peerGroup)
-            parameters.set("IpPermissions.1.Groups.1.Description", description)
+            peer = .securityGroup(peerGroup)
         } else if let prefixList = desired.properties["prefix_list"]?.stringValue {
-            parameters.set("IpPermissions.1.PrefixListIds.1.PrefixListId", try await prefixListID(prefixList, context: context))
-            parameters.set("IpPermissions.1.PrefixListIds.1.Description", description)
+            peer = .prefixList(try await prefixListID(prefixList, context: context))
         } else {
-            parameters.set("IpPermissions.1.IpRanges.1.CidrIp", desired.string("cidr"))
-            parameters.set("IpPermissions.1.IpRanges.1.Description", description)
+            peer = .cidrIPv4(desired.string("cidr"))
         }
-        return parameters
+        return EC2SecurityGroupPermission(ipProtocol: proto, fromPort: proto == "-1" ? nil : desired.int("from_port"),
+                                          toPort: proto == "-1" ? nil : desired.int("to_port"), peer: peer, description: description)
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
@@ -173,55 +168,276 @@ struct SecurityGroupRuleProvider: ResourceProvider {
                 return created(rule.ruleID)
             }
         }
-        var parameters = try await permissionParameters(desired, context: context)
-        parameters.setTagSpecification(resourceType: "security-group-rule", tags: desired.tags)
-        do {
-            // One permission per call: moto answers with only the last permission's rules.
-            let root = try await context.services.ec2.call(action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress", parameters: parameters)
-            if let rule = root["securityGroupRuleSet"].items.map(EC2SecurityGroupRule.init(xml:)).first(where: { Self.observed($0).identity == key }) {
-                return created(rule.ruleID)
-            }
-        } catch let error as AWSError where error.code == "InvalidPermission.Duplicate" {
-            // The rule exists already: the default egress rule of a new group, or one a killed run made.
-        }
-        let rules = try await context.services.ec2.describeSecurityGroupRules(groupID: group)
-        guard let rule = rules.first(where: { Self.observed($0).identity == key }) else {
-            throw AWSError(kind: .client, service: "ec2", action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress",
-                           code: "RuleNotFound", message: "the rule was authorized but DescribeSecurityGroupRules does not list it")
-        }
-        return created(rule.ruleID)
+        let rule = RuleToAuthorize(identity: key, permission: try await permission(desired, context: context), tags: desired.tags)
+        // The rules of one group and direction that are created together go to AWS in one call.
+        let batcher = try await SecurityGroupRuleBatcher.shared(in: context, window: window)
+        return created(try await batcher.authorize(rule, group: group, egress: egress, ec2: context.services.ec2))
     }
 
     /// A rule's description is the one thing AWS changes in place.
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         if changed.contains("description") {
-            let egress = desired.string("direction") == "egress"
-            _ = try await context.services.ec2.call(action: egress ? "UpdateSecurityGroupRuleDescriptionsEgress" : "UpdateSecurityGroupRuleDescriptionsIngress",
-                                                    parameters: try await permissionParameters(desired, context: context))
+            try await context.services.ec2.updateRuleDescriptions(groupID: desired.string("security_group"), egress: desired.string("direction") == "egress",
+                                                                  permissions: [try await permission(desired, context: context)])
         }
         return updated(observed, to: desired)
     }
 
+    /// The id of a managed prefix list named like `com.amazonaws.us-east-1.s3`; a name no list
+    /// has is sent as it is, for AWS to refuse with its own message.
     func prefixListID(_ name: String, context: ProviderContext) async throws -> String {
-        let lists = try await context.services.ec2.describeAll(action: "DescribePrefixLists", setName: "prefixListSet",
-                                                               filters: [AWSFilter("prefix-list-name", name)])
-        return lists.first?.text("prefixListId") ?? name
+        try await context.services.ec2.describePrefixLists(names: [name]).first?.prefixListID ?? name
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
         guard let group = observed.attributes["group"] else { return }
         let egress = observed.attributes["egress"] == "true"
+        let batcher = try await SecurityGroupRuleBatcher.shared(in: context, window: window)
+        try await batcher.revoke(RuleToRevoke(ruleID: observed.awsID, identity: observed.properties["rule"]?.stringValue),
+                                 group: group, egress: egress, ec2: context.services.ec2)
+    }
+}
+
+/// A rule on its way to `Authorize*`: its identity (to find its id in the answer), the
+/// permission and the tags it would carry alone.
+struct RuleToAuthorize: Sendable {
+    var identity: String
+    var permission: EC2SecurityGroupPermission
+    var tags: [AWSTag]
+}
+
+/// A rule on its way to `Revoke*`: its id, and its identity for when the id is stale.
+struct RuleToRevoke: Sendable {
+    var ruleID: String
+    var identity: String?
+}
+
+/// Sends the rule changes of one security group and direction as one call.
+///
+/// The engine creates (and deletes) each rule as its own resource, up to 16 at once, and the
+/// rules of a group become ready together, when their group is made. AWS takes many
+/// `IpPermissions` (or `SecurityGroupRuleId`s) per Authorize*/Revoke* call, all or none. So the
+/// first rule of a group and direction opens a batch; the rules that arrive while it is open
+/// (each waits until no other has come for `window.quiet`, at most `window.longest`) join
+/// it, and one call answers them all: each rule gets its own id back from the answer. When
+/// the call fails, each rule goes again on its own, so each gets its own result or its own
+/// error (`InvalidPermission.Duplicate` and a stale id are handled per rule, as before
+/// batching). On AWS a refused call applied nothing; moto applies the permissions one by one
+/// and stops at the bad one, so the retry of an earlier rule meets `Duplicate` and reads its id.
+///
+/// Batches form only from rules in flight together: the creates of a group's rules are (they
+/// become ready when their group is made and start one after another), but a destroy starts
+/// its deletes in the order of a dictionary, so siblings rarely meet there.
+///
+/// One instance per provider context (that is, per engine run), held in the context's describe
+/// cache, so parallel runs and tests never share a batch.
+actor SecurityGroupRuleBatcher {
+    struct Window: Sendable, Hashable {
+        /// A batch is sent once no rule has joined it for this long...
+        var quiet: Duration
+        /// ...or once it has been open this long, or holds `largest` rules.
+        var longest: Duration
+        var largest: Int
+
+        /// Sibling rules start within a few milliseconds of each other (one per finished call
+        /// of the engine's 16); a rule alone waits `quiet` once.
+        static let standard = Window(quiet: .milliseconds(40), longest: .milliseconds(200), largest: 50)
+    }
+
+    private struct Key: Hashable {
+        var group: String
+        var egress: Bool
+        var revoke: Bool
+    }
+
+    private enum Item: Sendable {
+        case authorize(RuleToAuthorize, CheckedContinuation<String, any Error>)
+        case revoke(RuleToRevoke, CheckedContinuation<String, any Error>)
+    }
+
+    private struct Batch {
+        var id: Int
+        var items: [Item] = []
+        var opened: ContinuousClock.Instant
+        var lastJoined: ContinuousClock.Instant
+    }
+
+    let window: Window
+    private var open: [Key: Batch] = [:]
+    private var nextBatchID = 0
+
+    init(window: Window = .standard) {
+        self.window = window
+    }
+
+    /// The context's batcher (made on first use with `window`).
+    static func shared(in context: ProviderContext, window: Window) async throws -> SecurityGroupRuleBatcher {
+        try await context.cache.value("security-group-rule-batcher") { SecurityGroupRuleBatcher(window: window) }
+    }
+
+    /// Authorizes `rule` in `group` with the others of its batch; returns its rule id.
+    func authorize(_ rule: RuleToAuthorize, group: String, egress: Bool, ec2: EC2) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            join(.authorize(rule, continuation), key: Key(group: group, egress: egress, revoke: false), ec2: ec2)
+        }
+    }
+
+    /// Revokes the rule with the others of its batch.
+    func revoke(_ rule: RuleToRevoke, group: String, egress: Bool, ec2: EC2) async throws {
+        _ = try await withCheckedThrowingContinuation { continuation in
+            join(.revoke(rule, continuation), key: Key(group: group, egress: egress, revoke: true), ec2: ec2)
+        }
+    }
+
+    private func join(_ item: Item, key: Key, ec2: EC2) {
+        let now = ContinuousClock.now
+        if var batch = open[key] {
+            batch.items.append(item)
+            batch.lastJoined = now
+            open[key] = batch
+            if batch.items.count >= window.largest { send(key, ec2: ec2) }
+            return
+        }
+        nextBatchID += 1
+        let id = nextBatchID
+        open[key] = Batch(id: id, items: [item], opened: now, lastJoined: now)
+        Task { await self.sendWhenQuiet(key, id: id, ec2: ec2) }
+    }
+
+    private func sendWhenQuiet(_ key: Key, id: Int, ec2: EC2) async {
+        var delay = window.quiet
+        while true {
+            try? await Task.sleep(for: delay)
+            guard let batch = open[key], batch.id == id else { return }
+            let now = ContinuousClock.now
+            let quietUntil = batch.lastJoined + window.quiet, closesAt = batch.opened + window.longest
+            if now >= quietUntil || now >= closesAt { break }
+            delay = min(quietUntil, closesAt) - now
+        }
+        send(key, ec2: ec2)
+    }
+
+    private func send(_ key: Key, ec2: EC2) {
+        guard let batch = open.removeValue(forKey: key) else { return }
+        let items = batch.items
+        Task {
+            if key.revoke {
+                let rules = items.compactMap { item -> (RuleToRevoke, CheckedContinuation<String, any Error>)? in
+                    if case .revoke(let rule, let continuation) = item { return (rule, continuation) }
+                    return nil
+                }
+                await Self.revoke(rules, group: key.group, egress: key.egress, ec2: ec2)
+            } else {
+                let rules = items.compactMap { item -> (RuleToAuthorize, CheckedContinuation<String, any Error>)? in
+                    if case .authorize(let rule, let continuation) = item { return (rule, continuation) }
+                    return nil
+                }
+                await Self.authorize(rules, group: key.group, egress: key.egress, ec2: ec2)
+            }
+        }
+    }
+
+    // MARK: the calls
+
+    private static func authorize(_ rules: [(RuleToAuthorize, CheckedContinuation<String, any Error>)], group: String, egress: Bool, ec2: EC2) async {
+        if rules.count > 1 {
+            do {
+                let ids = try await authorizeTogether(rules.map(\.0), group: group, egress: egress, ec2: ec2)
+                for (rule, continuation) in rules {
+                    if let id = ids[rule.identity] {
+                        continuation.resume(returning: id)
+                    } else {
+                        continuation.resume(throwing: ruleNotFound(egress: egress))
+                    }
+                }
+                return
+            } catch {
+                // All or none: one bad rule (a duplicate, a missing peer group) failed the call.
+            }
+        }
+        for (rule, continuation) in rules {
+            do {
+                continuation.resume(returning: try await authorizeAlone(rule, group: group, egress: egress, ec2: ec2))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Tags that every rule of the batch has with the same value (the stack's, the spec's);
+    /// a rule's own `netloom:address` is left off, since one call tags every rule alike (rules
+    /// are found by their content, never by their tags).
+    static func sharedTags(_ rules: [RuleToAuthorize]) -> [AWSTag] {
+        guard let first = rules.first else { return [] }
+        return first.tags.filter { tag in rules.allSatisfy { $0.tags.contains(tag) } }
+    }
+
+    /// One call for all; the ids by identity. AWS lists every new rule in the answer, moto only
+    /// the last permission's: the others are read back with one DescribeSecurityGroupRules.
+    static func authorizeTogether(_ rules: [RuleToAuthorize], group: String, egress: Bool, ec2: EC2) async throws -> [String: String] {
+        let answer = try await ec2.authorize(groupID: group, egress: egress, permissions: rules.map(\.permission), tags: sharedTags(rules))
+        var ids: [String: String] = [:]
+        for rule in answer { ids[SecurityGroupRuleProvider.observed(rule).identity] = rule.ruleID }
+        if rules.contains(where: { ids[$0.identity] == nil }) {
+            for rule in try await ec2.describeSecurityGroupRules(groupID: group) {
+                let identity = SecurityGroupRuleProvider.observed(rule).identity
+                if ids[identity] == nil { ids[identity] = rule.ruleID }
+            }
+        }
+        return ids
+    }
+
+    /// One rule, one call, with all of its tags.
+    static func authorizeAlone(_ rule: RuleToAuthorize, group: String, egress: Bool, ec2: EC2) async throws -> String {
         do {
-            try await context.services.ec2.revokeRules(groupID: group, ruleIDs: [observed.awsID], egress: egress)
+            if let created = try await ec2.authorize(groupID: group, egress: egress, permissions: [rule.permission], tags: rule.tags)
+                .first(where: { SecurityGroupRuleProvider.observed($0).identity == rule.identity }) {
+                return created.ruleID
+            }
+        } catch let error as AWSError where error.code == "InvalidPermission.Duplicate" {
+            // The rule exists already: the default egress rule of a new group, or one a killed run made.
+        }
+        let rules = try await ec2.describeSecurityGroupRules(groupID: group)
+        guard let found = rules.first(where: { SecurityGroupRuleProvider.observed($0).identity == rule.identity }) else {
+            throw ruleNotFound(egress: egress)
+        }
+        return found.ruleID
+    }
+
+    static func ruleNotFound(egress: Bool) -> AWSError {
+        AWSError(kind: .client, service: "ec2", action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress",
+                 code: "RuleNotFound", message: "the rule was authorized but DescribeSecurityGroupRules does not list it")
+    }
+
+    private static func revoke(_ rules: [(RuleToRevoke, CheckedContinuation<String, any Error>)], group: String, egress: Bool, ec2: EC2) async {
+        if rules.count > 1 {
+            do {
+                try await ec2.revokeRules(groupID: group, ruleIDs: rules.map(\.0.ruleID), egress: egress)
+                for (rule, continuation) in rules { continuation.resume(returning: rule.ruleID) }
+                return
+            } catch {
+                // One id AWS does not know fails the call for all: each goes alone.
+            }
+        }
+        for (rule, continuation) in rules {
+            do {
+                try await revokeAlone(rule, group: group, egress: egress, ec2: ec2)
+                continuation.resume(returning: rule.ruleID)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    static func revokeAlone(_ rule: RuleToRevoke, group: String, egress: Bool, ec2: EC2) async throws {
+        do {
+            try await ec2.revokeRules(groupID: group, ruleIDs: [rule.ruleID], egress: egress)
         } catch let error as AWSError where error.isNotFound {
             // The id came from the state; a rule with the same content may have been revoked and
             // authorized again outside netloom under a new id. The content decides.
-            let key = observed.properties["rule"]?.stringValue
-            let current = try await context.services.ec2.describeSecurityGroupRules(groupID: group)
-            guard let rule = current.first(where: { Self.observed($0).identity == key }), rule.ruleID != observed.awsID else { return }
-            try await ProviderSupport.ignoringNotFound {
-                try await context.services.ec2.revokeRules(groupID: group, ruleIDs: [rule.ruleID], egress: egress)
-            }
+            let current = try await ec2.describeSecurityGroupRules(groupID: group)
+            guard let found = current.first(where: { SecurityGroupRuleProvider.observed($0).identity == rule.identity }), found.ruleID != rule.ruleID else { return }
+            try await ProviderSupport.ignoringNotFound { try await ec2.revokeRules(groupID: group, ruleIDs: [found.ruleID], egress: egress) }
         }
     }
 }

@@ -99,9 +99,8 @@ struct IAMRoleProvider: ResourceProvider {
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         if changed.contains("assume_role_policy") {
-            _ = try await context.services.iam.call(action: "UpdateAssumeRolePolicy", parameters: [
-                "RoleName": observed.awsID, "PolicyDocument": policyJSON(desired.properties["assume_role_policy"] ?? .map([:])),
-            ])
+            try await context.services.iam.updateAssumeRolePolicy(roleName: observed.awsID,
+                                                                  policyDocument: policyJSON(desired.properties["assume_role_policy"] ?? .map([:])))
         }
         return updated(observed, to: desired)
     }
@@ -113,9 +112,8 @@ struct IAMRoleProvider: ResourceProvider {
         try await ProviderSupport.ignoringNotFound {
             for name in try await iam.listRolePolicies(roleName: observed.awsID) { try await iam.deleteRolePolicy(roleName: observed.awsID, policyName: name) }
             for arn in try await iam.listAttachedRolePolicies(roleName: observed.awsID) { try await iam.detachRolePolicy(roleName: observed.awsID, policyARN: arn) }
-            let profiles = try await iam.call(action: "ListInstanceProfilesForRole", parameters: ["RoleName": observed.awsID])["InstanceProfiles"].items
-            for profile in profiles {
-                if let name = profile.text("InstanceProfileName") { try await iam.removeRoleFromInstanceProfile(profileName: name, roleName: observed.awsID) }
+            for profile in try await iam.listInstanceProfilesForRole(roleName: observed.awsID) {
+                try await iam.removeRoleFromInstanceProfile(profileName: profile.name, roleName: observed.awsID)
             }
             try await iam.deleteRole(name: observed.awsID)
         }
@@ -199,18 +197,12 @@ struct IAMInstanceProfileProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let addressByName = scope.addressesByName("name")
-        let profiles = try await AWSPaging.collect { marker in
-            var parameters: AWSQueryParameters = ["PathPrefix": context.iamPath]
-            parameters.set("Marker", marker)
-            let result = try await context.services.iam.call(action: "ListInstanceProfiles", parameters: parameters)
-            return (result["InstanceProfiles"].items, (result.bool("IsTruncated") ?? false) ? result.text("Marker") : nil)
-        }
         // The path is the ownership marker; moto ignores `PathPrefix` here and lists them all.
-        return profiles.filter { $0.text("Path") == context.iamPath }.map { profile in
-            let name = profile.text("InstanceProfileName") ?? ""
-            let role = profile["Roles"].items.first?.text("RoleName") ?? ""
-            return ObservedResource(address: addressByName[name] ?? "iam_instance_profile:?\(name)", type: type, awsID: name,
-                                    properties: ["name": .string(name), "role": .string(role)], attributes: ["arn": profile.text("Arn") ?? "", "role": role])
+        return try await context.services.iam.listInstanceProfiles(pathPrefix: context.iamPath).filter { $0.path == context.iamPath }.map { profile in
+            // A profile holds at most one role; one without is read as "" and differs from the spec.
+            let role = profile.roleNames.first ?? ""
+            return ObservedResource(address: addressByName[profile.name] ?? "iam_instance_profile:?\(profile.name)", type: type, awsID: profile.name,
+                                    properties: ["name": .string(profile.name), "role": .string(role)], attributes: ["arn": profile.arn, "role": role])
         }
     }
 

@@ -1,5 +1,4 @@
 import AWSClient
-import AWSSigV4
 import NetloomModel
 
 // S3 buckets and their configurations. A bucket's id is its name; a configuration's id is the
@@ -106,27 +105,18 @@ extension BucketProvider {
     /// is made; markers already there are deleted last. moto 5.2 fails (HTML 500) on deleting a
     /// version whose key's latest entry is a delete marker, so markers are never created here.
     static func deleteAllVersions(bucket: String, key: String?, s3: S3) async throws {
-        var marker: (key: String, version: String)?
+        var marker: (key: String, version: String?)?
         for _ in 0..<1000 {
-            var query: [SigV4Request.QueryItem] = [.init("versions", "")]
-            if let key { query.append(.init("prefix", key)) }
-            if let marker {
-                query.append(.init("key-marker", marker.key))
-                query.append(.init("version-id-marker", marker.version))
-            }
-            let response = try await s3.call(action: "ListObjectVersions", method: "GET", bucket: bucket, query: query)
-            guard let root = AWSXMLNode.parse(response.body) else { return }
-            for entry in root.all("Version") + root.all("DeleteMarker") {
-                guard let entryKey = entry.text("Key"), key == nil || entryKey == key else { continue }
-                let versionQuery: [SigV4Request.QueryItem] = entry.text("VersionId").map { [.init("versionId", $0)] } ?? []
+            let page = try await s3.listObjectVersions(bucket, prefix: key, keyMarker: marker?.key, versionIDMarker: marker?.version)
+            for entry in page.entries where key == nil || entry.key == key {
                 do {
-                    _ = try await s3.call(action: "DeleteObject", method: "DELETE", bucket: bucket, key: entryKey, query: versionQuery)
-                } catch let error as AWSError where error.kind == .notImplemented && entry.name == "DeleteMarker" {
+                    try await s3.deleteObject(bucket, key: entry.key, versionID: entry.versionID)
+                } catch let error as AWSError where error.kind == .notImplemented && entry.isDeleteMarker {
                     // See above: a marker moto cannot delete does not keep the bucket from going.
                 }
             }
-            guard root.bool("IsTruncated") == true, let next = root.text("NextKeyMarker") else { return }
-            marker = (next, root.text("NextVersionIdMarker") ?? "")
+            guard let next = page.nextKeyMarker else { return }
+            marker = (next, page.nextVersionIDMarker)
         }
     }
 }
@@ -165,19 +155,20 @@ struct BucketConfigurationProvider: ResourceProvider {
             return ["block_public_acls": .bool(block.blockPublicACLs), "ignore_public_acls": .bool(block.ignorePublicACLs),
                     "block_public_policy": .bool(block.blockPublicPolicy), "restrict_public_buckets": .bool(block.restrictPublicBuckets)]
         case .bucketLifecycle:
-            let response: AWSHTTPResponse
+            let configured: [S3.LifecycleRule]
             do {
-                response = try await s3.call(action: "GetBucketLifecycleConfiguration", method: "GET", bucket: bucket, query: [.init("lifecycle", "")])
-            } catch let error as AWSError where error.code == "NoSuchLifecycleConfiguration" || error.isNotFound {
+                configured = try await s3.getBucketLifecycle(bucket)
+            } catch let error as AWSError where error.isNotFound {
                 return nil
             }
-            guard let root = AWSXMLNode.parse(response.body) else { return nil }
-            let rules: [PropertyValue] = root.all("Rule").map { rule in
-                var map: [String: PropertyValue] = ["prefix": .string(rule["Filter"].text("Prefix") ?? rule.text("Prefix") ?? "")]
-                if let days = rule["Transition"].int("Days") { map["transition_days"] = .int(days) }
-                if let days = rule["NoncurrentVersionTransition"].int("NoncurrentDays") { map["noncurrent_transition_days"] = .int(days) }
-                if let storage = rule["Transition"].text("StorageClass") ?? rule["NoncurrentVersionTransition"].text("StorageClass") { map["storage_class"] = .string(storage) }
-                if let days = rule["Expiration"].int("Days") { map["expire_days"] = .int(days) }
+            // S3 holds no configuration without a rule: none means none is configured.
+            guard !configured.isEmpty else { return nil }
+            let rules: [PropertyValue] = configured.map { rule in
+                var map: [String: PropertyValue] = ["prefix": .string(rule.prefix)]
+                if let days = rule.transitionDays { map["transition_days"] = .int(days) }
+                if let days = rule.noncurrentTransitionDays { map["noncurrent_transition_days"] = .int(days) }
+                if let storage = rule.transitionStorageClass ?? rule.noncurrentTransitionStorageClass { map["storage_class"] = .string(storage) }
+                if let days = rule.expirationDays { map["expire_days"] = .int(days) }
                 return .map(map)
             }
             return ["rules": .list(rules)]
@@ -206,28 +197,19 @@ struct BucketConfigurationProvider: ResourceProvider {
                 blockPublicACLs: desired.bool("block_public_acls"), ignorePublicACLs: desired.bool("ignore_public_acls"),
                 blockPublicPolicy: desired.bool("block_public_policy"), restrictPublicBuckets: desired.bool("restrict_public_buckets")))
         case .bucketLifecycle:
-            // Transitions are not in the client's lifecycle type; the XML is written here.
-            let rules = (desired.properties["rules"]?.listValue ?? []).enumerated().map { index, rule -> String in
+            let rules = (desired.properties["rules"]?.listValue ?? []).enumerated().map { index, rule -> S3.LifecycleRule in
                 let map = rule.mapValue ?? [:]
                 let storage = map["storage_class"]?.stringValue ?? "GLACIER"
-                var xml = "<Rule><ID>netloom-\(index)</ID><Filter><Prefix>\(escape(map["prefix"]?.stringValue ?? ""))</Prefix></Filter><Status>Enabled</Status>"
-                if let days = map["transition_days"]?.intValue { xml += "<Transition><Days>\(days)</Days><StorageClass>\(escape(storage))</StorageClass></Transition>" }
-                if let days = map["expire_days"]?.intValue { xml += "<Expiration><Days>\(days)</Days></Expiration>" }
-                if let days = map["noncurrent_transition_days"]?.intValue {
-                    xml += "<NoncurrentVersionTransition><NoncurrentDays>\(days)</NoncurrentDays><StorageClass>\(escape(storage))</StorageClass></NoncurrentVersionTransition>"
-                }
-                return xml + "</Rule>"
-            }.joined()
-            let body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(rules)</LifecycleConfiguration>"
-            _ = try await s3.call(action: "PutBucketLifecycleConfiguration", method: "PUT", bucket: bucket, query: [.init("lifecycle", "")], body: Array(body.utf8))
+                let noncurrentDays = map["noncurrent_transition_days"]?.intValue
+                return S3.LifecycleRule(id: "netloom-\(index)", prefix: map["prefix"]?.stringValue ?? "", expirationDays: map["expire_days"]?.intValue,
+                                        transitionDays: map["transition_days"]?.intValue, transitionStorageClass: storage,
+                                        noncurrentTransitionDays: noncurrentDays, noncurrentTransitionStorageClass: noncurrentDays == nil ? nil : storage)
+            }
+            try await s3.putBucketLifecycle(bucket, rules: rules)
         default:
             break
         }
         return ObservedResource(address: desired.address, type: type, awsID: bucket, properties: comparable(desired))
-    }
-
-    func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
@@ -239,8 +221,8 @@ struct BucketConfigurationProvider: ResourceProvider {
         try await ProviderSupport.ignoringNotFound {
             switch type {
             case .bucketVersioning: try await s3.putBucketVersioning(observed.awsID, enabled: false)
-            case .bucketEncryption: _ = try await s3.call(action: "DeleteBucketEncryption", method: "DELETE", bucket: observed.awsID, query: [.init("encryption", "")])
-            case .bucketPublicAccessBlock: _ = try await s3.call(action: "DeletePublicAccessBlock", method: "DELETE", bucket: observed.awsID, query: [.init("publicAccessBlock", "")])
+            case .bucketEncryption: try await s3.deleteBucketEncryption(observed.awsID)
+            case .bucketPublicAccessBlock: try await s3.deletePublicAccessBlock(observed.awsID)
             case .bucketLifecycle: try await s3.deleteBucketLifecycle(observed.awsID)
             default: break
             }

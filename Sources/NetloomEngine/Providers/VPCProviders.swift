@@ -64,8 +64,15 @@ struct VPCProvider: ResourceProvider {
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         let vpc = try await context.services.ec2.createVpc(cidrBlock: desired.string("cidr"), tags: desired.tags)
-        try await context.services.ec2.modifyVpcAttribute(vpcID: vpc.vpcID, enableDNSSupport: desired.bool("enable_dns_support"))
-        try await context.services.ec2.modifyVpcAttribute(vpcID: vpc.vpcID, enableDNSHostnames: desired.bool("enable_dns_hostnames"))
+        // A new (non-default) VPC has DNS support on and DNS hostnames off (AWS VPC user guide,
+        // "DNS attributes for your VPC"; moto alike): only a value that differs costs a call.
+        // Hostnames need support: support goes on first.
+        if !desired.bool("enable_dns_support") {
+            try await context.services.ec2.modifyVpcAttribute(vpcID: vpc.vpcID, enableDNSSupport: false)
+        }
+        if desired.bool("enable_dns_hostnames") {
+            try await context.services.ec2.modifyVpcAttribute(vpcID: vpc.vpcID, enableDNSHostnames: true)
+        }
         return ObservedResource(address: desired.address, type: type, awsID: vpc.vpcID, properties: comparable(desired))
     }
 
@@ -422,9 +429,7 @@ struct VPCEndpointProvider: ResourceProvider {
             // "already deleted" would leave the endpoint behind.
             let tables = observed.properties["route_tables"]?.listValue?.compactMap(\.stringValue) ?? []
             guard !tables.isEmpty else { throw error }
-            var parameters: AWSQueryParameters = ["VpcEndpointId": observed.awsID]
-            for (index, table) in tables.enumerated() { parameters.set("RemoveRouteTableId.\(index + 1)", table) }
-            _ = try await context.services.ec2.call(action: "ModifyVpcEndpoint", parameters: parameters)
+            try await context.services.ec2.modifyVpcEndpoint(id: observed.awsID, removeRouteTableIDs: tables)
             try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteVpcEndpoints(ids: [observed.awsID]) }
         }
     }
@@ -454,7 +459,8 @@ struct FlowLogProvider: ResourceProvider {
         let roleARN = "arn:aws:iam::\(context.accountID):role/netloom/\(context.stack)/\(desired.string("role"))"
         let ids = try await context.services.ec2.createFlowLogs(vpcID: desired.string("vpc"), trafficType: desired.string("traffic_type"),
                                                                 logGroupName: desired.string("log_group"), deliverLogsPermissionARN: roleARN, tags: desired.tags)
-        return ObservedResource(address: desired.address, type: type, awsID: ids.first ?? "", properties: comparable(desired))
+        // The client refuses an answer without a flow log id, so there is one.
+        return ObservedResource(address: desired.address, type: type, awsID: ids[0], properties: comparable(desired))
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
