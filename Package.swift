@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
         // Resource providers, the graph executor, state in SQLite and drift.
         .target(name: "NetloomEngine", dependencies: [
-            "NetloomPlanning", "NetloomModel", "AWSClient", "AWSSigV4",
+            "NetloomPlanning", "NetloomModel", "AWSClient",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -549,7 +549,8 @@ public struct DeployEngine: Sendable {
     public func destroy(_ graph: ResourceGraph, runID: Int64) async throws -> (RunReport, Plan) {
         let resolution = try await resolution(for: graph)
         let live = try await refresh(graph, resolution: resolution, everywhere: true)
-        let changes = live.all.map { item in
+        // In address order, so a group's rules are in flight together and their revokes batch.
+        let changes = live.all.sorted { $0.address < $1.address }.map { item in
             PlannedChange(address: item.address, type: item.type, action: .delete, reason: "destroy", diff: [:])
         }
         let plan = Plan(changes: changes)

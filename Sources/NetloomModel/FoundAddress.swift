@@ -10,6 +10,9 @@ public enum FoundAddress {
     /// spec does not have: `route:unmanaged/rtb-1|0.0.0.0/0`.
     public static func unmanaged(_ type: ResourceType, id: String) -> String { "\(type.rawValue):unmanaged/\(id)" }
 
+    /// A security group rule added outside netloom, under its group: `sg_rule:unmanaged/sg-1/sgr-2`.
+    public static func unmanagedRule(group: String, id: String) -> String { "\(ResourceType.securityGroupRule.rawValue):unmanaged/\(group)/\(id)" }
+
     /// A resource of the stack that a read found by name only (a role or log group under the
     /// stack's path, a bucket tagged with the stack): `iam_role:?ml-old-1a2b3c4d`.
     public static func named(_ type: ResourceType, name: String) -> String { "\(type.rawValue):?\(name)" }

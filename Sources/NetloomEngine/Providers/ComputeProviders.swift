@@ -111,7 +111,7 @@ struct AlarmProvider: ResourceProvider {
             if context.isOwned(tags) { owned.append((alarm, tags)) }
         }
         return owned.map { alarm, tags in
-            ObservedResource(address: tags.value(forKey: "netloom:address") ?? addressByName[alarm.alarmName] ?? "alarm:?\(alarm.alarmName)",
+            ObservedResource(address: tags.value(forKey: "netloom:address") ?? addressByName[alarm.alarmName] ?? FoundAddress.named(.alarm, name: alarm.alarmName),
                              type: type, awsID: alarm.alarmName, properties: [
                 "name": .string(alarm.alarmName), "metric": .string(alarm.metricName), "statistic": .string(alarm.statistic),
                 "comparison_operator": .string(alarm.comparisonOperator), "threshold": .string(String(alarm.threshold)), "period_s": .int(alarm.period),
@@ -296,14 +296,14 @@ struct ListenerProvider: ResourceProvider {
         var items: [(identity: String, observed: ObservedResource)] = []
         for (balancer, _) in try await context.stackLoadBalancers() {
             for listener in try await context.services.elb.describeListeners(loadBalancerARN: balancer.arn) {
-                items.append(("\(balancer.arn)|\(listener.port)", ObservedResource(address: "", type: type, awsID: listener.arn, properties: [
+                items.append((CompositeID(balancer.arn, String(listener.port)).description, ObservedResource(address: "", type: type, awsID: listener.arn, properties: [
                     "load_balancer": .string(balancer.arn), "port": .int(listener.port), "protocol": .string(listener.listenerProtocol),
                     "forward": .string(listener.defaultTargetGroupARNs.first ?? ""),
                 ])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("load_balancer"))|\($0.int("port") ?? 0)" },
-                                               state: scope.state, unmanagedAddress: { "listener:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("load_balancer"), String($0.int("port") ?? 0)).description },
+                                               state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
@@ -339,12 +339,12 @@ struct TargetGroupAttachmentProvider: ResourceProvider {
         var items: [(identity: String, observed: ObservedResource)] = []
         for (group, _) in try await context.stackTargetGroups() {
             for target in try await context.services.elb.describeTargetHealth(targetGroupARN: group.arn) {
-                let id = "\(group.arn)|\(target.targetID)"
+                let id = CompositeID(group.arn, target.targetID).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["port": .int(target.port ?? group.port)])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("target_group"))|\($0.string("instance"))" },
-                                               state: scope.state, unmanagedAddress: { "target_group_attachment:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("target_group"), $0.string("instance")).description },
+                                               state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["port": .int(desired.int("port") ?? 0)] }
@@ -352,12 +352,12 @@ struct TargetGroupAttachmentProvider: ResourceProvider {
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         try await context.services.elb.registerTargets(targetGroupARN: desired.string("target_group"),
                                                        targets: [ELBv2.Target(id: desired.string("instance"), port: desired.int("port"))])
-        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("target_group"))|\(desired.string("instance"))",
+        return ObservedResource(address: desired.address, type: type, awsID: CompositeID(desired.string("target_group"), desired.string("instance")).description,
                                 properties: comparable(desired))
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        let parts = CompositeID(parsing: observed.awsID, maximumParts: 2).parts
         guard parts.count == 2 else { return }
         try await ProviderSupport.ignoringNotFound {
             try await context.services.elb.deregisterTargets(targetGroupARN: parts[0], targets: [ELBv2.Target(id: parts[1])])

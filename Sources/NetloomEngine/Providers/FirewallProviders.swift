@@ -81,7 +81,7 @@ struct SecurityGroupRuleProvider: ResourceProvider {
         let proto = awsProtocol(ipProtocol)
         // AWS reports -1/-1 for "all protocols"; moto sometimes leaves the ports out.
         let ports = proto == "-1" ? "-1:-1" : "\(from ?? -1):\(to ?? -1)"
-        return "\(group)|\(egress ? "egress" : "ingress")|\(proto)|\(ports)|\(peer)"
+        return CompositeID(group, egress ? "egress" : "ingress", proto, ports, peer).description
     }
 
     static func peer(_ desired: DesiredResource) -> String {
@@ -127,7 +127,7 @@ struct SecurityGroupRuleProvider: ResourceProvider {
             return copy
         }
         return ProviderSupport.matchByIdentity(identified, desired: scope.desired, identity: identity, state: scope.state,
-                                               unmanagedAddress: { "sg_rule:unmanaged/\($0.attributes["group"] ?? "")/\($0.awsID)" })
+                                               unmanagedAddress: { FoundAddress.unmanagedRule(group: $0.attributes["group"] ?? "", id: $0.awsID) })
     }
 
     /// The egress rule AWS gives every group carries no description, whatever the spec calls it.
@@ -488,7 +488,7 @@ struct NetworkACLEntryProvider: ResourceProvider {
         }
     }
 
-    static func id(acl: String, egress: Bool, rule: Int) -> String { "\(acl)|\(egress ? "egress" : "ingress")|\(rule)" }
+    static func id(acl: String, egress: Bool, rule: Int) -> String { CompositeID(acl, egress ? "egress" : "ingress", String(rule)).description }
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         var items: [(identity: String, observed: ObservedResource)] = []
@@ -506,7 +506,7 @@ struct NetworkACLEntryProvider: ResourceProvider {
             }
         }
         return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { Self.id(acl: $0.string("network_acl"), egress: $0.bool("egress"), rule: $0.int("rule_number") ?? 0) },
-                                               state: scope.state, unmanagedAddress: { "network_acl_entry:unmanaged/\($0.awsID)" })
+                                               state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
@@ -539,7 +539,7 @@ struct NetworkACLEntryProvider: ResourceProvider {
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        let parts = observed.awsID.split(separator: "|").map(String.init)
+        let parts = CompositeID(parsing: observed.awsID).parts
         guard parts.count == 3, let rule = Int(parts[2]) else { return }
         let egress = parts[1] == "egress"
         do {
@@ -571,8 +571,7 @@ struct NetworkACLAssociationProvider: ResourceProvider {
                                                                      attributes: ["subnet": association.subnetID, "vpc": acl.vpcID])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { $0.string("subnet") }, state: scope.state,
-                                               unmanagedAddress: { "network_acl_association:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { $0.string("subnet") }, state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {

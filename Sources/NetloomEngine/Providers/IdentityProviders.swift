@@ -67,7 +67,7 @@ struct IAMRoleProvider: ResourceProvider {
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let addressByName = scope.addressesByName("name")
         return try await context.roles().map { role in
-            let address = addressByName[role.roleName] ?? "iam_role:?\(role.roleName)"
+            let address = addressByName[role.roleName] ?? FoundAddress.named(.iamRole, name: role.roleName)
             return ObservedResource(address: address, type: type, awsID: role.roleName, properties: [
                 "name": .string(role.roleName), "path": .string(role.path), "assume_role_policy": .string(normalisedPolicy(role.assumeRolePolicyDocument)),
             ], attributes: ["arn": role.arn])
@@ -131,12 +131,11 @@ struct IAMRolePolicyProvider: ResourceProvider {
         for role in try await context.roles() {
             for name in try await context.services.iam.listRolePolicies(roleName: role.roleName) {
                 let document = try await context.services.iam.getRolePolicy(roleName: role.roleName, policyName: name)
-                let id = "\(role.roleName)|\(name)"
+                let id = CompositeID(role.roleName, name).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["document": .string(normalisedPolicy(document))])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("role"))|\($0.string("name"))" }, state: scope.state,
-                                               unmanagedAddress: { "iam_role_policy:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("role"), $0.string("name")).description }, state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
@@ -146,7 +145,7 @@ struct IAMRolePolicyProvider: ResourceProvider {
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         try await context.services.iam.putRolePolicy(roleName: desired.string("role"), policyName: desired.string("name"),
                                                      policyDocument: policyJSON(desired.properties["document"] ?? .map([:])))
-        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("role"))|\(desired.string("name"))", properties: comparable(desired))
+        return ObservedResource(address: desired.address, type: type, awsID: CompositeID(desired.string("role"), desired.string("name")).description, properties: comparable(desired))
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
@@ -154,7 +153,7 @@ struct IAMRolePolicyProvider: ResourceProvider {
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        let parts = CompositeID(parsing: observed.awsID, maximumParts: 2).parts
         guard parts.count == 2 else { return }
         try await ProviderSupport.ignoringNotFound { try await context.services.iam.deleteRolePolicy(roleName: parts[0], policyName: parts[1]) }
     }
@@ -169,23 +168,22 @@ struct IAMRolePolicyAttachmentProvider: ResourceProvider {
         var items: [(identity: String, observed: ObservedResource)] = []
         for role in try await context.roles() {
             for arn in try await context.services.iam.listAttachedRolePolicies(roleName: role.roleName) {
-                let id = "\(role.roleName)|\(arn)"
+                let id = CompositeID(role.roleName, arn).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["policy_arn": .string(arn)])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("role"))|\($0.string("policy_arn"))" }, state: scope.state,
-                                               unmanagedAddress: { "iam_role_policy_attachment:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("role"), $0.string("policy_arn")).description }, state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["policy_arn": .string(desired.string("policy_arn"))] }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         try await context.services.iam.attachRolePolicy(roleName: desired.string("role"), policyARN: desired.string("policy_arn"))
-        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("role"))|\(desired.string("policy_arn"))", properties: comparable(desired))
+        return ObservedResource(address: desired.address, type: type, awsID: CompositeID(desired.string("role"), desired.string("policy_arn")).description, properties: comparable(desired))
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        let parts = CompositeID(parsing: observed.awsID, maximumParts: 2).parts
         guard parts.count == 2 else { return }
         try await ProviderSupport.ignoringNotFound { try await context.services.iam.detachRolePolicy(roleName: parts[0], policyARN: parts[1]) }
     }
@@ -201,7 +199,7 @@ struct IAMInstanceProfileProvider: ResourceProvider {
         return try await context.services.iam.listInstanceProfiles(pathPrefix: context.iamPath).filter { $0.path == context.iamPath }.map { profile in
             // A profile holds at most one role; one without is read as "" and differs from the spec.
             let role = profile.roleNames.first ?? ""
-            return ObservedResource(address: addressByName[profile.name] ?? "iam_instance_profile:?\(profile.name)", type: type, awsID: profile.name,
+            return ObservedResource(address: addressByName[profile.name] ?? FoundAddress.named(.iamInstanceProfile, name: profile.name), type: type, awsID: profile.name,
                                     properties: ["name": .string(profile.name), "role": .string(role)], attributes: ["arn": profile.arn, "role": role])
         }
     }
@@ -253,7 +251,7 @@ struct LogGroupProvider: ResourceProvider {
         return try await context.services.logs.describeLogGroups(prefix: prefix).filter { $0.name.hasPrefix(prefix) }.map { group in
             var properties: [String: PropertyValue] = ["name": .string(group.name)]
             if let days = group.retentionInDays { properties["retention_days"] = .int(days) }
-            return ObservedResource(address: desiredByName[group.name] ?? "log_group:?\(group.name)", type: type, awsID: group.name,
+            return ObservedResource(address: desiredByName[group.name] ?? FoundAddress.named(.logGroup, name: group.name), type: type, awsID: group.name,
                                     properties: properties, attributes: ["arn": group.arn])
         }
     }

@@ -17,12 +17,12 @@ enum ProviderSupport {
         var result: [ObservedResource] = []
         for item in items.sorted(by: { id($0) < id($1) }) where tags(item).value(forKey: "netloom:stack") == stack {
             var observed = observe(item)
-            let address = tags(item).value(forKey: "netloom:address") ?? "\(type.rawValue):untagged/\(id(item))"
+            let address = tags(item).value(forKey: "netloom:address") ?? FoundAddress.untagged(type, id: id(item))
             observed.address = address
             observed.type = type
             observed.awsID = id(item)
             if !seen.insert(address).inserted || !address.hasPrefix(type.rawValue + ":") && address != type.rawValue {
-                observed.address = "\(address)#duplicate/\(id(item))"
+                observed.address = FoundAddress.duplicate(of: address, id: id(item))
                 observed.isUnmanaged = true
             }
             result.append(observed)
@@ -36,7 +36,7 @@ enum ProviderSupport {
     /// when an earlier run made them.
     static func matchByIdentity(_ items: [(identity: String, observed: ObservedResource)], desired: [DesiredResource],
                                 identity: (DesiredResource) -> String?, state: [String: StateRecord],
-                                unmanagedAddress: (ObservedResource) -> String) -> [ObservedResource] {
+                                unmanagedAddress: (ObservedResource) -> String = { FoundAddress.unmanaged($0.type, id: $0.awsID) }) -> [ObservedResource] {
         var owners: [String: String] = [:]
         for resource in desired { if let key = identity(resource) { owners[key] = resource.address } }
         var stateByID: [String: String] = [:]

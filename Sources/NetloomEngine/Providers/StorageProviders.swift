@@ -41,7 +41,7 @@ struct BucketProvider: ResourceProvider {
             let wantedBy = addressByName[bucket.name]
             let address: String
             if context.isOwned(bucket.tags) {
-                address = bucket.tags.value(forKey: "netloom:address") ?? wantedBy ?? "bucket:?\(bucket.name)"
+                address = bucket.tags.value(forKey: "netloom:address") ?? wantedBy ?? FoundAddress.named(.bucket, name: bucket.name)
             } else if let wantedBy, bucket.tags.value(forKey: "netloom:stack") == nil, scope.unfinishedCreates.contains(wantedBy) {
                 address = wantedBy
             } else if let wantedBy {
@@ -239,25 +239,24 @@ struct BucketObjectProvider: ResourceProvider {
         var items: [(identity: String, observed: ObservedResource)] = []
         for bucket in try await context.bucketNames(scope) {
             for object in try await context.services.s3.listObjects(bucket) where object.key.hasSuffix("/") && object.size == 0 {
-                let id = "\(bucket)|\(object.key)"
+                let id = CompositeID(bucket, object.key).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["key": .string(object.key)])))
             }
         }
         // Objects users put in the bucket are data, not drift: only folder markers the spec
         // names are matched; other markers are left alone.
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("bucket"))|\($0.string("key"))" }, state: scope.state,
-                                               unmanagedAddress: { "bucket_object:unmanaged/\($0.awsID)" }).filter { !$0.isUnmanaged }
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("bucket"), $0.string("key")).description }, state: scope.state).filter { !$0.isUnmanaged }
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["key": .string(desired.string("key"))] }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         try await context.services.s3.putObject(desired.string("bucket"), key: desired.string("key"), body: [])
-        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("bucket"))|\(desired.string("key"))", properties: comparable(desired))
+        return ObservedResource(address: desired.address, type: type, awsID: CompositeID(desired.string("bucket"), desired.string("key")).description, properties: comparable(desired))
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        let parts = CompositeID(parsing: observed.awsID, maximumParts: 2).parts
         guard parts.count == 2 else { return }
         try await ProviderSupport.ignoringNotFound { try await BucketProvider.deleteAllVersions(bucket: parts[0], key: parts[1], s3: context.services.s3) }
     }

@@ -224,14 +224,14 @@ struct RouteProvider: ResourceProvider {
                 // prefix-list routes: neither is a route anyone created with CreateRoute.
                 guard let destination = route.destinationCIDRBlock, route.gatewayID != "local", route.destinationPrefixListID == nil else { continue }
                 let target = route.natGatewayID ?? route.gatewayID ?? route.vpcEndpointID ?? ""
-                let id = "\(table.routeTableID)|\(destination)"
+                let id = CompositeID(table.routeTableID, destination).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: [
                     "route_table": .string(table.routeTableID), "destination": .string(destination), "target": .string(target),
                 ])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { "\($0.string("route_table"))|\($0.string("destination"))" },
-                                               state: scope.state, unmanagedAddress: { "route:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("route_table"), $0.string("destination")).description },
+                                               state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
@@ -245,7 +245,7 @@ struct RouteProvider: ResourceProvider {
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         try await context.services.ec2.createRoute(routeTableID: desired.string("route_table"), destinationCIDRBlock: desired.string("destination"),
                                                    target: Self.target(desired.string("target")))
-        return ObservedResource(address: desired.address, type: type, awsID: "\(desired.string("route_table"))|\(desired.string("destination"))",
+        return ObservedResource(address: desired.address, type: type, awsID: CompositeID(desired.string("route_table"), desired.string("destination")).description,
                                 properties: comparable(desired))
     }
 
@@ -256,7 +256,7 @@ struct RouteProvider: ResourceProvider {
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
-        let parts = observed.awsID.split(separator: "|", maxSplits: 1).map(String.init)
+        let parts = CompositeID(parsing: observed.awsID, maximumParts: 2).parts
         guard parts.count == 2 else { return }
         try await ProviderSupport.ignoringNotFound { try await context.services.ec2.deleteRoute(routeTableID: parts[0], destinationCIDRBlock: parts[1]) }
     }
@@ -276,8 +276,7 @@ struct RouteTableAssociationProvider: ResourceProvider {
                                                        properties: ["subnet": .string(subnet), "route_table": .string(table.routeTableID)])))
             }
         }
-        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { $0.string("subnet") }, state: scope.state,
-                                               unmanagedAddress: { "route_table_association:unmanaged/\($0.awsID)" })
+        return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { $0.string("subnet") }, state: scope.state)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
