@@ -7,16 +7,16 @@ import Testing
 /// `CompositeID`: a hand-built `"subnet:\(key)"` elsewhere would drift from them unnoticed.
 @Suite("address vocabulary")
 struct AddressVocabularyTests {
-    /// The modules that have adopted the vocabulary (NetloomEngine will follow).
-    static let modules = ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomCLI"]
-    static let vocabularyFiles: Set<String> = ["ResourceAddress.swift", "ResourceReference.swift", "CompositeID.swift"]
+    /// Every module that names resources.
+    static let modules = ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomCLI", "NetloomEngine"]
+    static let vocabularyFiles: Set<String> = ["ResourceAddress.swift", "ResourceReference.swift", "CompositeID.swift", "FoundAddress.swift"]
 
     /// A string literal that starts an address (`"subnet:\(`, `"nat_gateway:*"`, `"instance:`),
     /// a `ref:` or a `|` join, or taking an address apart by its prefix.
     static let handBuilt: NSRegularExpression = {
         let kinds = (["cluster", "ref"] + ResourceType.allCases.map(\.rawValue)).joined(separator: "|")
         let pattern = #"["( ]("# + kinds + #"):(\\\(|\*|[a-z0-9-]*")|"ref:|"\|"|\|\\\(|dropFirst\("[a-z_]+:"|hasPrefix\("("# + kinds
-            + #"):|\["(vpc|internet_gateway)"\]|(address|records|dependsOn|owner)[:\[] *\[?"(vpc|internet_gateway)""#
+            + #"):|(?<!attributes)\["(vpc|internet_gateway)"\]|(address|records|dependsOn|owner)[:\[] *\[?"(vpc|internet_gateway)""#
         return try! NSRegularExpression(pattern: pattern)
     }()
 
