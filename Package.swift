@@ -79,7 +79,7 @@ let package = Package(
         ], path: "Tests/MotoHarness"),
         .executableTarget(
             name: "deploy-bench",
-            dependencies: ["NetloomTestSupport", "MotoHarness"],
+            dependencies: ["NetloomModel", "NetloomTestSupport", "MotoHarness"],
             path: "Benchmarks/deploy-bench"
         ),
         .executableTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import NetloomModel
 
 /// The Terraform equivalent (JSON syntax, hashicorp/aws 5.x) of a stack as `netloom expand
 /// --format json` plans it: the same resources with the same CIDRs, AZs, names, descriptions and
@@ -32,7 +33,7 @@ struct TerraformConfiguration {
         var arguments: [String: String]
         var planningNotes: Set<String> = []
         /// Arguments netloom's behaviour implies without a property for them.
-        var fixed: [String: JSONValue] = [:]
+        var fixed: [String: PropertyValue] = [:]
     }
 
     static let mappings: [String: Mapping] = [
@@ -55,7 +56,7 @@ struct TerraformConfiguration {
         // on create as well, and the explicit empty list makes it keep the group without egress.
         "security_group": Mapping(terraformType: "aws_security_group", arguments: [
             "vpc": "vpc_id", "name": "name", "description": "description", "tags": "tags",
-        ], fixed: ["egress": .array([])]),
+        ], fixed: ["egress": .list([])]),
         "sg_rule": Mapping(terraformType: "aws_vpc_security_group_ingress_rule", arguments: [
             "security_group": "security_group_id", "protocol": "ip_protocol", "from_port": "from_port", "to_port": "to_port",
             "cidr": "cidr_ipv4", "peer_security_group": "referenced_security_group_id", "description": "description", "tags": "tags",
@@ -63,8 +64,8 @@ struct TerraformConfiguration {
     ]
 
     /// `main.tf.json` for the expansion, with the provider pointed at `provider.endpointURL`.
-    static func document(expansion: JSONValue, provider: Provider) throws -> JSONValue {
-        guard let resources = expansion["resources"]?.arrayValue else {
+    static func document(expansion: PropertyValue, provider: Provider) throws -> PropertyValue {
+        guard let resources = expansion["resources"]?.listValue else {
             throw TranslationError(kind: .malformedExpansion, address: "the expansion", detail: "no `resources` list")
         }
         // Every address gets its Terraform name first, so that references resolve in any order.
@@ -93,15 +94,15 @@ struct TerraformConfiguration {
             names[address] = (mapping.terraformType, name)
         }
 
-        var blocks: [String: [String: JSONValue]] = [:]
+        var blocks: [String: [String: PropertyValue]] = [:]
         for resource in resources {
             let address = resource["address"]!.stringValue!
             let mapping = mappings[resource["type"]!.stringValue!]!
-            let properties = resource["properties"]?.objectValue ?? [:]
+            let properties = resource["properties"]?.mapValue ?? [:]
             var arguments = mapping.fixed
             var referenced: Set<String> = []
 
-            func value(_ property: JSONValue, of key: String) throws -> JSONValue {
+            func value(_ property: PropertyValue, of key: String) throws -> PropertyValue {
                 switch property {
                 case .string(let text) where text.hasPrefix("ref:"):
                     let target = String(text.dropFirst("ref:".count))
@@ -115,10 +116,10 @@ struct TerraformConfiguration {
                         throw TranslationError(kind: .unsupportedValue, address: address, detail: "`\(key)` needs the account id")
                     }
                     return .string(literal(text))
-                case .object(let members):
-                    return .object(try members.mapValues { try value($0, of: key) })
-                case .array(let items):
-                    return .array(try items.map { try value($0, of: key) })
+                case .map(let members):
+                    return .map(try members.mapValues { try value($0, of: key) })
+                case .list(let items):
+                    return .list(try items.map { try value($0, of: key) })
                 default:
                     return property
                 }
@@ -134,9 +135,9 @@ struct TerraformConfiguration {
             }
             if resource["type"]!.stringValue == "sg_rule" { try adjustRule(&arguments, properties: properties, address: address) }
 
-            let dependsOn = (resource["depends_on"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !referenced.contains($0) }
+            let dependsOn = (resource["depends_on"]?.listValue ?? []).compactMap(\.stringValue).filter { !referenced.contains($0) }
             if !dependsOn.isEmpty {
-                arguments["depends_on"] = .array(try dependsOn.map { dependency in
+                arguments["depends_on"] = .list(try dependsOn.map { dependency in
                     guard let named = names[dependency] else {
                         throw TranslationError(kind: .malformedExpansion, address: address, detail: "depends on \(dependency), which the expansion does not have")
                     }
@@ -144,20 +145,20 @@ struct TerraformConfiguration {
                 })
             }
             let named = names[address]!
-            blocks[named.type, default: [:]][named.name] = .object(arguments)
+            blocks[named.type, default: [:]][named.name] = .map(arguments)
         }
 
-        return .object([
-            "terraform": .object(["required_providers": .object(["aws": .object(["source": "hashicorp/aws", "version": "~> 5.0"])])]),
-            "provider": .object(["aws": providerBlock(provider)]),
-            "resource": .object(blocks.mapValues { .object($0) }),
+        return .map([
+            "terraform": .map(["required_providers": .map(["aws": .map(["source": "hashicorp/aws", "version": "~> 5.0"])])]),
+            "provider": .map(["aws": providerBlock(provider)]),
+            "resource": .map(blocks.mapValues { .map($0) }),
         ])
     }
 
     /// The settings AWS-NOTES.md gives for moto: every endpoint at moto, STS included, because
     /// `skip_requesting_account_id = true` would leave a perpetual diff.
-    static func providerBlock(_ provider: Provider) -> JSONValue {
-        .object([
+    static func providerBlock(_ provider: Provider) -> PropertyValue {
+        .map([
             "region": .string(provider.region),
             "access_key": .string(provider.accessKey),
             "secret_key": .string(provider.secretKey),
@@ -165,14 +166,14 @@ struct TerraformConfiguration {
             "skip_metadata_api_check": .bool(true),
             "skip_requesting_account_id": .bool(false),
             "s3_use_path_style": .bool(true),
-            "endpoints": .object(["ec2": .string(provider.endpointURL), "sts": .string(provider.endpointURL)]),
+            "endpoints": .map(["ec2": .string(provider.endpointURL), "sts": .string(provider.endpointURL)]),
         ])
     }
 
     /// An ingress rule: only ingress is translated (an egress rule would need
     /// aws_vpc_security_group_egress_rule and a group that keeps no `egress = []`); netloom's
     /// protocol `all` is `-1` and takes no ports, as it does in the EC2 API.
-    static func adjustRule(_ arguments: inout [String: JSONValue], properties: [String: JSONValue], address: String) throws {
+    static func adjustRule(_ arguments: inout [String: PropertyValue], properties: [String: PropertyValue], address: String) throws {
         guard properties["direction"]?.stringValue == "ingress" else {
             throw TranslationError(kind: .unsupportedValue, address: address, detail: "only ingress rules are translated; this one is \(properties["direction"]?.stringValue ?? "without direction")")
         }
@@ -206,7 +207,7 @@ struct TerraformConfiguration {
     }
 
     /// The document as `main.tf.json` text.
-    static func encoded(_ document: JSONValue) throws -> Data {
+    static func encoded(_ document: PropertyValue) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)

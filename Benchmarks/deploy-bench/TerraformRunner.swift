@@ -1,4 +1,5 @@
 import Foundation
+import NetloomModel
 import NetloomTestSupport
 
 /// The terraform CLI, run offline in one working directory against moto: the provider comes
@@ -81,7 +82,7 @@ struct TerraformRunner {
     /// "terraform 1.11.4, hashicorp/aws 5.100.0" from `terraform version -json` after init.
     func versions() throws -> String {
         let run = try run(["version", "-json"], label: "version")
-        guard run.outcome.exitCode == 0, let document = try? JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8)) else {
+        guard run.outcome.exitCode == 0, let document = try? JSONDecoder().decode(PropertyValue.self, from: Data(run.stdout.utf8)) else {
             return "terraform (version not reported)"
         }
         let core = document["terraform_version"]?.stringValue ?? "?"

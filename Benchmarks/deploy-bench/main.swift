@@ -23,6 +23,7 @@
 // Needs moto_server on PATH. Exit 0 when every step succeeded (and, with --terraform, the plan
 // was a no-op for both tools), 1 otherwise, 64 on a bad option.
 import Foundation
+import NetloomModel
 import MotoHarness
 import NetloomTestSupport
 
@@ -125,10 +126,10 @@ if options.terraform {
 
 let expandOutput = directory + "/expand.json"
 let expanded = try TimedChild.run(binary, ["expand", spec, "--format", "json"], environment: awsEnvironment(endpoint: nil), stdoutPath: expandOutput)
-guard expanded.exitCode == 0, let expansion = try? JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: expandOutput))) else {
+guard expanded.exitCode == 0, let expansion = try? JSONDecoder().decode(PropertyValue.self, from: Data(contentsOf: URL(fileURLWithPath: expandOutput))) else {
     stop("netloom expand \(spec) --format json failed (\(expanded.exitCode.map { "exit \($0)" } ?? "a signal"))", removing: removable)
 }
-let resourceCount = expansion["resources"]?.arrayValue?.count ?? 0
+let resourceCount = expansion["resources"]?.listValue?.count ?? 0
 
 let moto: MotoServer
 do {

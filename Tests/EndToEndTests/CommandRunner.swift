@@ -67,7 +67,10 @@ struct CommandRunner {
         return (process, out, err)
     }
 
-    func finish(_ started: (Process, Pipe, Pipe)) -> Result {
+    func finish(_ started: (Process, Pipe, Pipe)) -> Result { Self.finish(started) }
+
+    /// Waits for a started child, reading both pipes to the end.
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Result {
         let (process, out, err) = started
         // Read both pipes to the end before waiting, so a full pipe never blocks the child.
         let group = DispatchGroup()

@@ -65,21 +65,13 @@ struct HostileEndpointTests {
         process.standardInput = FileHandle.nullDevice
         let started = ContinuousClock.now
         try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.wait()
-        process.waitUntilExit()
+        let finished = CommandRunner.finish((process, out, err))
         let elapsed = ContinuousClock.now - started
         var resources = 0
         if FileManager.default.fileExists(atPath: statePath) {
             resources = try StateStore(path: statePath).resources().count
         }
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self), elapsed: elapsed, resourcesInState: resources)
+        return Run(status: finished.status, stdout: finished.stdout, stderr: finished.stderr, elapsed: elapsed, resourcesInState: resources)
     }
 
     /// What every hostile run must show.
