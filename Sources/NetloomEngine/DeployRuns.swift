@@ -150,7 +150,8 @@ extension DeployEngine {
     public static func offlinePlan(_ graph: ResourceGraph, state: StateStore, providers: ProviderRegistry = .standard) throws -> Plan {
         let records = try state.resources()
         let observed = records.mapValues { ObservedResource(address: $0.address, type: $0.type, awsID: $0.awsID, properties: $0.properties, attributes: $0.attributes) }
-        return StackComparer(providers: providers).plan(graph, live: LiveView(resources: observed, unmanaged: []),
-                                                         resolution: try state.savedResolution(), state: records)
+        let live = LiveView(resources: observed, unmanaged: [])
+        return StackComparer(providers: providers).plan(graph, live: live, resolution: try state.savedResolution().keepingNames(of: graph, live: observed),
+                                                         state: records)
     }
 }

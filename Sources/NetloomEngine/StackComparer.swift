@@ -19,9 +19,9 @@ public struct StackComparer: Sendable {
     }
 
     /// Desired against live: create what is missing, update or replace what differs (saying
-    /// why), delete what the stack has and the spec does not.
+    /// why), delete what the stack has and the spec does not. `resolution` already keeps the
+    /// names found in `live` (`keepingNames`).
     public func plan(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> Plan {
-        let resolution = resolution.keepingNames(of: graph, live: live.resources)
         var ids = state.mapValues(\.awsID)
         for (address, item) in live.resources { ids[address] = item.awsID }
         // What will change gets a new id: its dependents see "(known after apply)".
@@ -71,7 +71,6 @@ public struct StackComparer: Sendable {
     /// own), resources the state has and AWS no longer does, and rules, routes or entries added
     /// to the stack's resources. Fields whose value is known only after an apply are skipped.
     public func drift(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> [DriftItem] {
-        let resolution = resolution.keepingNames(of: graph, live: live.resources)
         var ids = state.mapValues(\.awsID)
         for (address, item) in live.resources { ids[address] = item.awsID }
         var items: [DriftItem] = []
