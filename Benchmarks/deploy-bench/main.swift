@@ -1,6 +1,6 @@
 // Times netloom's apply, no-op plan and destroy of a generated stack (a VPC with 200 isolated
-// subnets, their route tables and associations, 200 security groups with 3 ingress rules each:
-// 1,401 resources) against a local moto server it starts, with the AWS calls each step makes.
+// subnets, their associations with the one route table isolated subnets share, 200 security
+// groups with 3 ingress rules each: 1,202 resources) against a local moto server it starts, with the AWS calls each step makes.
 //
 // With --terraform it also writes the equivalent Terraform configuration (main.tf.json, from
 // `netloom expand --format json`, so the same CIDRs, AZs, names and tags) and, in the same
@@ -151,7 +151,7 @@ if let terraform {
     }
 }
 
-say("stack: \(resourceCount) resources (200 subnets with their route tables and associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
+say("stack: \(resourceCount) resources (200 subnets with their route-table associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
 if let terraform {
     say("terraform: \(try terraform.versions()), -parallelism=\(parallelism) for apply, plan and destroy; configuration \(terraformDirectory)/main.tf.json")
 }

@@ -330,17 +330,35 @@ public struct DeployEngine: Sendable {
             let wave = deletes.filter { providers.provider(for: $0.type).deleteLayer == layer }
             guard !wave.isEmpty else { continue }
             let waveByAddress = Dictionary(wave.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-            await runGraph(wave.map(\.address), dependencies: [:], report: report) { address in
-                guard let change = waveByAddress[address], let item = liveByAddress[address] else { return }
-                let replacing = change.action == .replace
-                self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
-                try await self.mutate(runID: runID, address: address, action: replacing ? "replace: delete" : "delete") {
-                    try await self.delete(item, context: context, known: { deploy.live.resources })
+            let batchKey = { (address: String) -> String? in
+                guard let item = liveByAddress[address] else { return nil }
+                return self.providers.provider(for: item.type).deleteBatchKey(of: item).map { "\(item.type.rawValue)|\($0)" }
+            }
+            await runGraph(wave.map(\.address), dependencies: [:], report: report, batchKey: batchKey) { addresses in
+                let items = addresses.compactMap { address in waveByAddress[address].flatMap { change in liveByAddress[address].map { (change, $0) } } }
+                for (change, item) in items {
+                    self.progress(ProgressEvent(address: item.address, action: change.action, finished: false, done: await counter.value, total: total))
                 }
-                try self.state.remove(address: address)
-                guard !replacing else { return }
-                await report.complete(address, .delete)
-                self.progress(ProgressEvent(address: address, action: .delete, finished: true, done: await counter.increment(), total: total))
+                let outcomes = await self.mutateAll(runID: runID, addresses: items.map(\.1.address),
+                                                    action: { waveByAddress[$0]?.action == .replace ? "replace: delete" : "delete" }) {
+                    await self.delete(batch: items.map(\.1), context: context, known: { deploy.live.resources }).map { error in
+                        error.map { Result<Void, any Error>.failure($0) } ?? .success(())
+                    }
+                }
+                var errors: [String: any Error] = [:]
+                for (change, item) in items {
+                    do {
+                        try outcomes[item.address]?.get()
+                        try self.state.remove(address: item.address)
+                    } catch {
+                        errors[item.address] = error
+                        continue
+                    }
+                    guard change.action != .replace else { continue }
+                    await report.complete(item.address, .delete)
+                    self.progress(ProgressEvent(address: item.address, action: .delete, finished: true, done: await counter.increment(), total: total))
+                }
+                return errors
             }
         }
         if await !report.report.failures.isEmpty || stop.isRequested {
@@ -357,44 +375,61 @@ public struct DeployEngine: Sendable {
         var dependencies: [String: [String]] = [:]
         for change in others { dependencies[change.address] = deploy.graph[change.address]?.dependsOn.filter(changing.contains) ?? [] }
         let byAddress = Dictionary(others.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
-        await runGraph(others.map(\.address), dependencies: dependencies, report: report) { address in
-            guard let change = byAddress[address], let resource = deploy.graph[address] else { return }
-            let provider = self.providers.provider(for: resource.type)
-            self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
-            let desired = provider.prepare(deploy.resolution.resolve(resource, ids: await registry.ids), in: deploy.graph)
-            if DesiredResource.containsUnknown(.map(desired.properties)) {
-                throw ResourceOperationError(address: address, operation: change.action.rawValue,
-                                             error: UnresolvedReference(address: address))
-            }
-            var result: ObservedResource
-            let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
-            switch change.action {
-            case .create:
-                result = try await self.mutate(runID: runID, address: address, action: "create") {
-                    try await self.create(desired, context: context, known: known)
+        let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
+        let batchKey = { (address: String) -> String? in
+            guard let change = byAddress[address], change.action == .create || change.action == .replace,
+                  let resource = deploy.graph[address] else { return nil }
+            return self.providers.provider(for: resource.type).createBatchKey(of: resource).map { "\(resource.type.rawValue)|\($0)" }
+        }
+        await runGraph(others.map(\.address), dependencies: dependencies, report: report, batchKey: batchKey) { addresses in
+            var errors: [String: any Error] = [:]
+            var creates: [DesiredResource] = []
+            var updates: [(PlannedChange, DesiredResource)] = []
+            for address in addresses {
+                guard let change = byAddress[address], let resource = deploy.graph[address] else { continue }
+                self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
+                let provider = self.providers.provider(for: resource.type)
+                let desired = provider.prepare(deploy.resolution.resolve(resource, ids: await registry.ids), in: deploy.graph)
+                if DesiredResource.containsUnknown(.map(desired.properties)) {
+                    errors[address] = ResourceOperationError(address: address, operation: change.action.rawValue, error: UnresolvedReference(address: address))
+                } else if change.action == .update {
+                    updates.append((change, desired))
+                } else if change.action != .delete {
+                    creates.append(desired)
                 }
-            case .update:
-                guard let observed = deploy.live.resources[address] else { return }
-                result = try await self.mutate(runID: runID, address: address, action: "update") {
-                    try await provider.update(desired, from: observed, changed: Set(change.diff.keys), context: context)
-                }
-            case .replace:
-                // The old resource went with the deletes.
-                result = try await self.mutate(runID: runID, address: address, action: "replace: create") {
-                    try await self.create(desired, context: context, known: known)
-                }
-            case .delete:
-                return
             }
-            guard !result.awsID.isEmpty else {
-                throw ResourceOperationError(address: address, operation: change.action.rawValue, error: AnswerWithoutID(type: resource.type))
+            // A replacement's old resource went with the deletes: what is left of it is a create.
+            let actionName = { (address: String) in byAddress[address]?.action == .replace ? "replace: create" : "create" }
+            var outcomes = await self.mutateAll(runID: runID, addresses: creates.map(\.address), action: actionName) {
+                await self.create(batch: creates, context: context, known: known)
             }
-            result.address = address
-            result.type = resource.type
-            try self.state.save(result.stateRecord)
-            await registry.set(address, result.awsID)
-            await report.complete(address, change.action)
-            self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
+            for (change, desired) in updates {
+                guard let observed = deploy.live.resources[change.address] else { continue }
+                let provider = self.providers.provider(for: desired.type)
+                let outcome = await self.mutateAll(runID: runID, addresses: [change.address], action: { _ in "update" }) {
+                    do { return [.success(try await provider.update(desired, from: observed, changed: Set(change.diff.keys), context: context))] } catch { return [.failure(error)] }
+                }
+                outcomes.merge(outcome) { first, _ in first }
+            }
+            for (address, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+                guard let change = byAddress[address] else { continue }
+                do {
+                    var result = try outcome.get()
+                    guard !result.awsID.isEmpty else {
+                        throw ResourceOperationError(address: address, operation: change.action.rawValue, error: AnswerWithoutID(type: change.type))
+                    }
+                    result.address = address
+                    result.type = change.type
+                    try self.state.save(result.stateRecord)
+                    await registry.set(address, result.awsID)
+                } catch {
+                    errors[address] = error
+                    continue
+                }
+                await report.complete(address, change.action)
+                self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
+            }
+            return errors
         }
         return await report.finish(interrupted: stop.isRequested)
     }
@@ -411,31 +446,34 @@ public struct DeployEngine: Sendable {
 
     /// A create that fails may still have made the resource: an earlier attempt whose answer was
     /// lost (a reset connection, a server error) did the work, and the retry then fails on a
-    /// name or address conflict. The type is read again before the failure counts; what now
-    /// carries the address is the result.
-    func create(_ desired: DesiredResource, context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async throws -> ObservedResource {
-        do {
-            return try await providers.provider(for: desired.type).create(desired, context: context)
-        } catch {
-            guard Self.mayHaveTakenEffect(error),
-                  let found = try? await reread(desired.type, desired: [desired], known: await known(), context: context)
-                      .first(where: { $0.address == desired.address && !$0.isUnmanaged })
-            else { throw error }
-            return found
+    /// name or address conflict. The type is read again before such a failure counts; what now
+    /// carries the address is the result. `batch` holds resources of one type.
+    func create(batch: [DesiredResource], context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async -> [Result<ObservedResource, any Error>] {
+        guard let type = batch.first?.type else { return [] }
+        var results = await providers.provider(for: type).create(batch: batch, context: context)
+        let uncertain = batch.indices.filter { index in
+            if case .failure(let error) = results[index] { return Self.mayHaveTakenEffect(error) }
+            return false
         }
+        guard !uncertain.isEmpty,
+              let found = try? await reread(type, desired: uncertain.map { batch[$0] }, known: await known(), context: context) else { return results }
+        for index in uncertain {
+            if let item = found.first(where: { $0.address == batch[index].address && !$0.isUnmanaged }) { results[index] = .success(item) }
+        }
+        return results
     }
 
     /// A delete that fails may have deleted the resource all the same (an earlier attempt
     /// did, and the retry found nothing); when the read no longer lists its id, it is done.
-    func delete(_ item: ObservedResource, context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async throws {
-        do {
-            try await providers.provider(for: item.type).delete(item, context: context)
-        } catch {
-            guard Self.mayHaveTakenEffect(error),
-                  let remaining = try? await reread(item.type, desired: [], known: await known(), context: context),
-                  !remaining.contains(where: { $0.awsID == item.awsID })
-            else { throw error }
-        }
+    /// `batch` holds resources of one type.
+    func delete(batch: [ObservedResource], context: ProviderContext, known: @Sendable () async -> [String: ObservedResource]) async -> [(any Error)?] {
+        guard let type = batch.first?.type else { return [] }
+        var errors = await providers.provider(for: type).delete(batch: batch, context: context)
+        let uncertain = batch.indices.filter { errors[$0].map(Self.mayHaveTakenEffect) ?? false }
+        guard !uncertain.isEmpty,
+              let remaining = try? await reread(type, desired: [], known: await known(), context: context) else { return errors }
+        for index in uncertain where !remaining.contains(where: { $0.awsID == batch[index].awsID }) { errors[index] = nil }
+        return errors
     }
 
     /// Any AWS error but an action the endpoint does not implement (reading such a type answers
@@ -467,18 +505,39 @@ public struct DeployEngine: Sendable {
     }
 
     /// An intent row is committed before the call and settled after it: a run killed in
-    /// between leaves the intent, and the next run reads AWS to learn what happened.
-    @discardableResult
-    func mutate<T: Sendable>(runID: Int64, address: String, action: String, _ call: () async throws -> T) async throws -> T {
-        let intent = try state.recordIntent(runID: runID, address: address, action: action)
+    /// between leaves the intent, and the next run reads AWS to learn what happened. One call
+    /// may change several resources (a batch); each has its intent and its outcome. A state
+    /// that cannot record the intents stops the call before it is made.
+    func mutateAll<T: Sendable>(runID: Int64, addresses: [String], action: (String) -> String,
+                                _ call: () async -> [Result<T, any Error>]) async -> [String: Result<T, ResourceOperationError>] {
+        guard !addresses.isEmpty else { return [:] }
+        var intents: [Int64] = []
         do {
-            let value = try await AWSCallContext.$resource.withValue(address) { try await call() }
-            try state.settleIntent(intent, outcome: "done")
-            return value
+            for address in addresses { intents.append(try state.recordIntent(runID: runID, address: address, action: action(address))) }
         } catch {
-            try? state.settleIntent(intent, outcome: "failed: \(error)")
-            throw ResourceOperationError(address: address, operation: action, error: error)
+            for intent in intents { try? state.settleIntent(intent, outcome: "failed: \(error)") }
+            return Dictionary(addresses.map { ($0, .failure(ResourceOperationError(address: $0, operation: action($0), error: error))) },
+                              uniquingKeysWith: { first, _ in first })
         }
+        let label = addresses.count == 1 ? addresses[0] : "\(addresses[0]) and \(addresses.count - 1) more"
+        let results = await AWSCallContext.$resource.withValue(label) { await call() }
+        var outcomes: [String: Result<T, ResourceOperationError>] = [:]
+        for (index, address) in addresses.enumerated() {
+            let result = index < results.count ? results[index] : .failure(MissingBatchResult(answered: results.count, asked: addresses.count))
+            switch result {
+            case .success(let value):
+                do {
+                    try state.settleIntent(intents[index], outcome: "done")
+                    outcomes[address] = .success(value)
+                } catch {
+                    outcomes[address] = .failure(ResourceOperationError(address: address, operation: action(address), error: error))
+                }
+            case .failure(let error):
+                try? state.settleIntent(intents[index], outcome: "failed: \(error)")
+                outcomes[address] = .failure(ResourceOperationError(address: address, operation: action(address), error: error))
+            }
+        }
+        return outcomes
     }
 
     /// An answer that says it worked but names nothing is not recorded: the next read decides.
@@ -487,16 +546,26 @@ public struct DeployEngine: Sendable {
         var description: String { "the answer gave no id for the \(type.rawValue); nothing was recorded" }
     }
 
+    /// A provider's batch call must answer for every resource it was given.
+    struct MissingBatchResult: Error, CustomStringConvertible {
+        var answered: Int
+        var asked: Int
+        var description: String { "the provider answered for \(answered) of \(asked) resources; the rest were not recorded" }
+    }
+
     struct UnresolvedReference: Error, CustomStringConvertible {
         var address: String
         var description: String { "a resource \(address) refers to has no AWS id (it was not created)" }
     }
 
     /// Runs `work` for each node once all its dependencies succeeded, at most `parallelism` at
-    /// a time. A failure stops new work (calls in flight finish); dependents of a failed node
-    /// and everything not started are reported as not attempted.
+    /// a time. Ready nodes with the same `batchKey` (at most `largestBatch`) go to one `work`
+    /// together, which returns the error of each node that failed. A failure stops new work
+    /// (calls in flight finish); dependents of a failed node and everything not started are
+    /// reported as not attempted.
     func runGraph(_ nodes: [String], dependencies: [String: [String]], report: ReportCollector,
-                  work: @escaping @Sendable (String) async throws -> Void) async {
+                  batchKey: (String) -> String? = { _ in nil },
+                  work: @escaping @Sendable ([String]) async -> [String: any Error]) async {
         var pending: [String: Int] = [:]
         var dependents: [String: [String]] = [:]
         for node in nodes {
@@ -507,34 +576,36 @@ public struct DeployEngine: Sendable {
         var ready = nodes.filter { pending[$0] == 0 }
         var started: Set<String> = []
         var failed = false
-        await withTaskGroup(of: (String, (any Error)?).self) { group in
+        await withTaskGroup(of: ([String], [String: any Error]).self) { group in
             var running = 0
             func launch() {
-                while running < parallelism, !failed, !stop.isRequested, let next = ready.first {
-                    ready.removeFirst()
-                    started.insert(next)
-                    running += 1
-                    group.addTask {
-                        do {
-                            try await work(next)
-                            return (next, nil)
-                        } catch {
-                            return (next, error)
+                while running < parallelism, !failed, !stop.isRequested, !ready.isEmpty {
+                    var unit = [ready.removeFirst()]
+                    if let key = batchKey(unit[0]) {
+                        var rest: [String] = []
+                        for node in ready {
+                            if unit.count < Self.largestBatch, batchKey(node) == key { unit.append(node) } else { rest.append(node) }
                         }
+                        ready = rest
                     }
+                    started.formUnion(unit)
+                    running += 1
+                    group.addTask { [unit] in (unit, await work(unit)) }
                 }
             }
             launch()
-            while let (node, error) = await group.next() {
+            while let (unit, errors) = await group.next() {
                 running -= 1
-                if let error {
-                    failed = true
-                    let failure = error as? ResourceOperationError ?? ResourceOperationError(address: node, operation: "apply", error: error)
-                    await report.fail(failure)
-                } else {
-                    for dependent in dependents[node] ?? [] {
-                        pending[dependent, default: 1] -= 1
-                        if pending[dependent] == 0 { ready.append(dependent) }
+                for node in unit {
+                    if let error = errors[node] {
+                        failed = true
+                        let failure = error as? ResourceOperationError ?? ResourceOperationError(address: node, operation: "apply", error: error)
+                        await report.fail(failure)
+                    } else {
+                        for dependent in dependents[node] ?? [] {
+                            pending[dependent, default: 1] -= 1
+                            if pending[dependent] == 0 { ready.append(dependent) }
+                        }
                     }
                 }
                 launch()
@@ -543,13 +614,17 @@ public struct DeployEngine: Sendable {
         await report.skip(nodes.filter { !started.contains($0) })
     }
 
+    /// AWS takes many permissions per Authorize call; a group holds at most 60 rules per
+    /// direction unless its quota was raised, so a batch of 100 is one call in practice.
+    static let largestBatch = 100
+
     // MARK: destroy
 
     /// Deletes everything the stack has in AWS, whether or not the state knows it, deepest layer first.
     public func destroy(_ graph: ResourceGraph, runID: Int64) async throws -> (RunReport, Plan) {
         let resolution = try await resolution(for: graph)
         let live = try await refresh(graph, resolution: resolution, everywhere: true)
-        // In address order, so a group's rules are in flight together and their revokes batch.
+        // In address order, so the plan reads as the state does.
         let changes = live.all.sorted { $0.address < $1.address }.map { item in
             PlannedChange(address: item.address, type: item.type, action: .delete, reason: "destroy", diff: [:])
         }

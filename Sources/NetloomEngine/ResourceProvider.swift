@@ -211,6 +211,18 @@ public protocol ResourceProvider: Sendable {
     /// The resolved resource as the type's calls need it, given the whole graph (a group learns
     /// whether the spec keeps AWS's default egress rule).
     func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource
+
+    /// Resources AWS creates many of in one call (the rules of one group and direction) share a
+    /// key: the engine hands those that are ready together to `create(batch:)`. `nil`: one call
+    /// each, through `create`.
+    func createBatchKey(of resource: Resource) -> String?
+    /// The same for deletes, through `delete(batch:)`.
+    func deleteBatchKey(of observed: ObservedResource) -> String?
+    /// Creates resources of one batch key; one result per resource, in order, so one refused
+    /// resource fails alone.
+    func create(batch: [DesiredResource], context: ProviderContext) async -> [Result<ObservedResource, any Error>]
+    /// Deletes resources of one batch key; one error (or `nil`) per resource, in order.
+    func delete(batch: [ObservedResource], context: ProviderContext) async -> [(any Error)?]
 }
 
 extension ResourceProvider {
@@ -218,6 +230,23 @@ extension ResourceProvider {
     public var replacedOn: [String: String] { [:] }
     public func resolveParameters(of resources: [Resource], context: ProviderContext) async throws -> [String: String] { [:] }
     public func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource { desired }
+    public func createBatchKey(of resource: Resource) -> String? { nil }
+    public func deleteBatchKey(of observed: ObservedResource) -> String? { nil }
+
+    public func create(batch: [DesiredResource], context: ProviderContext) async -> [Result<ObservedResource, any Error>] {
+        await batch.asyncMap { desired in await Result(awaiting: { try await create(desired, context: context) }) }
+    }
+
+    public func delete(batch: [ObservedResource], context: ProviderContext) async -> [(any Error)?] {
+        await batch.asyncMap { observed in
+            do {
+                try await delete(observed, context: context)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
 
     public func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         // Types without an in-place update only ever see replacements; keep what exists.

@@ -113,6 +113,9 @@ extension ResourceAddress {
 
     public static func subnet(_ key: SubnetKey) -> ResourceAddress { ResourceAddress(.subnet, key.subnet, key.az) }
     public static func routeTable(_ key: SubnetKey) -> ResourceAddress { ResourceAddress(.routeTable, key.subnet, key.az) }
+    /// The one route table every isolated subnet shares: their routes are the same (the VPC and
+    /// the gateway endpoints), and a table per subnet would spend the VPC's quota of 200 tables.
+    public static let isolatedRouteTable = ResourceAddress(.routeTable, "isolated")
     public static func routeTableAssociation(_ key: SubnetKey) -> ResourceAddress { ResourceAddress(.routeTableAssociation, key.subnet, key.az) }
     public static func route(_ key: SubnetKey, destination: CIDRBlock) -> ResourceAddress {
         ResourceAddress(.route, key.subnet, key.az, destination.description)

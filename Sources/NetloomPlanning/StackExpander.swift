@@ -39,6 +39,7 @@ struct ResourceBuilder {
     let plan: AddressPlan
     var resources: [Resource] = []
     var routesBySubnet: [SubnetKey: [Route]] = [:]
+    var sharesIsolatedRouteTable = false
 
     init(spec: StackSpec, demand: AddressDemand, plan: AddressPlan) {
         self.spec = spec
@@ -108,8 +109,13 @@ struct ResourceBuilder {
                 "usable_ips": .int(allocation.cidr.usableAddresses), "demand": .int(allocation.demand),
                 "map_public_ip_on_launch": .bool(subnet.tier == .public), "allocation": .string(allocation.origin.rawValue),
             ], dependsOn: [.vpc], location: subnet.cidrLocations[key.az] ?? subnet.location)
-            let table = ResourceAddress.routeTable(key)
-            add(table, .routeTable, ["vpc": ref(.vpc), "subnet": .string(key.description)], dependsOn: [.vpc], location: subnet.location)
+            let table = Self.routeTable(of: key, tier: subnet.tier)
+            if subnet.tier != .isolated {
+                add(table, .routeTable, ["vpc": ref(.vpc), "subnet": .string(key.description)], dependsOn: [.vpc], location: subnet.location)
+            } else if !sharesIsolatedRouteTable {
+                sharesIsolatedRouteTable = true
+                add(table, .routeTable, ["vpc": ref(.vpc), "subnet": "isolated"], dependsOn: [.vpc], location: subnet.location)
+            }
             add(.routeTableAssociation(key), .routeTableAssociation, ["subnet": ref(address), "route_table": ref(table)],
                 dependsOn: [address, table], location: subnet.location, taggable: false)
             var routes = [Route(destination: .cidr(spec.network.cidr), target: .local, address: table.description)]
@@ -143,6 +149,12 @@ struct ResourceBuilder {
             add(.natGateway(az: az), .natGateway, ["subnet": ref(.subnet(subnetKey)), "eip": ref(eip), "az": .string(az), "connectivity": "public"],
                 dependsOn: [.subnet(subnetKey), eip, .internetGateway], location: spec.network.location)
         }
+    }
+
+    /// The table a subnet is associated with: its own, or for an isolated one the table all
+    /// isolated subnets share.
+    static func routeTable(of key: SubnetKey, tier: SubnetTier) -> ResourceAddress {
+        tier == .isolated ? .isolatedRouteTable : .routeTable(key)
     }
 
     /// The NAT gateway a private subnet in `az` routes through: its own AZ's, or the single one.
@@ -223,7 +235,12 @@ struct ResourceBuilder {
 
     mutating func buildEndpoints() {
         for service in spec.network.gatewayEndpoints {
-            let tables = plan.allocations.filter { spec.subnet(named: $0.key.subnet).map { $0.tier != .public } ?? false }.map { ResourceAddress.routeTable($0.key) }
+            var tables: [ResourceAddress] = []
+            for allocation in plan.allocations {
+                guard let subnet = spec.subnet(named: allocation.key.subnet), subnet.tier != .public else { continue }
+                let table = Self.routeTable(of: allocation.key, tier: subnet.tier)
+                if !tables.contains(table) { tables.append(table) }
+            }
             add(.vpcEndpoint(service), .vpcEndpoint, [
                 "vpc": ref(.vpc), "service_name": .string("com.amazonaws.\(spec.region).\(service)"), "type": "Gateway",
                 "route_tables": .list(tables.map(ref)),
@@ -471,7 +488,7 @@ struct ResourceBuilder {
         let subnets = plan.allocations.compactMap { allocation -> TopologySubnet? in
             guard let subnet = spec.subnet(named: allocation.key.subnet) else { return nil }
             return TopologySubnet(key: allocation.key, tier: subnet.tier, cidr: allocation.cidr, routes: routesBySubnet[allocation.key] ?? [],
-                                  networkACL: aclBySubnet[subnet.name])
+                                  routeTable: Self.routeTable(of: allocation.key, tier: subnet.tier), networkACL: aclBySubnet[subnet.name])
         }
         var interfaces: [NetworkInterface] = []
         for allocation in plan.allocations {

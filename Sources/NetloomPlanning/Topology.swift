@@ -17,6 +17,8 @@ public struct TopologySubnet: Sendable, Hashable {
     public var tier: SubnetTier
     public var cidr: CIDRBlock
     public var routes: [Route]
+    /// The route table the subnet is associated with (isolated subnets share one).
+    public var routeTable: ResourceAddress
     /// The network ACL's name, or `nil` for the VPC's default ACL (allow all both ways).
     public var networkACL: String?
 }

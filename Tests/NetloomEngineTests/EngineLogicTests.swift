@@ -164,16 +164,54 @@ struct EngineLogicTests {
         var dependencies: [String: [String]] = [:]
         for index in 1..<20 where index % 5 == 0 { dependencies["n\(index)"] = ["n\(index - 5)"] }
         let collector = ReportCollector()
-        await engine.runGraph(nodes, dependencies: dependencies, report: collector) { node in
-            await tracker.start(node)
-            try await Task.sleep(for: .milliseconds(2))
-            await tracker.finish(node)
+        await engine.runGraph(nodes, dependencies: dependencies, report: collector) { unit in
+            #expect(unit.count == 1)
+            for node in unit {
+                await tracker.start(node)
+                try? await Task.sleep(for: .milliseconds(2))
+                await tracker.finish(node)
+            }
+            return [:]
         }
         #expect(await tracker.maximum <= 3)
         let order = await tracker.finished
+        #expect(order.count == 20)
         for (node, needs) in dependencies { for need in needs { #expect(order.firstIndex(of: need)! < order.firstIndex(of: node)!) } }
         #expect(await collector.report.succeeded)
     }
+
+    @Test("nodes with one batch key that are ready together go to one unit; a failed node fails alone and stops its dependents")
+    func batchedUnits() async throws {
+        let store = try StateStore(path: NSTemporaryDirectory() + "netloom-batch-\(UUID().uuidString).sqlite")
+        let context = ProviderContext(services: AWSServices(core: AWSClientCore(transport: RefusingTransport(), credentials: .init(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "x"), region: "us-east-1")),
+                                      stack: "s", region: "us-east-1", clock: RecordingClock())
+        let engine = DeployEngine(context: context, state: store, parallelism: 4)
+        // Two groups, each with three rules that need it; one rule of b is refused; c needs that rule.
+        let nodes = ["sg:a", "sg:b", "rule:a/1", "rule:a/2", "rule:a/3", "rule:b/1", "rule:b/2", "rule:b/3", "c"]
+        var dependencies: [String: [String]] = ["c": ["rule:b/2"]]
+        for group in ["a", "b"] { for rule in 1...3 { dependencies["rule:\(group)/\(rule)"] = ["sg:\(group)"] } }
+        let units = UnitLog()
+        let collector = ReportCollector()
+        await engine.runGraph(nodes, dependencies: dependencies, report: collector,
+                              batchKey: { $0.hasPrefix("rule:") ? String($0.dropFirst(5).prefix(1)) : nil }) { unit in
+            await units.append(unit)
+            return unit.contains("rule:b/2") ? ["rule:b/2": RefusedRule()] : [:]
+        }
+        let logged = await units.units
+        #expect(logged.contains(["rule:a/1", "rule:a/2", "rule:a/3"]))
+        #expect(logged.contains(["rule:b/1", "rule:b/2", "rule:b/3"]))
+        #expect(logged.filter { $0.count == 1 }.map(\.[0]).sorted() == ["sg:a", "sg:b"])
+        let report = await collector.report
+        #expect(report.failures.map(\.address) == ["rule:b/2"])
+        #expect(report.notAttempted == ["c"])
+    }
+}
+
+struct RefusedRule: Error {}
+
+actor UnitLog {
+    var units: [[String]] = []
+    func append(_ unit: [String]) { units.append(unit) }
 }
 
 struct RefusingTransport: HTTPTransport {

@@ -72,6 +72,34 @@ struct ExpansionTests {
         #expect(single.graph["nat_gateway:eu-west-1a"]?.dependsOn.contains("internet_gateway") == true)
     }
 
+    @Test("isolated subnets share one route table, which the gateway endpoints route from once")
+    func isolatedSubnetsShareOneRouteTable() throws {
+        let text = Self.spec(subnets: Self.subnetLines + ["  vault: { tier: isolated, size: /28 }"], rules: Self.ruleLines,
+                             azs: "[eu-west-1a, eu-west-1b, eu-west-1c]", entries: Self.entryLines)
+        let graph = try Self.graph(text)
+        let tables = graph.values.filter { $0.type == .routeTable }.map(\.address).sorted()
+        // 3 edge and 3 app tables of their own, and one for the 6 isolated subnets.
+        #expect(tables.count == 7)
+        #expect(tables.contains("route_table:isolated"))
+        #expect(!tables.contains { $0.hasPrefix("route_table:data/") || $0.hasPrefix("route_table:vault/") })
+        for set in ["data", "vault"] {
+            for az in ["eu-west-1a", "eu-west-1b", "eu-west-1c"] {
+                let association = try #require(graph["route_table_association:\(set)/\(az)"])
+                #expect(association.properties["route_table"] == "ref:route_table:isolated")
+                #expect(association.dependsOn.contains("route_table:isolated"))
+            }
+        }
+        let s3Tables = try #require(graph["vpc_endpoint:s3"]?.properties["route_tables"]?.listValue)
+        #expect(s3Tables.filter { $0 == "ref:route_table:isolated" }.count == 1)
+        #expect(s3Tables.count == 4)
+
+        let expanded = try StackExpander.expand(try SpecLoader.parse(text, file: "order.yaml"))
+        let data = try #require(expanded.topology.subnet(SubnetKey(subnet: "data", az: "eu-west-1b")))
+        #expect(data.routeTable.description == "route_table:isolated")
+        #expect(data.routes.first?.address == "route_table:isolated")
+        #expect(expanded.topology.subnet(SubnetKey(subnet: "app", az: "eu-west-1b"))?.routeTable.description == "route_table:app/eu-west-1b")
+    }
+
     @Test("every resource carries the stack and address tags when it takes tags")
     func tags() throws {
         let expanded = try StackExpander.expand(try loadExample("ml-workstation.yaml"))

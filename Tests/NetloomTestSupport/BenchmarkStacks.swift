@@ -52,8 +52,8 @@ public enum BenchmarkStacks {
         return out
     }
 
-    /// For `deploy-bench`: 100 isolated subnet sets in 2 AZs (200 subnets, each with its route table
-    /// and association), 200 groups with 3 ingress rules each and no egress, as YAML.
+    /// For `deploy-bench`: 100 isolated subnet sets in 2 AZs (200 subnets, each associated with the
+    /// route table isolated subnets share), 200 groups with 3 ingress rules each and no egress, as YAML.
     /// The region `deployYAML` names.
     public static let deployRegion = "us-east-1"
 

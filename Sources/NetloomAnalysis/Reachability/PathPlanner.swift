@@ -84,7 +84,7 @@ struct PathPlanner {
         endHop(&plan, client, role: "source")
         sourceGroupCheck(&plan, client, to: server.address, interface: server.interface)
         guard let route = network.route(from: client.subnet, to: server.address), route.target == .local else {
-            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: .routeTable(topology.subnets[client.subnet].key),
+            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: topology.subnets[client.subnet].routeTable,
                                                  detail: "no local route for \(server.address) in \(ResourceAddress.subnet(topology.subnets[client.subnet].key))"))
             return
         }
@@ -113,7 +113,7 @@ struct PathPlanner {
         endHop(&plan, client, role: "source")
         sourceGroupCheck(&plan, client, to: address, interface: nil)
         guard let route = network.route(from: client.subnet, to: address), route.target != .local else {
-            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: .routeTable(subnetKey),
+            plan.routing.append(BlockExplanation(code: .noRouteToDestination, address: topology.subnets[client.subnet].routeTable,
                                                  detail: "the route table of \(ResourceAddress.subnet(subnetKey)) has no route for \(address) (\(label))"))
             return
         }
@@ -151,7 +151,7 @@ struct PathPlanner {
             }
             plan.hop("nat_gateway", nat.id, "translates \(client.address) to the NAT gateway's Elastic IP (\(nat.privateIP) inside the VPC)")
             guard let natRoute = network.route(from: natSubnet, to: address), natRoute.target == .internetGateway else {
-                plan.routing.append(BlockExplanation(code: .natWithoutInternetRoute, address: .routeTable(nat.subnet),
+                plan.routing.append(BlockExplanation(code: .natWithoutInternetRoute, address: topology.subnets[natSubnet].routeTable,
                                                      detail: "\(nat.id) sits in \(ResourceAddress.subnet(nat.subnet)), which does not route \(address) to the internet gateway"))
                 return
             }
@@ -187,7 +187,7 @@ struct PathPlanner {
         }
         plan.hop("internet_gateway", .internetGateway, "translates the public IP of \(name) to \(server.address)")
         guard let returnRoute, returnRoute.target == .internetGateway else {
-            plan.routing.append(BlockExplanation(code: .asymmetricReturnRoute, address: .routeTable(subnetKey),
+            plan.routing.append(BlockExplanation(code: .asymmetricReturnRoute, address: topology.subnets[server.subnet].routeTable,
                                                  detail: "\(ResourceAddress.subnet(subnetKey)) sends replies to \(address) \(returnRoute.map { "to \($0.route.target)" } ?? "nowhere"), not back through the internet gateway"))
             return
         }

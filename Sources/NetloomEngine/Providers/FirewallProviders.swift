@@ -63,9 +63,6 @@ struct SecurityGroupProvider: ResourceProvider {
 struct SecurityGroupRuleProvider: ResourceProvider {
     let type = ResourceType.securityGroupRule
     let readsAfterParents = true
-    /// How long a rule waits for the others of its group and direction (see
-    /// `SecurityGroupRuleBatcher`); tests choose their own.
-    var window = SecurityGroupRuleBatcher.Window.standard
 
     static func awsProtocol(_ name: String) -> String {
         switch name {
@@ -154,24 +151,51 @@ struct SecurityGroupRuleProvider: ResourceProvider {
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
-        let group = desired.string("security_group")
-        let egress = desired.string("direction") == "egress"
-        let key = identity(desired)
-        func created(_ ruleID: String) -> ObservedResource {
-            ObservedResource(address: desired.address, type: type, awsID: ruleID, properties: comparable(desired),
-                             attributes: ["group": group, "egress": egress ? "true" : "false"])
-        }
+        let group = desired.string("security_group"), egress = desired.string("direction") == "egress"
         if desired.bool("aws_default") {
             // AWS gives every new group this egress rule: look for it before authorizing it, which
             // would fail with InvalidPermission.Duplicate and cost two calls instead of one.
-            if let rule = try await context.services.ec2.describeSecurityGroupRules(groupID: group).first(where: { Self.observed($0).identity == key }) {
-                return created(rule.ruleID)
+            if let rule = try await context.services.ec2.describeSecurityGroupRules(groupID: group).first(where: { Self.observed($0).identity == identity(desired) }) {
+                return created(desired, ruleID: rule.ruleID)
             }
         }
-        let rule = RuleToAuthorize(identity: key, permission: try await permission(desired, context: context), tags: desired.tags)
-        // The rules of one group and direction that are created together go to AWS in one call.
-        let batcher = try await SecurityGroupRuleBatcher.shared(in: context, window: window)
-        return created(try await batcher.authorize(rule, group: group, egress: egress, ec2: context.services.ec2))
+        let rule = try await toAuthorize(desired, context: context)
+        return created(desired, ruleID: try await SecurityGroupRuleCalls.authorizeAlone(rule, group: group, egress: egress, ec2: context.services.ec2))
+    }
+
+    /// The rules of one group and direction go to AWS in one call (AWS's default egress rule,
+    /// which is looked for first, never batches).
+    func createBatchKey(of resource: Resource) -> String? {
+        guard resource.properties["aws_default"]?.boolValue != true,
+              let group = resource.properties["security_group"]?.stringValue, let direction = resource.properties["direction"]?.stringValue else { return nil }
+        return CompositeID(group, direction).description
+    }
+
+    func create(batch: [DesiredResource], context: ProviderContext) async -> [Result<ObservedResource, any Error>] {
+        guard batch.count > 1, let first = batch.first else {
+            return await batch.asyncMap { desired in await Result(awaiting: { try await create(desired, context: context) }) }
+        }
+        let group = first.string("security_group"), egress = first.string("direction") == "egress"
+        do {
+            var rules: [RuleToAuthorize] = []
+            for desired in batch { rules.append(try await toAuthorize(desired, context: context)) }
+            let ids = try await SecurityGroupRuleCalls.authorizeTogether(rules, group: group, egress: egress, ec2: context.services.ec2)
+            return batch.map { desired in
+                ids[identity(desired)].map { .success(created(desired, ruleID: $0)) } ?? .failure(SecurityGroupRuleCalls.ruleNotFound(egress: egress))
+            }
+        } catch {
+            // All or none: one bad rule (a duplicate, a missing peer group) failed the call.
+            return await batch.asyncMap { desired in await Result(awaiting: { try await create(desired, context: context) }) }
+        }
+    }
+
+    func toAuthorize(_ desired: DesiredResource, context: ProviderContext) async throws -> RuleToAuthorize {
+        RuleToAuthorize(identity: identity(desired), permission: try await permission(desired, context: context), tags: desired.tags)
+    }
+
+    func created(_ desired: DesiredResource, ruleID: String) -> ObservedResource {
+        ObservedResource(address: desired.address, type: type, awsID: ruleID, properties: comparable(desired),
+                         attributes: ["group": desired.string("security_group"), "egress": desired.string("direction") == "egress" ? "true" : "false"])
     }
 
     /// A rule's description is the one thing AWS changes in place.
@@ -191,10 +215,32 @@ struct SecurityGroupRuleProvider: ResourceProvider {
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
         guard let group = observed.attributes["group"] else { return }
-        let egress = observed.attributes["egress"] == "true"
-        let batcher = try await SecurityGroupRuleBatcher.shared(in: context, window: window)
-        try await batcher.revoke(RuleToRevoke(ruleID: observed.awsID, identity: observed.properties["rule"]?.stringValue),
-                                 group: group, egress: egress, ec2: context.services.ec2)
+        try await SecurityGroupRuleCalls.revokeAlone(RuleToRevoke(ruleID: observed.awsID, identity: observed.properties["rule"]?.stringValue),
+                                                     group: group, egress: observed.attributes["egress"] == "true", ec2: context.services.ec2)
+    }
+
+    func deleteBatchKey(of observed: ObservedResource) -> String? {
+        guard let group = observed.attributes["group"], let egress = observed.attributes["egress"] else { return nil }
+        return CompositeID(group, egress).description
+    }
+
+    func delete(batch: [ObservedResource], context: ProviderContext) async -> [(any Error)?] {
+        if batch.count > 1, let group = batch.first?.attributes["group"] {
+            do {
+                try await context.services.ec2.revokeRules(groupID: group, ruleIDs: batch.map(\.awsID), egress: batch[0].attributes["egress"] == "true")
+                return batch.map { _ in nil }
+            } catch {
+                // One id AWS does not know fails the call for all: each goes alone.
+            }
+        }
+        return await batch.asyncMap { observed in
+            do {
+                try await delete(observed, context: context)
+                return nil
+            } catch {
+                return error
+            }
+        }
     }
 }
 
@@ -212,158 +258,14 @@ struct RuleToRevoke: Sendable {
     var identity: String?
 }
 
-/// Sends the rule changes of one security group and direction as one call.
+/// The Authorize and Revoke calls of rules, alone or many of one group and direction together.
 ///
-/// The engine creates (and deletes) each rule as its own resource, up to 16 at once, and the
-/// rules of a group become ready together, when their group is made. AWS takes many
-/// `IpPermissions` (or `SecurityGroupRuleId`s) per Authorize*/Revoke* call, all or none. So the
-/// first rule of a group and direction opens a batch; the rules that arrive while it is open
-/// (each waits until no other has come for `window.quiet`, at most `window.longest`) join
-/// it, and one call answers them all: each rule gets its own id back from the answer. When
-/// the call fails, each rule goes again on its own, so each gets its own result or its own
-/// error (`InvalidPermission.Duplicate` and a stale id are handled per rule, as before
-/// batching). On AWS a refused call applied nothing; moto applies the permissions one by one
-/// and stops at the bad one, so the retry of an earlier rule meets `Duplicate` and reads its id.
-///
-/// Batches form only from rules in flight together: the creates of a group's rules are (they
-/// become ready when their group is made and start one after another), but a destroy starts
-/// its deletes in the order of a dictionary, so siblings rarely meet there.
-///
-/// One instance per provider context (that is, per engine run), held in the context's describe
-/// cache, so parallel runs and tests never share a batch.
-actor SecurityGroupRuleBatcher {
-    struct Window: Sendable, Hashable {
-        /// A batch is sent once no rule has joined it for this long...
-        var quiet: Duration
-        /// ...or once it has been open this long, or holds `largest` rules.
-        var longest: Duration
-        var largest: Int
-
-        /// Sibling rules start within a few milliseconds of each other (one per finished call
-        /// of the engine's 16); a rule alone waits `quiet` once.
-        static let standard = Window(quiet: .milliseconds(40), longest: .milliseconds(200), largest: 50)
-    }
-
-    private struct Key: Hashable {
-        var group: String
-        var egress: Bool
-        var revoke: Bool
-    }
-
-    private enum Item: Sendable {
-        case authorize(RuleToAuthorize, CheckedContinuation<String, any Error>)
-        case revoke(RuleToRevoke, CheckedContinuation<String, any Error>)
-    }
-
-    private struct Batch {
-        var id: Int
-        var items: [Item] = []
-        var opened: ContinuousClock.Instant
-        var lastJoined: ContinuousClock.Instant
-    }
-
-    let window: Window
-    private var open: [Key: Batch] = [:]
-    private var nextBatchID = 0
-
-    init(window: Window = .standard) {
-        self.window = window
-    }
-
-    /// The context's batcher (made on first use with `window`).
-    static func shared(in context: ProviderContext, window: Window) async throws -> SecurityGroupRuleBatcher {
-        try await context.cache.value("security-group-rule-batcher") { SecurityGroupRuleBatcher(window: window) }
-    }
-
-    /// Authorizes `rule` in `group` with the others of its batch; returns its rule id.
-    func authorize(_ rule: RuleToAuthorize, group: String, egress: Bool, ec2: EC2) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            join(.authorize(rule, continuation), key: Key(group: group, egress: egress, revoke: false), ec2: ec2)
-        }
-    }
-
-    /// Revokes the rule with the others of its batch.
-    func revoke(_ rule: RuleToRevoke, group: String, egress: Bool, ec2: EC2) async throws {
-        _ = try await withCheckedThrowingContinuation { continuation in
-            join(.revoke(rule, continuation), key: Key(group: group, egress: egress, revoke: true), ec2: ec2)
-        }
-    }
-
-    private func join(_ item: Item, key: Key, ec2: EC2) {
-        let now = ContinuousClock.now
-        if var batch = open[key] {
-            batch.items.append(item)
-            batch.lastJoined = now
-            open[key] = batch
-            if batch.items.count >= window.largest { send(key, ec2: ec2) }
-            return
-        }
-        nextBatchID += 1
-        let id = nextBatchID
-        open[key] = Batch(id: id, items: [item], opened: now, lastJoined: now)
-        Task { await self.sendWhenQuiet(key, id: id, ec2: ec2) }
-    }
-
-    private func sendWhenQuiet(_ key: Key, id: Int, ec2: EC2) async {
-        var delay = window.quiet
-        while true {
-            try? await Task.sleep(for: delay)
-            guard let batch = open[key], batch.id == id else { return }
-            let now = ContinuousClock.now
-            let quietUntil = batch.lastJoined + window.quiet, closesAt = batch.opened + window.longest
-            if now >= quietUntil || now >= closesAt { break }
-            delay = min(quietUntil, closesAt) - now
-        }
-        send(key, ec2: ec2)
-    }
-
-    private func send(_ key: Key, ec2: EC2) {
-        guard let batch = open.removeValue(forKey: key) else { return }
-        let items = batch.items
-        Task {
-            if key.revoke {
-                let rules = items.compactMap { item -> (RuleToRevoke, CheckedContinuation<String, any Error>)? in
-                    if case .revoke(let rule, let continuation) = item { return (rule, continuation) }
-                    return nil
-                }
-                await Self.revoke(rules, group: key.group, egress: key.egress, ec2: ec2)
-            } else {
-                let rules = items.compactMap { item -> (RuleToAuthorize, CheckedContinuation<String, any Error>)? in
-                    if case .authorize(let rule, let continuation) = item { return (rule, continuation) }
-                    return nil
-                }
-                await Self.authorize(rules, group: key.group, egress: key.egress, ec2: ec2)
-            }
-        }
-    }
-
-    // MARK: the calls
-
-    private static func authorize(_ rules: [(RuleToAuthorize, CheckedContinuation<String, any Error>)], group: String, egress: Bool, ec2: EC2) async {
-        if rules.count > 1 {
-            do {
-                let ids = try await authorizeTogether(rules.map(\.0), group: group, egress: egress, ec2: ec2)
-                for (rule, continuation) in rules {
-                    if let id = ids[rule.identity] {
-                        continuation.resume(returning: id)
-                    } else {
-                        continuation.resume(throwing: ruleNotFound(egress: egress))
-                    }
-                }
-                return
-            } catch {
-                // All or none: one bad rule (a duplicate, a missing peer group) failed the call.
-            }
-        }
-        for (rule, continuation) in rules {
-            do {
-                continuation.resume(returning: try await authorizeAlone(rule, group: group, egress: egress, ec2: ec2))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-    }
-
+/// AWS takes many `IpPermissions` (or `SecurityGroupRuleId`s) per call, all or none. When a
+/// call for many fails, each rule goes again on its own, so each gets its own result or its
+/// own error (`InvalidPermission.Duplicate` and a stale id are handled per rule). On AWS a
+/// refused call applied nothing; moto applies the permissions one by one and stops at the bad
+/// one, so the retry of an earlier rule meets `Duplicate` and reads its id.
+enum SecurityGroupRuleCalls {
     /// Tags that every rule of the batch has with the same value (the stack's, the spec's);
     /// a rule's own `netloom:address` is left off, since one call tags every rule alike (rules
     /// are found by their content, never by their tags).
@@ -407,26 +309,6 @@ actor SecurityGroupRuleBatcher {
     static func ruleNotFound(egress: Bool) -> AWSError {
         AWSError(kind: .client, service: "ec2", action: egress ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress",
                  code: "RuleNotFound", message: "the rule was authorized but DescribeSecurityGroupRules does not list it")
-    }
-
-    private static func revoke(_ rules: [(RuleToRevoke, CheckedContinuation<String, any Error>)], group: String, egress: Bool, ec2: EC2) async {
-        if rules.count > 1 {
-            do {
-                try await ec2.revokeRules(groupID: group, ruleIDs: rules.map(\.0.ruleID), egress: egress)
-                for (rule, continuation) in rules { continuation.resume(returning: rule.ruleID) }
-                return
-            } catch {
-                // One id AWS does not know fails the call for all: each goes alone.
-            }
-        }
-        for (rule, continuation) in rules {
-            do {
-                try await revokeAlone(rule, group: group, egress: egress, ec2: ec2)
-                continuation.resume(returning: rule.ruleID)
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
     }
 
     static func revokeAlone(_ rule: RuleToRevoke, group: String, egress: Bool, ec2: EC2) async throws {

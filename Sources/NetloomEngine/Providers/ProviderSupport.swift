@@ -76,3 +76,19 @@ enum ProviderSupport {
     /// `ref:` values resolve to ids; the part after the first `|` of a composite id is not an id.
     static func sortedIDs(_ values: [String]) -> PropertyValue { .list(values.sorted().map { .string($0) }) }
 }
+
+extension Array {
+    /// One at a time, in order: the calls of a batch that failed together go again alone.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        results.reserveCapacity(count)
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
+
+extension Result where Failure == any Error {
+    init(awaiting body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

@@ -31,20 +31,12 @@ private func rule(_ port: Int, group: String = "sg-1", direction: String = "ingr
     return F.desired("sg_rule:web/\(direction)/\(port)", .securityGroupRule, properties)
 }
 
-/// Waits for the batch to hold all three rules, however slowly the tasks start.
-private let batchOfThree = SecurityGroupRuleBatcher.Window(quiet: .seconds(30), longest: .seconds(60), largest: 3)
-
-private func createAll(_ rules: [DesiredResource], provider: SecurityGroupRuleProvider, context: ProviderContext) async -> [String: Result<String, any Error>] {
-    await withTaskGroup(of: (String, Result<String, any Error>).self) { group in
-        for desired in rules {
-            group.addTask {
-                do { return (desired.address, .success(try await provider.create(desired, context: context).awsID)) } catch { return (desired.address, .failure(error)) }
-            }
-        }
-        var results: [String: Result<String, any Error>] = [:]
-        for await (address, result) in group { results[address] = result }
-        return results
-    }
+/// The engine's batch of `rules` (one group and direction), by address.
+private func createAll(_ rules: [DesiredResource], provider: SecurityGroupRuleProvider = SecurityGroupRuleProvider(),
+                       context: ProviderContext) async -> [String: Result<String, any Error>] {
+    let results = await provider.create(batch: rules, context: context)
+    #expect(results.count == rules.count)
+    return Dictionary(zip(rules.map(\.address), results.map { $0.map(\.awsID) }), uniquingKeysWith: { first, _ in first })
 }
 
 extension AWSHTTPResponse {
@@ -104,7 +96,7 @@ struct FirewallProviderTests {
         let fake = FakeAWS { request in
             request.action.hasPrefix("Authorize") ? .text(authorizedRules(request)) : nil
         }
-        let provider = SecurityGroupRuleProvider(window: batchOfThree)
+        let provider = SecurityGroupRuleProvider()
         let rules = [rule(8000), rule(8001), rule(8002)]
         let results = await createAll(rules, provider: provider, context: F.context(fake))
         #expect(fake.actions == ["AuthorizeSecurityGroupIngress"])
@@ -131,12 +123,12 @@ struct FirewallProviderTests {
             default: nil
             }
         }
-        let results = await createAll([rule(8000), rule(8001), rule(8002)], provider: SecurityGroupRuleProvider(window: batchOfThree), context: F.context(fake))
+        let results = await createAll([rule(8000), rule(8001), rule(8002)], context: F.context(fake))
         #expect(fake.actions.sorted() == ["AuthorizeSecurityGroupIngress", "DescribeSecurityGroupRules"])
-        // The rules joined in the order their tasks ran: the last permission's id is the answer's.
-        let last = try #require(fake.requests(for: "AuthorizeSecurityGroupIngress").first?["IpPermissions.3.FromPort"])
+        // The permissions go in the batch's order: the last one's id is the answer's.
+        #expect(fake.requests(for: "AuthorizeSecurityGroupIngress").first?["IpPermissions.3.FromPort"] == "8002")
         for port in ["8000", "8001", "8002"] {
-            #expect(try results["sg_rule:web/ingress/\(port)"]?.get() == (port == last ? "sgr-\(port)" : "sgr-d\(port)"))
+            #expect(try results["sg_rule:web/ingress/\(port)"]?.get() == (port == "8002" ? "sgr-\(port)" : "sgr-d\(port)"))
         }
     }
 
@@ -149,7 +141,7 @@ struct FirewallProviderTests {
             return .text(authorizedRules(request))
         }
         let rules = [rule(8000), rule(8001, peerGroup: "sg-missing"), rule(8002)]
-        let results = await createAll(rules, provider: SecurityGroupRuleProvider(window: batchOfThree), context: F.context(fake))
+        let results = await createAll(rules, context: F.context(fake))
         #expect(fake.actions == Array(repeating: "AuthorizeSecurityGroupIngress", count: 4))
         #expect(try results["sg_rule:web/ingress/8000"]?.get() == "sgr-8000")
         #expect(try results["sg_rule:web/ingress/8002"]?.get() == "sgr-8002")
@@ -162,15 +154,30 @@ struct FirewallProviderTests {
         #expect((error as? AWSError)?.code == "InvalidGroup.NotFound")
     }
 
-    @Test("rules of different groups or directions never share a call")
-    func rulesApart() async throws {
+    @Test("rules share a batch key only with rules of their group and direction; AWS's default egress rule never batches")
+    func ruleBatchKeys() {
+        let provider = SecurityGroupRuleProvider()
+        func key(_ desired: DesiredResource) -> String? { provider.createBatchKey(of: desired.resource) }
+        #expect(key(rule(8000)) != nil)
+        #expect(key(rule(8000)) == key(rule(8001, peerGroup: "sg-2")))
+        #expect(key(rule(8000)) != key(rule(8000, group: "sg-2")))
+        #expect(key(rule(8000)) != key(rule(8000, direction: "egress")))
+        var awsDefault = rule(0, direction: "egress")
+        awsDefault.resource.properties["aws_default"] = true
+        #expect(key(awsDefault) == nil)
+        let ingress = F.observed("sg_rule:web/ingress/1", .securityGroupRule, "sgr-1", attributes: ["group": "sg-1", "egress": "false"])
+        let egress = F.observed("sg_rule:web/egress/1", .securityGroupRule, "sgr-2", attributes: ["group": "sg-1", "egress": "true"])
+        #expect(provider.deleteBatchKey(of: ingress) != nil)
+        #expect(provider.deleteBatchKey(of: ingress) != provider.deleteBatchKey(of: egress))
+    }
+
+    @Test("a rule alone is one Authorize call carrying all of its own tags")
+    func ruleAlone() async throws {
         let fake = FakeAWS { request in request.action.hasPrefix("Authorize") ? .text(authorizedRules(request)) : nil }
-        let window = SecurityGroupRuleBatcher.Window(quiet: .milliseconds(50), longest: .seconds(1), largest: 50)
-        let results = await createAll([rule(8000), rule(8001, group: "sg-2"), rule(8002, direction: "egress")],
-                                      provider: SecurityGroupRuleProvider(window: window), context: F.context(fake))
-        #expect(fake.actions.sorted() == ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupIngress"])
-        #expect(Set(fake.requests.map { $0["GroupId"] ?? "" }) == ["sg-1", "sg-2"])
-        #expect(results.values.allSatisfy { (try? $0.get()) != nil })
+        let results = await createAll([rule(8002, direction: "egress")], context: F.context(fake))
+        #expect(fake.actions == ["AuthorizeSecurityGroupEgress"])
+        #expect(fake.requests[0].values("TagSpecification.1.Tag.").contains("sg_rule:web/egress/8002"))
+        #expect(try results["sg_rule:web/egress/8002"]?.get() == "sgr-8002")
     }
 
     @Test("a duplicate rule alone is looked up, not failed; an authorized rule AWS does not list is an error")
@@ -183,7 +190,7 @@ struct FirewallProviderTests {
             default: nil
             }
         }
-        let provider = SecurityGroupRuleProvider(window: SecurityGroupRuleBatcher.Window(quiet: .milliseconds(1), longest: .milliseconds(5), largest: 50))
+        let provider = SecurityGroupRuleProvider()
         #expect(try await provider.create(rule(8000), context: F.context(fake)).awsID == "sgr-old")
         let error = await F.awsError { _ = try await provider.create(rule(9000), context: F.context(fake)) }
         #expect(error?.code == "RuleNotFound")
@@ -195,7 +202,7 @@ struct FirewallProviderTests {
             request.action == "AuthorizeSecurityGroupIngress"
                 ? FakeAWS.ec2(request.action, "<securityGroupRuleSet><item><groupId>sg-1</groupId><ipProtocol>tcp</ipProtocol><fromPort>8000</fromPort><toPort>8000</toPort><cidrIpv4>10.1.0.0/16</cidrIpv4></item></securityGroupRuleSet>") : nil
         }
-        let provider = SecurityGroupRuleProvider(window: SecurityGroupRuleBatcher.Window(quiet: .milliseconds(1), longest: .milliseconds(5), largest: 50))
+        let provider = SecurityGroupRuleProvider()
         let error = await F.awsError { _ = try await provider.create(rule(8000), context: F.context(fake)) }
         #expect(error?.kind == .invalidAnswer)
         #expect(error?.message.contains("securityGroupRuleId") == true)
@@ -204,12 +211,10 @@ struct FirewallProviderTests {
     @Test("rules deleted together are revoked in ONE call by their ids; a stale id sends them one by one")
     func rulesRevoked() async throws {
         let fake = FakeAWS()
-        let provider = SecurityGroupRuleProvider(window: batchOfThree)
+        let provider = SecurityGroupRuleProvider()
         let context = F.context(fake)
         let observed = [1, 2, 3].map { F.observed("sg_rule:web/ingress/\($0)", .securityGroupRule, "sgr-\($0)", ["rule": .string("sg-1|ingress|tcp|\($0):\($0)|cidr:10.0.0.0/8")], attributes: ["group": "sg-1", "egress": "false"]) }
-        await withThrowingTaskGroup(of: Void.self) { group in
-            for item in observed { group.addTask { try await provider.delete(item, context: context) } }
-        }
+        #expect(await provider.delete(batch: observed, context: context).allSatisfy { $0 == nil })
         #expect(fake.actions == ["RevokeSecurityGroupIngress"])
         #expect(fake.requests[0].values("SecurityGroupRuleId.").sorted() == ["sgr-1", "sgr-2", "sgr-3"])
 
@@ -220,12 +225,7 @@ struct FirewallProviderTests {
             return request.values("SecurityGroupRuleId.").contains("sgr-2") ? FakeAWS.ec2Error("InvalidSecurityGroupRuleId.NotFound") : nil
         }
         let staleContext = F.context(stale)
-        let results = await withTaskGroup(of: Bool.self) { group in
-            for item in observed { group.addTask { (try? await provider.delete(item, context: staleContext)) != nil } }
-            var all: [Bool] = []
-            for await result in group { all.append(result) }
-            return all
-        }
+        let results = await provider.delete(batch: observed, context: staleContext).map { $0 == nil }
         #expect(results == [true, true, true])  // the stale one is gone already: done
         #expect(stale.actions.filter { $0 == "RevokeSecurityGroupIngress" }.count == 4)
         #expect(stale.actions.contains("DescribeSecurityGroupRules"))
