@@ -108,6 +108,11 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True for the codes AWS uses for "this thing does not exist" in the services used here,
     /// so a delete or describe can treat it as already gone.
+    /// A conditional write whose condition did not hold (S3's `If-None-Match`/`If-Match`).
+    public var isPreconditionFailed: Bool {
+        statusCode == 412 || code == "PreconditionFailed" || code == "ConditionalRequestConflict"
+    }
+
     public var isNotFound: Bool {
         guard !isForeignAnswer else { return false }
         return statusCode == 404 || code.hasSuffix(".NotFound") || code.hasSuffix("NotFound") || code.hasPrefix("NoSuch")

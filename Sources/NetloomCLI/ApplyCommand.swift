@@ -43,7 +43,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
-                                               console: console, stop: stop)
+                                               console: console, stop: stop, lockFor: "apply")
         let json = output.format == .json
         let stack = session.expanded.spec.stack
         let outcome = await session.engine.applyStack(session.expanded.graph, allocations: session.allocations, hooks: RunHooks(
@@ -62,10 +62,10 @@ struct ApplyCommand: AsyncParsableCommand {
                 if !json { console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: false)) }
             }))
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
-        await session.close()
-        let exit = session.report(outcome, verb: "apply")
+        let saved = await session.close()
+        let exit = session.report(outcome, verb: "apply") ?? (saved ? nil : ExitStatus.runtimeFailure)
         if json {
-            console.write(JSONText.render(RunResult(command: "apply", stack: stack, statePath: session.state.path, outcome: outcome).document))
+            console.write(JSONText.render(RunResult(command: "apply", stack: stack, statePath: session.stateName, outcome: outcome).document))
         } else if outcome.status == .applied {
             let counts = outcome.report.counts
             console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")

@@ -11,7 +11,9 @@ struct SpecOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("The stack spec (YAML).", valueName: "spec"))
     var specPath: String
 
-    @Option(name: .long, help: ArgumentHelp("State database (default: .netloom/<stack>.sqlite beside the spec).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(
+        "State: a SQLite file, or s3://BUCKET/KEY for a state a team shares (default: $NETLOOM_STATE, else the spec's `state:`, else .netloom/<stack>.sqlite beside the spec).",
+        valueName: "path|s3-url"))
     var state: String?
 
     @Option(name: .long, help: ArgumentHelp("AWS region; must match the spec's region when given.", valueName: "region"))

@@ -41,7 +41,7 @@ struct DestroyCommand: AsyncParsableCommand {
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
-                                               console: console, stop: stop)
+                                               console: console, stop: stop, lockFor: "destroy")
         let stack = session.expanded.spec.stack
         let autoApprove = autoApprove
         let outcome = await session.engine.destroyStack(session.expanded.graph, confirm: {
@@ -50,10 +50,10 @@ struct DestroyCommand: AsyncParsableCommand {
             return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
         })
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
-        await session.close()
-        let exit = session.report(outcome, verb: "destroy")
+        let saved = await session.close()
+        let exit = session.report(outcome, verb: "destroy") ?? (saved ? nil : ExitStatus.runtimeFailure)
         switch output.format {
-        case .json: console.write(JSONText.render(RunResult(command: "destroy", stack: stack, statePath: session.state.path, outcome: outcome).document))
+        case .json: console.write(JSONText.render(RunResult(command: "destroy", stack: stack, statePath: session.stateName, outcome: outcome).document))
         case .text: if outcome.status == .destroyed { console.write("Destroy complete! Resources: \(outcome.plan?.changes.count ?? 0) destroyed.") }
         }
         if let exit { throw exit }

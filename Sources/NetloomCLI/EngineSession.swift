@@ -84,6 +84,13 @@ struct EngineSession {
 
     /// The throwaway state of a read-only command run where there was none; removed on close.
     var temporaryStatePath: String?
+    /// The state kept in S3, when it is; `state` is then its local copy.
+    var remote: S3StateSession?
+    /// Uploads the S3 state while a run goes on, so a killed run loses little.
+    var uploader: Task<Void, Never>?
+
+    /// The state as the user names it: its path, or its `s3://` URL.
+    var stateName: String { remote?.location ?? state.path }
 
     static func statePath(_ options: SpecOptions, stack: String) -> String {
         if let path = options.state { return path }
@@ -92,8 +99,10 @@ struct EngineSession {
     }
 
     /// `timeout` is the run's `--timeout`: no AWS call goes on past it.
+    /// `lockFor` names the run (apply, destroy) that takes the state's lock; read-only commands
+    /// pass `createsState: false` and never write a state back.
     static func open(_ options: SpecOptions, parallelism: Int = 16, timeout: RunTimeout? = nil, logging: LoggingOptions, console: Console,
-                     stop: StopRequest = StopRequest(), createsState: Bool = true) async throws -> EngineSession {
+                     stop: StopRequest = StopRequest(), createsState: Bool = true, lockFor command: String? = nil) async throws -> EngineSession {
         let runDeadline = timeout.map { AWSRunDeadline(instant: .now + $0.duration, source: "--timeout \($0.text)") }
         let spec = try SpecInput.load(options, console: console)
         let transport = AsyncHTTPClientTransport()
@@ -118,21 +127,31 @@ struct EngineSession {
         }
         // From here on nothing printed may hold the secret key or the session token.
         console.redaction.use(AWSSecretRedactor(credentials: core.credentials))
-        // Read-only commands (plan, drift) leave no state file behind where there was none.
-        var path = statePath(options, stack: spec.stack)
-        var temporaryStatePath: String?
-        if !createsState && !FileManager.default.fileExists(atPath: path) {
-            path = NSTemporaryDirectory() + "netloom-readonly-\(getpid())-\(UUID().uuidString).sqlite"
-            temporaryStatePath = path
-        }
         // A state that cannot be read is an error naming it, never an empty state: an empty one
         // would re-plan every subnet's CIDR.
         let state: StateStore
         let previousAllocations: [SubnetKey: CIDRBlock]
+        var temporaryStatePath: String?
+        var remote: S3StateSession?
         do {
-            state = try StateStore(path: path)
+            switch try StateOptions.location(options, spec: spec) {
+            case .s3(let bucket, let key):
+                let lock = command.map { S3StateLock.forThisProcess(command: $0, environment: ProcessInfo.processInfo.environment) }
+                let session = try await S3StateSession.open(bucket: bucket, key: key, s3: S3(core: core), lock: createsState ? lock : nil)
+                for warning in session.warnings { console.warning(warning) }
+                remote = session
+                state = session.store
+            case .file(var path):
+                // Read-only commands (plan, drift) leave no state file behind where there was none.
+                if !createsState && !FileManager.default.fileExists(atPath: path) {
+                    path = NSTemporaryDirectory() + "netloom-readonly-\(getpid())-\(UUID().uuidString).sqlite"
+                    temporaryStatePath = path
+                }
+                state = try StateStore(path: path)
+            }
             previousAllocations = try state.allocations()
         } catch {
+            if let remote { _ = await remote.close(upload: false) }
             try? await transport.shutdown()
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
@@ -141,6 +160,7 @@ struct EngineSession {
         do {
             expanded = try StackExpander.expand(spec, previousAllocations: previousAllocations)
         } catch {
+            if let remote { _ = await remote.close(upload: false) }
             try? await transport.shutdown()
             console.report(error)
             throw ExitStatus.invalidSpec
@@ -151,15 +171,42 @@ struct EngineSession {
             guard progressOnTerminal, !event.finished else { return }
             console.writeError("[\(event.done)/\(event.total)] \(event.action.rawValue) \(event.address)")
         }
+        var uploader: Task<Void, Never>?
+        if let remote, command != nil {
+            uploader = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    guard !Task.isCancelled else { return }
+                    do {
+                        try await remote.upload()
+                    } catch {
+                        // Another writer has the state now: stop making changes it will not know of.
+                        console.error(String(describing: error))
+                        stop.request()
+                        return
+                    }
+                }
+            }
+        }
         return EngineSession(expanded: expanded, state: state, engine: engine, counter: counter, transport: transport, console: console,
-                             temporaryStatePath: temporaryStatePath)
+                             temporaryStatePath: temporaryStatePath, remote: remote, uploader: uploader)
     }
 
-    func close() async {
+    /// Writes an S3 state back and releases its lock; false (with the reason printed) when the
+    /// state could not be saved.
+    @discardableResult
+    func close() async -> Bool {
+        uploader?.cancel()
+        var saved = true
+        if let remote, let error = await remote.close() {
+            console.error(String(describing: error))
+            saved = false
+        }
         try? await transport.shutdown()
         if let temporaryStatePath {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryStatePath + suffix) }
         }
+        return saved
     }
 
     func printStats(elapsed: Duration) {
@@ -192,7 +239,7 @@ struct EngineSession {
         guard let records = try? state.resources(), records.isEmpty else { return }
         let found = live.all.filter { !$0.isUnmanaged }.count
         guard found > 0 else { return }
-        console.warning("stack '\(expanded.spec.stack)' already has \(found) resource\(found == 1 ? "" : "s") in AWS that the state \(state.path) does not know: another state file may manage it. This run adopts what carries the stack's tags; if another state is in use, run from there instead.")
+        console.warning("stack '\(expanded.spec.stack)' already has \(found) resource\(found == 1 ? "" : "s") in AWS that the state \(stateName) does not know: another state file may manage it. This run adopts what carries the stack's tags; if another state is in use, run from there instead.")
     }
 
     /// Prints how a run ended (what stopped it, or each failure and what was left) and returns
@@ -223,7 +270,7 @@ struct EngineSession {
         let done = report.completed.count
         let left = report.notAttempted.count
         if !report.succeeded {
-            console.error("\(done) change\(done == 1 ? "" : "s") made and recorded in \(state.path); \(left) not attempted and left as they were. Run the command again to continue.")
+            console.error("\(done) change\(done == 1 ? "" : "s") made and recorded in \(stateName); \(left) not attempted and left as they were. Run the command again to continue.")
         }
     }
 }

@@ -24,14 +24,22 @@ struct OutputCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
         let loaded = try SpecInput.load(spec, console: console)
-        let path = EngineSession.statePath(spec, stack: loaded.stack)
-        guard FileManager.default.fileExists(atPath: path) else {
-            console.error("no state at \(path): run `netloom apply` first")
-            throw ExitStatus.runtimeFailure
-        }
         let records: [String: StateRecord]
         do {
-            records = try StateStore(path: path).resources()
+            guard let readable = try await StateOptions.openForReading(spec, spec: loaded, console: console) else {
+                let location = (try? StateOptions.location(spec, spec: loaded).description) ?? "the state"
+                console.error("no state at \(location): run `netloom apply` first")
+                throw ExitStatus.runtimeFailure
+            }
+            do {
+                records = try readable.store.resources()
+                await readable.done()
+            } catch {
+                await readable.done()
+                throw error
+            }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure

@@ -40,7 +40,7 @@ struct PlanCommand: AsyncParsableCommand {
         let plan: Plan
         let stack: String
         if offline {
-            (plan, stack) = try offlinePlan(console: console)
+            (plan, stack) = try await offlinePlan(console: console)
         } else {
             let started = ContinuousClock.now
             let session = try await EngineSession.open(spec, timeout: deadline.runTimeout, logging: logging, console: console, createsState: false)
@@ -64,20 +64,31 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     /// The spec against the state: what the last apply recorded stands for AWS.
-    func offlinePlan(console: Console) throws -> (Plan, String) {
+    func offlinePlan(console: Console) async throws -> (Plan, String) {
         let loaded = try SpecInput.load(spec, console: console)
-        let path = EngineSession.statePath(spec, stack: loaded.stack)
-        guard FileManager.default.fileExists(atPath: path) else {
+        let readable: StateOptions.ReadableState?
+        do {
+            readable = try await StateOptions.openForReading(spec, spec: loaded, console: console)
+        } catch {
+            console.error(String(describing: error))
+            throw ExitStatus.runtimeFailure
+        }
+        guard let readable else {
             let expanded = try SpecInput.expand(loaded, console: console)
             return (Plan.creatingEverything(in: expanded.graph, reason: "not in the state"), loaded.stack)
         }
         do {
-            let state = try StateStore(path: path)
-            let expanded = try SpecInput.expand(loaded, previousAllocations: try state.allocations(), console: console)
-            return (try DeployEngine.offlinePlan(expanded.graph, state: state), loaded.stack)
+            let expanded = try SpecInput.expand(loaded, previousAllocations: try readable.store.allocations(), console: console)
+            let plan = try DeployEngine.offlinePlan(expanded.graph, state: readable.store)
+            await readable.done()
+            return (plan, loaded.stack)
         } catch let error as StateError {
+            await readable.done()
             console.error(error.description)
             throw ExitStatus.runtimeFailure
+        } catch {
+            await readable.done()
+            throw error
         }
     }
 }

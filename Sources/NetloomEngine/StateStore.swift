@@ -45,6 +45,12 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var message: String
 
+    public init(kind: Kind, path: String, message: String) {
+        self.kind = kind
+        self.path = path
+        self.message = message
+    }
+
     public var description: String {
         switch kind {
         case .locked(let holder):
@@ -346,6 +352,31 @@ public final class StateStore: Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO subnet_allocation (subnet, az, cidr) VALUES (?, ?, ?)",
                                arguments: [key.subnet, key.az, block.description])
             }
+        }
+    }
+
+    // MARK: the whole file, for a state kept elsewhere
+
+    /// The state as the bytes of one consistent SQLite file, taken while a run may be writing
+    /// (`VACUUM INTO` copies one read transaction's view).
+    public func snapshot() throws -> [UInt8] {
+        let copy = NSTemporaryDirectory() + "netloom-snapshot-\(getpid())-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        do {
+            try database.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
+            return Array(try Data(contentsOf: URL(fileURLWithPath: copy)))
+        } catch {
+            throw StateError(kind: .unreadable, path: path, message: "cannot copy it: \(error)")
+        }
+    }
+
+    /// Moves everything in the write-ahead log into the file itself, so that the file's bytes
+    /// alone are the whole state (to push it as it is).
+    public func checkpoint() throws {
+        do {
+            try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw StateError(kind: .unreadable, path: path, message: "cannot checkpoint it: \(error)")
         }
     }
 

@@ -28,7 +28,7 @@ final class SpecBuilder {
 
     static let topLevelKeys = [
         "stack", "region", "tags", "network", "subnets", "security_groups", "network_acls", "clusters", "instances",
-        "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage",
+        "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage", "state",
     ]
 
     func refer(_ kind: PendingReference.Kind, _ name: String, _ node: Node) {
@@ -56,6 +56,15 @@ final class SpecBuilder {
             return region
         }
         let tags = top["tags"].map { readTags($0) } ?? [:]
+        let state = top["state"].flatMap { node -> StateLocation? in
+            guard let text = reader.string(node, "state") else { return nil }
+            do {
+                return try StateLocation(parsing: text)
+            } catch {
+                reader.error(node, String(describing: error))
+                return nil
+            }
+        }
         var subnets = top["subnets"].map { readSubnets($0) } ?? []
         let securityGroups = top["security_groups"].map { readSecurityGroups($0) } ?? []
         let networkACLs = top["network_acls"].map { readNetworkACLs($0) } ?? []
@@ -84,6 +93,7 @@ final class SpecBuilder {
             alarms: alarms.sorted { $0.name < $1.name }, loadBalancers: loadBalancers.sorted { $0.name < $1.name },
             targetGroups: targetGroups.sorted { $0.name < $1.name }, assertions: assertions, usage: usage,
             skips: [], location: location)
+        spec.state = state
         clusters = resolveClusterAZs(clusters, spec: spec)
         spec.clusters = clusters.sorted { $0.name < $1.name }
         spec.network.endpointSubnet = resolveEndpointSubnet(spec, node: top["network"])

@@ -25,6 +25,8 @@ public struct StackSpec: Sendable, Hashable {
     public var skips: [SkipDirective]
     /// Where the stack name is written: the location for stack-wide findings.
     public var location: SourceLocation
+    /// `state:`: where the state lives when neither `--state` nor `NETLOOM_STATE` says.
+    public var state: StateLocation? = nil
 
     public func subnet(named name: String) -> SubnetSpec? { subnets.first { $0.name == name } }
     public func securityGroup(named name: String) -> SecurityGroupSpec? { securityGroups.first { $0.name == name } }

@@ -285,6 +285,45 @@ public struct S3: Sendable {
         try await call(action: "GetObject", method: "GET", bucket: bucket, key: key, expect: .anyBody).body
     }
 
+    /// What a conditional write requires of the object it replaces.
+    public enum WriteCondition: Sendable, Hashable {
+        /// No object may exist under the key (`If-None-Match: *`): creates, never replaces.
+        case absent
+        /// The object must still be the one read with this ETag (`If-Match`).
+        case unchanged(etag: String)
+    }
+
+    /// A conditional PutObject: AWS answers 412 `PreconditionFailed` (or 409
+    /// `ConditionalRequestConflict` while another conditional write is under way) when the
+    /// condition does not hold, and writes nothing. Returns the new object's ETag.
+    public func putObject(_ bucket: String, key: String, body: [UInt8], condition: WriteCondition,
+                          contentType: String = "application/octet-stream") async throws -> String {
+        let header: SigV4Request.HeaderField
+        switch condition {
+        case .absent: header = .init("If-None-Match", "*")
+        case .unchanged(let etag): header = .init("If-Match", etag)
+        }
+        let answer = try await call(action: "PutObject", method: "PUT", bucket: bucket, key: key,
+                                    headers: [.init("Content-Type", contentType), header], body: body)
+        guard let etag = answer.headers["etag"], !etag.isEmpty else {
+            throw AWSError(kind: .invalidAnswer, service: "s3", action: "PutObject", statusCode: answer.status, message: "the answer carries no ETag")
+        }
+        return etag
+    }
+
+    /// An object's content and ETag, or `nil` when the key holds nothing.
+    public func getObjectIfPresent(_ bucket: String, key: String) async throws -> (body: [UInt8], etag: String)? {
+        do {
+            let answer = try await call(action: "GetObject", method: "GET", bucket: bucket, key: key, expect: .anyBody)
+            guard let etag = answer.headers["etag"], !etag.isEmpty else {
+                throw AWSError(kind: .invalidAnswer, service: "s3", action: "GetObject", statusCode: answer.status, message: "the answer carries no ETag")
+            }
+            return (answer.body, etag)
+        } catch let error as AWSError where error.code == "NoSuchKey" || (error.statusCode == 404 && error.code != "NoSuchBucket") {
+            return nil
+        }
+    }
+
     /// With a `versionID`, deletes that version for good (no delete marker is made).
     public func deleteObject(_ bucket: String, key: String, versionID: String? = nil) async throws {
         _ = try await call(action: "DeleteObject", method: "DELETE", bucket: bucket, key: key, query: versionID.map { [.init("versionId", $0)] } ?? [])
