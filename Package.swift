@@ -117,7 +117,7 @@ let package = Package(
             "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "AWSClient",
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness", "NetloomTestSupport",
+            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness", "NetloomTestSupport", "AWSClient", "AWSSigV4",
         ]),
         .testTarget(name: "AWSClientTests", dependencies: [
             "AWSClient", "AWSSigV4", "MotoHarness",

@@ -96,6 +96,11 @@ struct CommandRunner {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
+    /// The AWS CLI against moto, its exit status and output as they are (for calls that may fail).
+    func awsRaw(_ arguments: [String]) throws -> Result {
+        finish(try start(["aws", "--endpoint-url", moto.endpointURL, "--region", region, "--output", "json"] + arguments, executable: "/usr/bin/env"))
+    }
+
     func awsList(_ arguments: [String], key: String) throws -> [[String: Any]] {
         ((try aws(arguments) as? [String: Any])?[key] as? [[String: Any]]) ?? []
     }

@@ -1,0 +1,220 @@
+import AWSClient
+import AWSSigV4
+import Foundation
+import MotoHarness
+import NetloomEngine
+import Testing
+
+/// A state kept in S3 on moto: the lock, conditional writes, and moving a state there and back.
+@Suite("state in S3 against moto", .serialized, .enabled(if: MotoAvailability.shouldRun, "moto_server is not installed"))
+struct SharedStateEndToEndTests {
+    static let bucket = "team-state"
+
+    /// Runs `body` with an S3 client on `moto` (fake credentials).
+    func withS3<T: Sendable>(_ moto: MotoServer, _ body: (S3) async throws -> T) async throws -> T {
+        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5), readTimeout: .seconds(30))
+        let core = AWSClientCore(transport: transport, credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+                                 region: "us-east-1", endpointURL: moto.endpointURL)
+        do {
+            let result = try await body(S3(core: core))
+            try await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
+    func freshMoto() async throws -> (MotoServer, CommandRunner) {
+        let moto = try await SharedMotoServers.instance.server(for: #fileID)
+        try moto.reset()
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        _ = try runner.aws(["s3api", "create-bucket", "--bucket", Self.bucket])
+        return (moto, runner)
+    }
+
+    /// The object's bytes as the AWS CLI downloads them, or nil when there is none.
+    func download(_ runner: CommandRunner, key: String) throws -> [UInt8]? {
+        let path = runner.workDirectory + "/download-\(UUID().uuidString)"
+        let result = try runner.awsRaw(["s3api", "get-object", "--bucket", Self.bucket, "--key", key, path])
+        guard result.status == 0 else { return nil }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    @Test("two applies on one S3 state: one proceeds, the other exits 1 at once naming the holder; the lock is gone after")
+    func concurrentApplies() async throws {
+        let (_, runner) = try await freshMoto()
+        let spec = try runner.example("ml-workstation.yaml")
+        let state = "s3://\(Self.bucket)/netloom/ws.sqlite"
+        let first = try runner.start(["apply", spec, "--auto-approve", "--state", state])
+        try await Task.sleep(for: .milliseconds(300))
+        let second = try runner.start(["apply", spec, "--auto-approve", "--state", state])
+        let results = [(first, runner.finish(first)), (second, runner.finish(second))]
+        let winners = results.filter { $0.1.status == 0 }
+        let losers = results.filter { $0.1.status != 0 }
+        #expect(winners.count == 1 && losers.count == 1, "\(results.map { "exit \($0.1.status): \($0.1.stderr)" })")
+        if let winner = winners.first, let loser = losers.first {
+            #expect(loser.1.status == 1)
+            #expect(loser.1.stderr.contains("s3://\(Self.bucket)/netloom/ws.sqlite is locked by another run"), "\(loser.1.stderr)")
+            #expect(loser.1.stderr.contains("pid \(winner.0.0.processIdentifier)"), "\(loser.1.stderr)")
+            #expect(loser.1.stderr.contains("`apply`"), "\(loser.1.stderr)")
+            #expect(!loser.1.stdout.contains("Plan:"), "the loser planned: \(loser.1.stdout)")
+        }
+        #expect(try download(runner, key: "netloom/ws.sqlite.lock") == nil, "the winner left its lock")
+        #expect(try download(runner, key: "netloom/ws.sqlite") != nil)
+        let plan = try runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
+        #expect(plan.status == 0, "plan after the apply: \(plan.stdout)\n\(plan.stderr)")
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--state", state)
+        #expect(destroy.status == 0, "\(destroy.stderr)")
+    }
+
+    @Test("a run killed holding the lock leaves it; the next run names it, `state unlock ID` clears it, and the next apply finishes the stack",
+          .timeLimit(.minutes(5)))
+    func killedHolder() async throws {
+        let (moto, runner) = try await freshMoto()
+        let spec = try runner.example("ml-workstation.yaml")
+        let state = "s3://\(Self.bucket)/netloom/ws.sqlite"
+        let started = try runner.start(["apply", spec, "--auto-approve", "--state", state])
+        let killedPID = started.0.processIdentifier
+        // Killed as soon as the lock is there: mid-run, before it could release it.
+        let lock = try await withS3(moto) { s3 -> [UInt8]? in
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(60)
+            while started.0.isRunning, clock.now < deadline {
+                if let object = try await s3.getObjectIfPresent(Self.bucket, key: "netloom/ws.sqlite.lock") {
+                    kill(killedPID, SIGKILL)
+                    return object.body
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return nil
+        }
+        _ = runner.finish(started)
+        let lockText = try #require(lock.map { String(decoding: $0, as: UTF8.self) }, "the apply never took the lock")
+        let holder = try JSONDecoder().decode(S3StateLock.self, from: Data(lockText.utf8))
+        #expect(holder.pid == killedPID)
+        #expect(holder.command == "apply")
+
+        let blocked = try runner.netloom("apply", spec, "--auto-approve", "--state", state)
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("lock \(holder.id)"), "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("netloom state unlock SPEC \(holder.id)"), "\(blocked.stderr)")
+
+        let wrongID = try runner.netloom("state", "unlock", spec, "not-the-id", "--yes", "--state", state)
+        #expect(wrongID.status == 1)
+        #expect(wrongID.stderr.contains("not by lock not-the-id"), "\(wrongID.stderr)")
+        let noAnswer = try runner.netloom("state", "unlock", spec, holder.id, "--state", state)
+        #expect(noAnswer.status == 64, "unlock without a terminal and without --yes: \(noAnswer.stderr)")
+        #expect(try download(runner, key: "netloom/ws.sqlite.lock") != nil)
+
+        let unlock = try runner.netloom("state", "unlock", spec, holder.id, "--yes", "--state", state)
+        #expect(unlock.status == 0, "\(unlock.stderr)")
+        #expect(unlock.stdout.contains("Removed lock \(holder.id)"), "\(unlock.stdout)")
+        #expect(try download(runner, key: "netloom/ws.sqlite.lock") == nil)
+
+        let resumed = try runner.netloom("apply", spec, "--auto-approve", "--state", state)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try runner.countTagged(stack: "ml-workstation") == runner.expectedCounts(spec: spec))
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--state", state)
+        #expect(destroy.status == 0, "\(destroy.stderr)")
+    }
+
+    @Test("a writer that lost its lock cannot overwrite the newer state: If-Match refuses it, the newer state stays, and its copy is kept locally")
+    func staleWriterRefused() async throws {
+        let (moto, runner) = try await freshMoto()
+        try await withS3(moto) { s3 in try await staleWriter(s3, runner: runner) }
+    }
+
+    func staleWriter(_ s3: S3, runner: CommandRunner) async throws {
+        let key = "netloom/stale.sqlite"
+        func lock(_ who: String) -> S3StateLock {
+            S3StateLock(who: who, host: "test", pid: 1, command: "apply", startedAt: "2026-12-01T00:00:00Z")
+        }
+        let stale = try await S3StateSession.open(bucket: Self.bucket, key: key, s3: s3, lock: lock("stale"))
+        try stale.store.setMeta("writer", "stale-1")
+        try await stale.upload()
+        // Someone decides the stale run is gone and removes its lock; a new run takes over.
+        try await S3StateSession.unlock(bucket: Self.bucket, key: key, id: nil, force: true, s3: s3)
+        let fresh = try await S3StateSession.open(bucket: Self.bucket, key: key, s3: s3, lock: lock("fresh"))
+        #expect(try fresh.store.meta("writer") == "stale-1")
+        try fresh.store.setMeta("writer", "fresh")
+        #expect(await fresh.close() == nil)
+        let newer = try #require(try download(runner, key: key))
+
+        // The stale run goes on and tries to write.
+        try stale.store.setMeta("writer", "stale-2")
+        var refusal: S3StateError?
+        do {
+            try await stale.upload()
+        } catch let error as S3StateError {
+            refusal = error
+        }
+        let error = try #require(refusal, "the stale write was accepted")
+        guard case .changedSinceRead(let keptCopy) = error.kind else {
+            Issue.record("unexpected refusal: \(error)")
+            return
+        }
+        #expect(error.description.contains("changed by another writer"))
+        #expect(try download(runner, key: key) == newer, "the newer state was overwritten")
+        let copy = try #require(keptCopy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        #expect(try StateStore(path: copy).meta("writer") == "stale-2")
+        _ = await stale.close(upload: false)
+        // The stale run's close never removes the lock a newer run may hold.
+        #expect(try download(runner, key: key + ".lock") == nil)
+    }
+
+    @Test("state push to S3 and pull back give the same bytes; plan reads the pushed state")
+    func pushPullRoundTrip() async throws {
+        let (_, runner) = try await freshMoto()
+        let spec = try runner.example("ml-workstation.yaml")
+        let apply = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let local = runner.workDirectory + "/.netloom/ml-workstation.sqlite"
+        let state = "s3://\(Self.bucket)/netloom/ws.sqlite"
+
+        let push = try runner.netloom("state", "push", spec, local, "--state", state)
+        #expect(push.status == 0, "\(push.stderr)")
+        let pulled = runner.workDirectory + "/pulled.sqlite"
+        let pull = try runner.netloom("state", "pull", spec, "--state", state, "-o", pulled)
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let original = try Data(contentsOf: URL(fileURLWithPath: local))
+        #expect(original.count > 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: pulled)) == original)
+        #expect(try download(runner, key: "netloom/ws.sqlite").map { Data($0) } == original)
+
+        let again = try runner.netloom("state", "pull", spec, "--state", state, "-o", pulled)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("exists; use --force"), "\(again.stderr)")
+
+        let plan = try runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
+        #expect(plan.status == 0, "plan on the pushed state: \(plan.stdout)\n\(plan.stderr)")
+        let list = try runner.netloom("state", "list", spec, "--state", state, "--format", "json")
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("\"address\" : \"vpc\"") || list.stdout.contains("\"address\": \"vpc\""), "\(list.stdout.prefix(400))")
+        let show = try runner.netloom("state", "show", spec, "vpc", "--state", state)
+        #expect(show.status == 0 && show.stdout.contains("vpc-"), "\(show.stdout)\n\(show.stderr)")
+
+        let notAState = runner.workDirectory + "/not-a-state"
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: notAState))
+        let refused = try runner.netloom("state", "push", spec, notAState, "--state", state)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("is not a netloom state"), "\(refused.stderr)")
+        #expect(try download(runner, key: "netloom/ws.sqlite").map { Data($0) } == original, "a bad push changed the state")
+
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--state", state)
+        #expect(destroy.status == 0, "\(destroy.stderr)")
+    }
+
+    @Test("a state bucket that does not exist is an error naming it; netloom never creates it")
+    func missingBucket() async throws {
+        let (_, runner) = try await freshMoto()
+        let spec = try runner.example("ml-workstation.yaml")
+        let apply = try runner.netloom("apply", spec, "--auto-approve", "--state", "s3://no-such-state-bucket/ws.sqlite")
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains("s3://no-such-state-bucket/ws.sqlite does not exist; netloom never creates it"), "\(apply.stderr)")
+        let buckets = try runner.awsList(["s3api", "list-buckets"], key: "Buckets").compactMap { $0["Name"] as? String }
+        #expect(buckets == [Self.bucket])
+        #expect(try runner.countTagged(stack: "ml-workstation").isEmpty)
+    }
+}
