@@ -18,6 +18,7 @@ struct ApplyCommand: AsyncParsableCommand {
           netloom apply examples/inference.yaml --auto-approve --parallelism 8 --stats
           AWS_ENDPOINT_URL=http://127.0.0.1:5000 netloom apply spec.yaml --auto-approve
           netloom apply spec.yaml --auto-approve --format json | jq .summary
+          netloom import --region us-east-1 --vpc vpc-0abc -o imported.yaml && netloom apply imported.yaml --adopt
         """
     )
 
@@ -27,6 +28,10 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Apply without asking.")
     var autoApprove = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Take over the resources `netloom import` recorded in the state: tag them as the stack's and bring their settings to the spec. Refuses, changing nothing, when the plan would create, replace or delete anything."))
+    var adopt = false
 
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
@@ -46,10 +51,30 @@ struct ApplyCommand: AsyncParsableCommand {
                                                console: console, stop: stop, lockFor: "apply")
         let json = output.format == .json
         let stack = session.expanded.spec.stack
-        let outcome = await session.engine.applyStack(session.expanded.graph, allocations: session.allocations, hooks: RunHooks(
+        var engine = session.engine
+        let adopt = adopt
+        if adopt {
+            let adoption = Dictionary(((try? session.state.resources()) ?? [:]).values.map { ($0.awsID, $0.address) }, uniquingKeysWith: { first, _ in first })
+            guard !adoption.isEmpty else {
+                console.error("--adopt needs the ids `netloom import` writes into the state, and \(session.stateName) has none; run netloom import first")
+                await session.close()
+                throw ExitStatus.runtimeFailure
+            }
+            engine.context.adoption = adoption
+        }
+        let outcome = await engine.applyStack(session.expanded.graph, allocations: session.allocations, hooks: RunHooks(
             planned: { deploy in
                 if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
-                session.warnIfManagedElsewhere(deploy.live)
+                if adopt {
+                    let refused = deploy.plan.changes.filter { $0.action != .update }
+                    if !refused.isEmpty {
+                        for change in refused.prefix(20) { console.error("--adopt would \(change.action.rawValue) \(change.address) (\(change.reason))") }
+                        if refused.count > 20 { console.error("... and \(refused.count - 20) more") }
+                        console.error("apply --adopt refused: \(refused.count) change\(refused.count == 1 ? "" : "s") would create, replace or delete; only updates (tags, settings) are allowed when adopting. Edit the spec to match what exists (see the notes at the end of the imported spec).")
+                        return false
+                    }
+                }
+                if !adopt { session.warnIfManagedElsewhere(deploy.live) }
                 guard deploy.plan.hasChanges, !autoApprove else { return true }
                 console.write("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
                 return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"

@@ -23,7 +23,7 @@ public struct NetloomCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, ExpandCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, DestroyCommand.self,
-            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self, StateCommand.self,
+            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self, StateCommand.self, ImportCommand.self,
         ]
     )
 

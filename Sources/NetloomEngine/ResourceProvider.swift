@@ -82,6 +82,9 @@ public struct ProviderContext: Sendable {
     /// Set by destroy: VPC-scoped types are read by the stack tag in every VPC, not only in the
     /// stack's own VPCs.
     var readsLeftoversOutsideStackVPCs = false
+    /// `apply --adopt`: resources made outside netloom, AWS id -> address, which count as the
+    /// stack's although they carry no tag yet (the apply tags them).
+    public var adoption: [String: String] = [:]
 
     public init(services: AWSServices, stack: String, region: String, clock: any EngineClock, readinessTimeout: Duration = .seconds(900)) {
         self.services = services
@@ -92,6 +95,12 @@ public struct ProviderContext: Sendable {
     }
 
     var stackFilter: AWSFilter { .tag("netloom:stack", stack) }
+
+    /// The adopted resources whose ids start with `prefix`, described by id; none without adoption.
+    func adopted<Item>(_ prefix: String, describe: ([String]) async throws -> [Item]) async throws -> [Item] {
+        let ids = adoption.keys.filter { $0.hasPrefix(prefix) }.sorted()
+        return ids.isEmpty ? [] : try await describe(ids)
+    }
 
     /// The ownership test for tagged resources: AWS's answer must show this stack's tag.
     func isOwned(_ tags: [AWSTag]) -> Bool { tags.value(forKey: "netloom:stack") == stack }

@@ -172,7 +172,7 @@ struct ResourceBuilder {
     mutating func buildSecurityGroups() {
         for group in spec.securityGroups {
             let address = ResourceAddress.securityGroup(group.name)
-            add(address, .securityGroup, ["vpc": ref(.vpc), "name": .string("\(spec.stack)-\(group.name)"), "description": .string(group.description)],
+            add(address, .securityGroup, ["vpc": ref(.vpc), "name": .string(group.awsName ?? "\(spec.stack)-\(group.name)"), "description": .string(group.description)],
                 dependsOn: [.vpc], location: group.location)
             for rule in group.rules {
                 var properties: [String: PropertyValue] = [

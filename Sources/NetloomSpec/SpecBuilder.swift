@@ -311,7 +311,17 @@ final class SpecBuilder {
         reader.namedEntries(node, "security_groups").compactMap { name, keyNode, value in
             namedLines.append(("security_groups", name, reader.location(keyNode)))
             let what = "security group '\(name)'"
-            guard let fields = reader.fields(value, what, allowed: ["description", "ingress", "egress"]) else { return nil }
+            guard let fields = reader.fields(value, what, allowed: ["description", "ingress", "egress", "aws_name"]) else { return nil }
+            let awsName = fields["aws_name"].flatMap { node -> String? in
+                guard let text = reader.string(node, "\(what) aws_name") else { return nil }
+                // EC2's rules for group names: 1-255 characters, not starting with sg-.
+                guard (1...255).contains(text.count), !text.lowercased().hasPrefix("sg-") else {
+                    reader.error(node, "\(what) aws_name must be 1 to 255 characters and must not start with 'sg-'")
+                    return nil
+                }
+                checkDescription(text, node: node, what: "\(what) aws_name")
+                return text
+            }
             let description = fields["description"].flatMap { reader.string($0, "\(what) description") } ?? "Managed by netloom"
             if let node = fields["description"] { checkDescription(description, node: node, what: "\(what) description") }
             let ingress = fields["ingress"].map { readRules($0, group: name, direction: .ingress) } ?? []
@@ -324,7 +334,7 @@ final class SpecBuilder {
                                                 description: "AWS default egress", location: reader.location(keyNode))]
             }
             return SecurityGroupSpec(name: name, description: description, ingress: ingress, egress: egress,
-                                     egressIsDefault: egressIsDefault, location: reader.location(keyNode))
+                                     egressIsDefault: egressIsDefault, location: reader.location(keyNode), awsName: awsName)
         }
     }
 

@@ -152,6 +152,9 @@ public struct SecurityGroupSpec: Sendable, Hashable {
     public var egress: [SecurityGroupRuleSpec]
     public var egressIsDefault: Bool
     public var location: SourceLocation
+    /// `aws_name`: the group's name in AWS when it is not `<stack>-<name>` (a group made
+    /// elsewhere and imported: AWS cannot rename a group).
+    public var awsName: String? = nil
 
     public var rules: [SecurityGroupRuleSpec] { ingress + egress }
 }

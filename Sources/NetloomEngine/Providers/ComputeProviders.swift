@@ -10,9 +10,9 @@ struct InstanceProvider: ResourceProvider {
                       "subnet": "an instance cannot move to another subnet"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let instances = try await context.services.ec2.describeInstances(filters: [context.stackFilter])
+        let instances = try await context.services.ec2.describeInstances(filters: [context.stackFilter]) + context.adopted("i-") { try await context.services.ec2.describeInstances(ids: $0) }
             .filter { !["terminated", "shutting-down"].contains($0.state) }
-        return ProviderSupport.byAddressTag(instances, stack: context.stack, type: type, id: \.instanceID, tags: \.tags) { instance in
+        return ProviderSupport.byAddressTag(instances, stack: context.stack, adoption: context.adoption, type: type, id: \.instanceID, tags: \.tags) { instance in
             ObservedResource(address: "", type: type, awsID: instance.instanceID, properties: [
                 "instance_type": .string(instance.instanceType), "ami": .string(instance.imageID), "subnet": .string(instance.subnetID ?? ""),
                 "security_groups": ProviderSupport.sortedIDs(instance.effectiveSecurityGroupIDs), "tags": comparableTags(instance.tags),
@@ -201,7 +201,7 @@ struct TargetGroupProvider: ResourceProvider {
                       "vpc": "a target group belongs to one VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.stackTargetGroups(), stack: context.stack, type: type, id: { $0.0.arn }, tags: { $0.1 }) { group, tags in
+        ProviderSupport.byAddressTag(try await context.stackTargetGroups(), stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.arn }, tags: { $0.1 }) { group, tags in
             ObservedResource(address: "", type: type, awsID: group.arn, properties: [
                 "name": .string(group.name), "port": .int(group.port), "protocol": .string(group.targetProtocol), "vpc": .string(group.vpcID),
                 "tags": comparableTags(tags),
@@ -240,7 +240,7 @@ struct LoadBalancerProvider: ResourceProvider {
     let replacedOn = ["name": "a load balancer cannot be renamed", "type": "a load balancer's type is fixed", "scheme": "a load balancer's scheme is fixed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.stackLoadBalancers(), stack: context.stack, type: type, id: { $0.0.arn }, tags: { $0.1 }) { balancer, tags in
+        ProviderSupport.byAddressTag(try await context.stackLoadBalancers(), stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.arn }, tags: { $0.1 }) { balancer, tags in
             ObservedResource(address: "", type: type, awsID: balancer.arn, properties: [
                 "name": .string(balancer.name), "type": .string(balancer.type), "scheme": .string(balancer.scheme),
                 "subnets": ProviderSupport.sortedIDs(balancer.subnetIDs), "security_groups": ProviderSupport.sortedIDs(balancer.securityGroupIDs),

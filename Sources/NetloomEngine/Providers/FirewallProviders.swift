@@ -6,13 +6,13 @@ import NetloomModel
 extension ProviderContext {
     func securityGroups() async throws -> [EC2SecurityGroup] {
         try await cache.value("security-groups") { [self] in
-            try await inStackVPCs(tags: \.tags) { try await services.ec2.describeSecurityGroups(filters: $0) }
+            try await inStackVPCs(tags: \.tags, id: \.groupID) { try await services.ec2.describeSecurityGroups(filters: $0) }
         }
     }
 
     func networkACLs() async throws -> [EC2NetworkACL] {
         try await cache.value("network-acls") { [self] in
-            try await inStackVPCs(tags: \.tags) { try await services.ec2.describeNetworkACLs(filters: $0) }
+            try await inStackVPCs(tags: \.tags, id: \.networkACLID) { try await services.ec2.describeNetworkACLs(filters: $0) }
         }
     }
 }
@@ -23,7 +23,7 @@ struct SecurityGroupProvider: ResourceProvider {
                       "vpc": "a security group cannot move to another VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.securityGroups(), stack: context.stack, type: type, id: \.groupID, tags: \.tags) { group in
+        ProviderSupport.byAddressTag(try await context.securityGroups(), stack: context.stack, adoption: context.adoption, type: type, id: \.groupID, tags: \.tags) { group in
             ObservedResource(address: "", type: type, awsID: group.groupID, properties: [
                 "vpc": .string(group.vpcID), "name": .string(group.groupName), "description": .string(group.description), "tags": comparableTags(group.tags),
             ])
@@ -329,7 +329,7 @@ struct NetworkACLProvider: ResourceProvider {
     let replacedOn = ["vpc": "a network ACL cannot move to another VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.networkACLs(), stack: context.stack, type: type, id: \.networkACLID, tags: \.tags) { acl in
+        ProviderSupport.byAddressTag(try await context.networkACLs(), stack: context.stack, adoption: context.adoption, type: type, id: \.networkACLID, tags: \.tags) { acl in
             ObservedResource(address: "", type: type, awsID: acl.networkACLID, properties: ["vpc": .string(acl.vpcID), "tags": comparableTags(acl.tags)],
                              attributes: ["vpc": acl.vpcID])
         }

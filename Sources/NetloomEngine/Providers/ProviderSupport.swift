@@ -11,13 +11,18 @@ enum ProviderSupport {
     /// Only what AWS's answer shows tagged `netloom:stack=<stack>` is kept: a describe's tag
     /// filter is a speed-up, not the check (moto ignores it on some calls, and an answer may
     /// hold more than was asked for). Anything else is never adopted, changed or deleted.
-    static func byAddressTag<Item>(_ items: [Item], stack: String, type: ResourceType, id: (Item) -> String, tags: (Item) -> [AWSTag],
-                                   observe: (Item) -> ObservedResource) -> [ObservedResource] {
+    ///
+    /// `adoption` (from `apply --adopt`) names resources made outside netloom by their ids: they
+    /// count as the stack's, under those addresses, although they carry no tag yet.
+    static func byAddressTag<Item>(_ items: [Item], stack: String, adoption: [String: String] = [:], type: ResourceType, id: (Item) -> String,
+                                   tags: (Item) -> [AWSTag], observe: (Item) -> ObservedResource) -> [ObservedResource] {
         var seen: Set<String> = []
         var result: [ObservedResource] = []
-        for item in items.sorted(by: { id($0) < id($1) }) where tags(item).value(forKey: "netloom:stack") == stack {
+        var byID: [String: Item] = [:]
+        for item in items { byID[id(item)] = item }
+        for item in byID.values.sorted(by: { id($0) < id($1) }) where tags(item).value(forKey: "netloom:stack") == stack || adoption[id(item)] != nil {
             var observed = observe(item)
-            let address = tags(item).value(forKey: "netloom:address") ?? FoundAddress.untagged(type, id: id(item))
+            let address = adoption[id(item)] ?? tags(item).value(forKey: "netloom:address") ?? FoundAddress.untagged(type, id: id(item))
             observed.address = address
             observed.type = type
             observed.awsID = id(item)

@@ -6,18 +6,22 @@ import NetloomModel
 
 extension ProviderContext {
     func vpcs() async throws -> [EC2Vpc] {
-        try await cache.value("vpcs") { [self] in try await services.ec2.describeVpcs(filters: [stackFilter]).filter { isOwned($0.tags) } }
+        try await cache.value("vpcs") { [self] in
+            let tagged = try await services.ec2.describeVpcs(filters: [stackFilter]).filter { isOwned($0.tags) }
+            let adopted = try await adopted("vpc-") { try await services.ec2.describeVpcs(ids: $0) }
+            return tagged + adopted.filter { vpc in !tagged.contains { $0.vpcID == vpc.vpcID } }
+        }
     }
 
     func routeTables() async throws -> [EC2RouteTable] {
         try await cache.value("route-tables") { [self] in
-            try await inStackVPCs(tags: \.tags) { try await services.ec2.describeRouteTables(filters: $0) }
+            try await inStackVPCs(tags: \.tags, id: \.routeTableID) { try await services.ec2.describeRouteTables(filters: $0) }
         }
     }
 
     func subnets() async throws -> [EC2Subnet] {
         try await cache.value("subnets") { [self] in
-            try await inStackVPCs(tags: \.tags) { try await services.ec2.describeSubnets(filters: $0) }
+            try await inStackVPCs(tags: \.tags, id: \.subnetID) { try await services.ec2.describeSubnets(filters: $0) }
         }
     }
 
@@ -26,12 +30,12 @@ extension ProviderContext {
     /// filter about twice as slowly as a `vpc-id` filter (most of a no-op plan of 200 subnets
     /// went there), and a stack's subnets, tables, groups and ACLs live in its VPC. Destroy
     /// filters by tag, so it also finds what was tagged with the stack in any other VPC.
-    func inStackVPCs<Item: Sendable>(tags: @escaping @Sendable (Item) -> [AWSTag],
+    func inStackVPCs<Item: Sendable>(tags: @escaping @Sendable (Item) -> [AWSTag], id: @escaping @Sendable (Item) -> String,
                                      describe: @escaping @Sendable ([AWSFilter]) async throws -> [Item]) async throws -> [Item] {
         if readsLeftoversOutsideStackVPCs { return try await describe([stackFilter]).filter { isOwned(tags($0)) } }
         let vpcIDs = try await vpcs().map(\.vpcID)
         guard !vpcIDs.isEmpty else { return [] }
-        return try await describe([AWSFilter("vpc-id", vpcIDs)]).filter { isOwned(tags($0)) }
+        return try await describe([AWSFilter("vpc-id", vpcIDs)]).filter { isOwned(tags($0)) || adoption[id($0)] != nil }
     }
 }
 
@@ -49,7 +53,7 @@ struct VPCProvider: ResourceProvider {
             for try await (id, attributes) in group { all[id] = attributes }
             return all
         }
-        return ProviderSupport.byAddressTag(vpcs, stack: context.stack, type: type, id: \.vpcID, tags: \.tags) { vpc in
+        return ProviderSupport.byAddressTag(vpcs, stack: context.stack, adoption: context.adoption, type: type, id: \.vpcID, tags: \.tags) { vpc in
             ObservedResource(address: "", type: type, awsID: vpc.vpcID, properties: [
                 "cidr": .string(vpc.cidrBlock), "tags": comparableTags(vpc.tags),
                 "enable_dns_support": .bool(dns[vpc.vpcID]?.support ?? false), "enable_dns_hostnames": .bool(dns[vpc.vpcID]?.hostnames ?? false),
@@ -100,8 +104,8 @@ struct InternetGatewayProvider: ResourceProvider {
     let type = ResourceType.internetGateway
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let gateways = try await context.services.ec2.describeInternetGateways(filters: [context.stackFilter])
-        return ProviderSupport.byAddressTag(gateways, stack: context.stack, type: type, id: \.internetGatewayID, tags: \.tags) { gateway in
+        let gateways = try await context.services.ec2.describeInternetGateways(filters: [context.stackFilter]) + context.adopted("igw-") { try await context.services.ec2.describeInternetGateways(ids: $0) }
+        return ProviderSupport.byAddressTag(gateways, stack: context.stack, adoption: context.adoption, type: type, id: \.internetGatewayID, tags: \.tags) { gateway in
             ObservedResource(address: "", type: type, awsID: gateway.internetGatewayID,
                              properties: ["vpc": .string(gateway.attachedVPCIDs.first ?? ""), "tags": comparableTags(gateway.tags)],
                              attributes: ["vpc": gateway.attachedVPCIDs.first ?? ""])
@@ -148,7 +152,7 @@ struct SubnetProvider: ResourceProvider {
                       "vpc": "a subnet cannot move to another VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.subnets(), stack: context.stack, type: type, id: \.subnetID, tags: \.tags) { subnet in
+        ProviderSupport.byAddressTag(try await context.subnets(), stack: context.stack, adoption: context.adoption, type: type, id: \.subnetID, tags: \.tags) { subnet in
             ObservedResource(address: "", type: type, awsID: subnet.subnetID, properties: [
                 "vpc": .string(subnet.vpcID), "cidr": .string(subnet.cidrBlock), "az": .string(subnet.availabilityZone),
                 "map_public_ip_on_launch": .bool(subnet.mapPublicIPOnLaunch), "tags": comparableTags(subnet.tags),
@@ -188,7 +192,7 @@ struct RouteTableProvider: ResourceProvider {
     let replacedOn = ["vpc": "a route table cannot move to another VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.routeTables(), stack: context.stack, type: type, id: \.routeTableID, tags: \.tags) { table in
+        ProviderSupport.byAddressTag(try await context.routeTables(), stack: context.stack, adoption: context.adoption, type: type, id: \.routeTableID, tags: \.tags) { table in
             ObservedResource(address: "", type: type, awsID: table.routeTableID, properties: ["vpc": .string(table.vpcID), "tags": comparableTags(table.tags)])
         }
     }
@@ -297,8 +301,8 @@ struct ElasticIPProvider: ResourceProvider {
     let type = ResourceType.elasticIP
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let addresses = try await context.services.ec2.describeAddresses(filters: [context.stackFilter])
-        return ProviderSupport.byAddressTag(addresses, stack: context.stack, type: type, id: \.allocationID, tags: \.tags) { address in
+        let addresses = try await context.services.ec2.describeAddresses(filters: [context.stackFilter]) + context.adopted("eipalloc-") { try await context.services.ec2.describeAddresses(allocationIDs: $0) }
+        return ProviderSupport.byAddressTag(addresses, stack: context.stack, adoption: context.adoption, type: type, id: \.allocationID, tags: \.tags) { address in
             ObservedResource(address: "", type: type, awsID: address.allocationID, properties: ["tags": comparableTags(address.tags)],
                              attributes: ["public_ip": address.publicIP])
         }
@@ -328,9 +332,9 @@ struct NATGatewayProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         // Deleted NAT gateways stay visible for about an hour in state `deleted`; they are gone.
-        let gateways = try await context.services.ec2.describeNatGateways(filters: [context.stackFilter])
+        let gateways = try await context.services.ec2.describeNatGateways(filters: [context.stackFilter]) + context.adopted("nat-") { try await context.services.ec2.describeNatGateways(ids: $0) }
             .filter { !["deleted", "deleting", "failed"].contains($0.state) }
-        return ProviderSupport.byAddressTag(gateways, stack: context.stack, type: type, id: \.natGatewayID, tags: \.tags) { gateway in
+        return ProviderSupport.byAddressTag(gateways, stack: context.stack, adoption: context.adoption, type: type, id: \.natGatewayID, tags: \.tags) { gateway in
             ObservedResource(address: "", type: type, awsID: gateway.natGatewayID, properties: [
                 "subnet": .string(gateway.subnetID), "eip": .string(gateway.allocationIDs.first ?? ""), "tags": comparableTags(gateway.tags),
             ])
@@ -386,9 +390,9 @@ struct VPCEndpointProvider: ResourceProvider {
                       "subnets": "netloom recreates an endpoint whose subnets changed", "security_groups": "netloom recreates an endpoint whose groups changed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let endpoints = try await context.services.ec2.describeVpcEndpoints(filters: [context.stackFilter])
+        let endpoints = try await context.services.ec2.describeVpcEndpoints(filters: [context.stackFilter]) + context.adopted("vpce-") { try await context.services.ec2.describeVpcEndpoints(ids: $0) }
             .filter { !["deleted", "deleting", "failed", "rejected"].contains($0.state.lowercased()) }
-        return ProviderSupport.byAddressTag(endpoints, stack: context.stack, type: type, id: \.vpcEndpointID, tags: \.tags) { endpoint in
+        return ProviderSupport.byAddressTag(endpoints, stack: context.stack, adoption: context.adoption, type: type, id: \.vpcEndpointID, tags: \.tags) { endpoint in
             ObservedResource(address: "", type: type, awsID: endpoint.vpcEndpointID, properties: [
                 "service_name": .string(endpoint.serviceName), "type": .string(endpoint.endpointType),
                 "route_tables": ProviderSupport.sortedIDs(endpoint.routeTableIDs), "subnets": ProviderSupport.sortedIDs(endpoint.subnetIDs),
@@ -440,7 +444,7 @@ struct FlowLogProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let logs = try await context.services.ec2.describeFlowLogs(filters: [context.stackFilter])
-        return ProviderSupport.byAddressTag(logs, stack: context.stack, type: type, id: \.flowLogID, tags: \.tags) { log in
+        return ProviderSupport.byAddressTag(logs, stack: context.stack, adoption: context.adoption, type: type, id: \.flowLogID, tags: \.tags) { log in
             ObservedResource(address: "", type: type, awsID: log.flowLogID, properties: [
                 "vpc": .string(log.resourceID), "log_group": .string(log.logGroupName ?? ""), "traffic_type": .string(log.trafficType),
                 "tags": comparableTags(log.tags),
@@ -485,7 +489,7 @@ struct PlacementGroupProvider: ResourceProvider {
             // the create report the failure against the resource's address.
             return []
         }
-        return ProviderSupport.byAddressTag(groups, stack: context.stack, type: type, id: \.groupName, tags: \.tags) { group in
+        return ProviderSupport.byAddressTag(groups, stack: context.stack, adoption: context.adoption, type: type, id: \.groupName, tags: \.tags) { group in
             ObservedResource(address: "", type: type, awsID: group.groupName, properties: ["strategy": .string(group.strategy), "tags": comparableTags(group.tags)])
         }
     }
