@@ -12,7 +12,8 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Write a spec that expands to an existing VPC, and record its resources for `apply --adopt`.",
         discussion: """
         Reads the VPC's subnets, route tables, internet and NAT gateways, endpoints, security
-        groups and their rules, network ACLs and instances. Subnets become sets grouped by
+        groups and their rules, network ACLs, instances, target groups and load balancers.
+        Subnets become sets grouped by
         their Name tag (without the AZ) and tier, with their CIDRs pinned; rules name other
         groups as sg:NAME. What the spec language cannot say is left out and listed in comments
         at the end of the spec.
@@ -84,7 +85,7 @@ struct ImportCommand: AsyncParsableCommand {
                 stackName = Self.stackName(from: nameTag)
             }
             console.writeError("Reading \(vpc) in \(region)...")
-            imported = try await VPCImporter(ec2: ec2, region: region, stack: stackName).importVPC(vpc)
+            imported = try await VPCImporter(ec2: ec2, elb: ELBv2(core: core), region: region, stack: stackName).importVPC(vpc)
             try? await transport.shutdown()
         } catch {
             try? await transport.shutdown()

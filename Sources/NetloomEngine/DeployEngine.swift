@@ -332,7 +332,7 @@ public struct DeployEngine: Sendable {
             let waveByAddress = Dictionary(wave.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
             let batchKey = { (address: String) -> String? in
                 guard let item = liveByAddress[address] else { return nil }
-                return self.providers.provider(for: item.type).deleteBatchKey(of: item).map { "\(item.type.rawValue)|\($0)" }
+                return self.providers.provider(for: item.type).deleteBatchKey(of: item).map { CompositeID(item.type.rawValue, $0).description }
             }
             await runGraph(wave.map(\.address), dependencies: [:], report: report, batchKey: batchKey) { addresses in
                 let items = addresses.compactMap { address in waveByAddress[address].flatMap { change in liveByAddress[address].map { (change, $0) } } }
@@ -379,7 +379,7 @@ public struct DeployEngine: Sendable {
         let batchKey = { (address: String) -> String? in
             guard let change = byAddress[address], change.action == .create || change.action == .replace,
                   let resource = deploy.graph[address] else { return nil }
-            return self.providers.provider(for: resource.type).createBatchKey(of: resource).map { "\(resource.type.rawValue)|\($0)" }
+            return self.providers.provider(for: resource.type).createBatchKey(of: resource).map { CompositeID(resource.type.rawValue, $0).description }
         }
         await runGraph(others.map(\.address), dependencies: dependencies, report: report, batchKey: batchKey) { addresses in
             var errors: [String: any Error] = [:]

@@ -25,11 +25,13 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
 /// adopting it would need netloom to build it differently.
 public struct VPCImporter: Sendable {
     public var ec2: EC2
+    public var elb: ELBv2
     public var region: String
     public var stack: String
 
-    public init(ec2: EC2, region: String, stack: String) {
+    public init(ec2: EC2, elb: ELBv2, region: String, stack: String) {
         self.ec2 = ec2
+        self.elb = elb
         self.region = region
         self.stack = stack
     }
@@ -52,6 +54,8 @@ public struct VPCImporter: Sendable {
         async let aclsRead = ec2.describeNetworkACLs(filters: inVPC)
         async let instancesRead = ec2.describeInstances(filters: inVPC)
         async let flowLogsRead = ec2.describeFlowLogs(filters: [AWSFilter("resource-id", [vpcID])])
+        async let balancersRead = elb.describeLoadBalancers()
+        async let targetGroupsRead = elb.describeTargetGroups()
         let subnets = try await subnetsRead.filter { $0.vpcID == vpcID }.sorted { $0.subnetID < $1.subnetID }
         let tables = try await tablesRead.filter { $0.vpcID == vpcID }
         let gateways = try await gatewaysRead.filter { $0.attachedVPCIDs.contains(vpcID) }
@@ -61,6 +65,8 @@ public struct VPCImporter: Sendable {
         let acls = try await aclsRead.filter { $0.vpcID == vpcID }
         let instances = try await instancesRead.filter { $0.vpcID == vpcID && !["terminated", "shutting-down"].contains($0.state) }
         let flowLogs = try await flowLogsRead.filter { $0.resourceID == vpcID }
+        let balancers = try await balancersRead.filter { $0.vpcID == vpcID }.sorted { $0.name < $1.name }
+        let targetGroups = try await targetGroupsRead.filter { $0.vpcID == vpcID }.sorted { $0.name < $1.name }
         let dns = try await ec2.describeVpcDNSAttributes(vpcID: vpcID)
 
         var notes: [String] = []
@@ -304,6 +310,7 @@ public struct VPCImporter: Sendable {
 
         // MARK: instances
         var instanceYAML: [String] = []
+        var instanceNames: [String: String] = [:]  // instance id -> spec name
         var instanceNamer = SpecNamer()
         for instance in instances.sorted(by: { $0.instanceID < $1.instanceID }) {
             guard let subnetID = instance.subnetID, let subnet = subnets.first(where: { $0.subnetID == subnetID }), let set = setNames[subnetID] else { continue }
@@ -318,11 +325,77 @@ public struct VPCImporter: Sendable {
                 continue
             }
             adopt(ResourceAddress(.instance, name), .instance, instance.instanceID)
+            instanceNames[instance.instanceID] = name
             var lines = ["  \(name):", "    type: \(instance.instanceType)", "    ami: \(instance.imageID)", "    subnet: \(set)",
                          "    az: \(subnet.availabilityZone)"]
             if !groupList.isEmpty { lines.append("    security_groups: [\(groupList.sorted().joined(separator: ", "))]") }
             lines.append("    imdsv2: \(instance.metadataHTTPTokens == "required" ? "required" : "optional")")
             instanceYAML += lines
+        }
+
+        // MARK: target groups and load balancers
+        var targetGroupYAML: [String] = []
+        var targetGroupNames: [String: String] = [:]  // ARN -> spec name
+        var targetGroupNamer = SpecNamer()
+        for group in targetGroups {
+            guard group.targetType == "instance" else {
+                notes.append("target group \(group.name) has \(group.targetType) targets; netloom's take instances, so it is left out")
+                continue
+            }
+            let name = targetGroupNamer.unique(SpecNamer.sanitize(group.name, fallback: "targets"))
+            targetGroupNames[group.arn] = name
+            adopt(.targetGroup(name), .targetGroup, group.arn)
+            var lines = ["  \(name):", "    aws_name: \(YAMLText.quoted(group.name))", "    port: \(group.port)", "    protocol: \(group.targetProtocol)"]
+            if let path = group.healthCheckPath, path.hasPrefix("/") { lines.append("    health: { path: \(YAMLText.quoted(path)) }") }
+            var targets: [String] = []
+            for target in try await elb.describeTargetHealth(targetGroupARN: group.arn) {
+                guard let instance = instanceNames[target.targetID], target.port == nil || target.port == group.port else {
+                    notes.append("target \(target.targetID) of target group \(group.name) is not an imported instance on the group's port; left out (apply --adopt, which would deregister it, refuses)")
+                    continue
+                }
+                targets.append(ResourceAddress(.instance, instance).description)
+            }
+            if !targets.isEmpty { lines.append("    targets: [\(Array(Set(targets)).sorted().joined(separator: ", "))]") }
+            targetGroupYAML += lines
+        }
+        var balancerYAML: [String] = []
+        var balancerNamer = SpecNamer()
+        for balancer in balancers {
+            let balancerSets = Set(balancer.subnetIDs.compactMap { setNames[$0] })
+            guard balancerSets.count == 1, let set = balancerSets.first, ["application", "network"].contains(balancer.type) else {
+                notes.append("load balancer \(balancer.name) spans \(balancerSets.count) subnet sets; netloom's sit in one set, so it is left out")
+                continue
+            }
+            let setSize = sets.first { $0.name == set }?.subnets.count ?? 0
+            if balancer.subnetIDs.count != setSize {
+                notes.append("load balancer \(balancer.name) is in \(balancer.subnetIDs.count) of the \(setSize) subnets of set \(set); netloom uses every AZ of the set (an update apply --adopt shows)")
+            }
+            var listenerLines: [String] = []
+            for listener in try await elb.describeListeners(loadBalancerARN: balancer.arn).sorted(by: { $0.port < $1.port }) {
+                guard ["HTTP", "TCP", "UDP", "TCP_UDP"].contains(listener.listenerProtocol),
+                      let forward = listener.defaultTargetGroupARNs.first.flatMap({ targetGroupNames[$0] }) else {
+                    notes.append("listener \(listener.port)/\(listener.listenerProtocol) of \(balancer.name) \(["HTTPS", "TLS"].contains(listener.listenerProtocol) ? "has a certificate the import does not read" : "does not forward to an imported target group"); left out (apply --adopt, which would delete it, refuses)")
+                    continue
+                }
+                listenerLines.append("      - { port: \(listener.port), protocol: \(listener.listenerProtocol), forward: \(forward) }")
+            }
+            guard !listenerLines.isEmpty else {
+                notes.append("load balancer \(balancer.name) has no listener the spec can express; left out")
+                continue
+            }
+            let name = balancerNamer.unique(SpecNamer.sanitize(balancer.name, fallback: "balancer"))
+            adopt(.loadBalancer(name), .loadBalancer, balancer.arn)
+            var lines = ["  \(name):", "    aws_name: \(YAMLText.quoted(balancer.name))", "    type: \(balancer.type)"]
+            if ["internet-facing", "internal"].contains(balancer.scheme) {
+                lines.append("    scheme: \(balancer.scheme)")
+            } else {
+                notes.append("load balancer \(balancer.name) reports no scheme; the spec takes the default, internet-facing")
+            }
+            lines.append("    subnet: \(set)")
+            let groupList = balancer.securityGroupIDs.compactMap { groupNames[$0] }
+            if !groupList.isEmpty { lines.append("    security_groups: [\(groupList.sorted().joined(separator: ", "))]") }
+            lines.append("    listeners:")
+            balancerYAML += lines + listenerLines
         }
 
         for log in flowLogs {
@@ -363,6 +436,8 @@ public struct VPCImporter: Sendable {
         if !groupYAML.isEmpty { out += ["security_groups:"] + groupYAML }
         if !aclYAML.isEmpty { out += ["network_acls:"] + aclYAML }
         if !instanceYAML.isEmpty { out += ["instances:"] + instanceYAML }
+        if !targetGroupYAML.isEmpty { out += ["target_groups:"] + targetGroupYAML }
+        if !balancerYAML.isEmpty { out += ["load_balancers:"] + balancerYAML }
         if !notes.isEmpty {
             out.append("")
             out.append("# Not expressed in this spec (\(notes.count)):")

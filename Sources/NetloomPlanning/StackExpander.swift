@@ -446,9 +446,9 @@ struct ResourceBuilder {
             if let path = group.health.path { health["path"] = .string(path) }
             if let port = group.health.port { health["port"] = .int(port) }
             let groupName = derivedName(.targetGroup, group.name, address: address)
-            add(address, .targetGroup, ["name": groupName.name, "vpc": ref(.vpc), "port": .int(group.port),
+            add(address, .targetGroup, ["name": group.awsName.map(PropertyValue.string) ?? groupName.name, "vpc": ref(.vpc), "port": .int(group.port),
                                         "protocol": .string(group.protocol), "target_type": "instance", "health": .map(health)],
-                dependsOn: [.vpc], location: group.location, previousNames: ["name": groupName.previous])
+                dependsOn: [.vpc], location: group.location, previousNames: group.awsName == nil ? ["name": groupName.previous] : [:])
             for instanceName in group.targets {
                 guard let instance = spec.instance(named: instanceName) else { continue }
                 for index in 0..<instance.count {
@@ -466,10 +466,10 @@ struct ResourceBuilder {
             let groups = lb.securityGroups.map(ResourceAddress.securityGroup)
             let balancerName = derivedName(.loadBalancer, lb.name, address: address)
             add(address, .loadBalancer, [
-                "name": balancerName.name, "type": .string(lb.type), "scheme": .string(lb.scheme),
+                "name": lb.awsName.map(PropertyValue.string) ?? balancerName.name, "type": .string(lb.type), "scheme": .string(lb.scheme),
                 "subnets": .list(subnets.map(ref)), "security_groups": .list(groups.map(ref)),
             ], dependsOn: subnets + groups + (lb.isInternetFacing ? [.internetGateway] : []), location: lb.location,
-                previousNames: ["name": balancerName.previous])
+                previousNames: lb.awsName == nil ? ["name": balancerName.previous] : [:])
             for listener in lb.listeners {
                 var properties: [String: PropertyValue] = ["load_balancer": ref(address), "port": .int(listener.port), "protocol": .string(listener.protocol),
                                                            "forward": ref(.targetGroup(listener.forward))]

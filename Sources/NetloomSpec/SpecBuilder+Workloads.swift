@@ -1,3 +1,4 @@
+import Foundation
 import NetloomModel
 import Yams
 
@@ -220,8 +221,9 @@ extension SpecBuilder {
         reader.namedEntries(node, "load_balancers").compactMap { name, keyNode, value in
             namedLines.append(("load_balancers", name, reader.location(keyNode)))
             let what = "load balancer '\(name)'"
-            guard let fields = reader.fields(value, what, allowed: ["type", "scheme", "subnet", "security_groups", "listeners"],
+            guard let fields = reader.fields(value, what, allowed: ["type", "scheme", "subnet", "security_groups", "listeners", "aws_name"],
                                              required: ["type", "subnet", "listeners"]) else { return nil }
+            let awsName = fields["aws_name"].flatMap { readELBName($0, what: what, loadBalancer: true) }
             if name.count > 32 { reader.error(keyNode, "\(what): AWS load balancer names are at most 32 characters") }
             let type = fields["type"].flatMap { reader.oneOf($0, "\(what) type", ["application", "network"]) }
             let scheme = fields["scheme"].flatMap { reader.oneOf($0, "\(what) scheme", ["internet-facing", "internal"]) } ?? "internet-facing"
@@ -252,7 +254,7 @@ extension SpecBuilder {
             }
             guard let type, let subnet else { return nil }
             return LoadBalancerSpec(name: name, type: type, scheme: scheme, subnet: subnet, securityGroups: groups,
-                                    listeners: listeners.sorted { $0.port < $1.port }, location: reader.location(keyNode))
+                                    listeners: listeners.sorted { $0.port < $1.port }, location: reader.location(keyNode), awsName: awsName)
         }
     }
 
@@ -260,7 +262,8 @@ extension SpecBuilder {
         reader.namedEntries(node, "target_groups").compactMap { name, keyNode, value in
             namedLines.append(("target_groups", name, reader.location(keyNode)))
             let what = "target group '\(name)'"
-            guard let fields = reader.fields(value, what, allowed: ["port", "protocol", "health", "targets"], required: ["port", "protocol"]) else { return nil }
+            guard let fields = reader.fields(value, what, allowed: ["port", "protocol", "health", "targets", "aws_name"], required: ["port", "protocol"]) else { return nil }
+            let awsName = fields["aws_name"].flatMap { readELBName($0, what: what, loadBalancer: false) }
             if name.count > 32 { reader.error(keyNode, "\(what): AWS target group names are at most 32 characters") }
             let port = fields["port"].flatMap { reader.int($0, "\(what) port", in: 1...65535) }
             let proto = fields["protocol"].flatMap { reader.oneOf($0, "\(what) protocol", ["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"]) }
@@ -285,8 +288,22 @@ extension SpecBuilder {
                 }
             }
             guard let port, let proto else { return nil }
-            return TargetGroupSpec(name: name, port: port, protocol: proto, health: health, targets: Array(Set(targets)).sorted(), location: reader.location(keyNode))
+            return TargetGroupSpec(name: name, port: port, protocol: proto, health: health, targets: Array(Set(targets)).sorted(), location: reader.location(keyNode),
+                                   awsName: awsName)
         }
+    }
+
+    /// ELB's rules for load balancer and target group names: 1-32 letters, digits and '-', not
+    /// beginning or ending with '-' (and a load balancer's not beginning with `internal-`).
+    func readELBName(_ node: Node, what: String, loadBalancer: Bool) -> String? {
+        guard let name = reader.string(node, "\(what) aws_name") else { return nil }
+        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
+        guard (1...32).contains(name.count), allowed, !name.hasPrefix("-"), !name.hasSuffix("-"),
+              !(loadBalancer && name.lowercased().hasPrefix("internal-")) else {
+            reader.error(node, "\(what) aws_name must be 1 to 32 letters, digits and '-', not beginning or ending with '-'\(loadBalancer ? " nor beginning with 'internal-'" : "")")
+            return nil
+        }
+        return name
     }
 
     // MARK: assertions and usage

@@ -346,6 +346,8 @@ public struct LoadBalancerSpec: Sendable, Hashable {
     public var securityGroups: [String]
     public var listeners: [ListenerSpec]
     public var location: SourceLocation
+    /// `aws_name`: its name in AWS when netloom did not derive it (a balancer made elsewhere).
+    public var awsName: String? = nil
 
     public var isInternetFacing: Bool { scheme == "internet-facing" }
 }
@@ -364,6 +366,8 @@ public struct TargetGroupSpec: Sendable, Hashable {
     /// Instance names (from `instance:NAME`), sorted.
     public var targets: [String]
     public var location: SourceLocation
+    /// `aws_name`: its name in AWS when netloom did not derive it (a group made elsewhere).
+    public var awsName: String? = nil
 }
 
 /// One end of a reachability question (SPEC.md section 3).

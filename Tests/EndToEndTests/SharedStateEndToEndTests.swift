@@ -25,6 +25,30 @@ struct SharedStateEndToEndTests {
         }
     }
 
+    /// Waits until the lock object exists (returning its bytes) or `process` ends. Polled with
+    /// curl (which signs with SigV4 itself) from this thread: the cooperative threads may all
+    /// be blocked by other suites waiting on their children, and a poll on them could miss a
+    /// whole apply.
+    func waitForLock(_ moto: MotoServer, key: String, while process: Process, limit: Duration = .seconds(120)) -> [UInt8]? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        let output = NSTemporaryDirectory() + "netloom-lock-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        while process.isRunning, clock.now < deadline {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            curl.arguments = ["curl", "-sf", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                              "-o", output, "\(moto.endpointURL)/\(Self.bucket)/\(key)"]
+            curl.standardOutput = FileHandle.nullDevice
+            curl.standardError = FileHandle.nullDevice
+            guard (try? curl.run()) != nil else { return nil }
+            curl.waitUntilExit()
+            if curl.terminationStatus == 0, let data = FileManager.default.contents(atPath: output) { return Array(data) }
+            usleep(10_000)
+        }
+        return nil
+    }
+
     func freshMoto() async throws -> (MotoServer, CommandRunner) {
         let moto = try await SharedMotoServers.instance.server(for: #fileID)
         try moto.reset()
@@ -43,23 +67,28 @@ struct SharedStateEndToEndTests {
 
     @Test("two applies on one S3 state: one proceeds, the other exits 1 at once naming the holder; the lock is gone after")
     func concurrentApplies() async throws {
-        let (_, runner) = try await freshMoto()
+        let (moto, runner) = try await freshMoto()
         let spec = try runner.example("ml-workstation.yaml")
         let state = "s3://\(Self.bucket)/netloom/ws.sqlite"
         let first = try runner.start(["apply", spec, "--auto-approve", "--state", state])
-        try await Task.sleep(for: .milliseconds(300))
-        let second = try runner.start(["apply", spec, "--auto-approve", "--state", state])
-        let results = [(first, runner.finish(first)), (second, runner.finish(second))]
-        let winners = results.filter { $0.1.status == 0 }
-        let losers = results.filter { $0.1.status != 0 }
-        #expect(winners.count == 1 && losers.count == 1, "\(results.map { "exit \($0.1.status): \($0.1.stderr)" })")
-        if let winner = winners.first, let loser = losers.first {
-            #expect(loser.1.status == 1)
-            #expect(loser.1.stderr.contains("s3://\(Self.bucket)/netloom/ws.sqlite is locked by another run"), "\(loser.1.stderr)")
-            #expect(loser.1.stderr.contains("pid \(winner.0.0.processIdentifier)"), "\(loser.1.stderr)")
-            #expect(loser.1.stderr.contains("`apply`"), "\(loser.1.stderr)")
-            #expect(!loser.1.stdout.contains("Plan:"), "the loser planned: \(loser.1.stdout)")
+        // The first holds the lock: it is paused there, so the second meets it however slowly
+        // either starts on a loaded machine, and resumed after.
+        let lock = waitForLock(moto, key: "netloom/ws.sqlite.lock", while: first.0)
+        guard lock != nil else {
+            let ended = runner.finish(first)
+            Issue.record("the first apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
+            return
         }
+        kill(first.0.processIdentifier, SIGSTOP)
+        let second = try runner.netloom("apply", spec, "--auto-approve", "--state", state)
+        kill(first.0.processIdentifier, SIGCONT)
+        let winner = runner.finish(first)
+        #expect(winner.status == 0, "\(winner.stderr)")
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("s3://\(Self.bucket)/netloom/ws.sqlite is locked by another run"), "\(second.stderr)")
+        #expect(second.stderr.contains("pid \(first.0.processIdentifier)"), "\(second.stderr)")
+        #expect(second.stderr.contains("`apply`"), "\(second.stderr)")
+        #expect(!second.stdout.contains("Plan:"), "the loser planned: \(second.stdout)")
         #expect(try download(runner, key: "netloom/ws.sqlite.lock") == nil, "the winner left its lock")
         #expect(try download(runner, key: "netloom/ws.sqlite") != nil)
         let plan = try runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
@@ -77,20 +106,10 @@ struct SharedStateEndToEndTests {
         let started = try runner.start(["apply", spec, "--auto-approve", "--state", state])
         let killedPID = started.0.processIdentifier
         // Killed as soon as the lock is there: mid-run, before it could release it.
-        let lock = try await withS3(moto) { s3 -> [UInt8]? in
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(60)
-            while started.0.isRunning, clock.now < deadline {
-                if let object = try await s3.getObjectIfPresent(Self.bucket, key: "netloom/ws.sqlite.lock") {
-                    kill(killedPID, SIGKILL)
-                    return object.body
-                }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            return nil
-        }
-        _ = runner.finish(started)
-        let lockText = try #require(lock.map { String(decoding: $0, as: UTF8.self) }, "the apply never took the lock")
+        let lock = waitForLock(moto, key: "netloom/ws.sqlite.lock", while: started.0)
+        if lock != nil { kill(killedPID, SIGKILL) }
+        let ended = runner.finish(started)
+        let lockText = try #require(lock.map { String(decoding: $0, as: UTF8.self) }, "the apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
         let holder = try JSONDecoder().decode(S3StateLock.self, from: Data(lockText.utf8))
         #expect(holder.pid == killedPID)
         #expect(holder.command == "apply")

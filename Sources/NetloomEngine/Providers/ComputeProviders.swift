@@ -10,7 +10,7 @@ struct InstanceProvider: ResourceProvider {
                       "subnet": "an instance cannot move to another subnet"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let instances = try await context.services.ec2.describeInstances(filters: [context.stackFilter]) + context.adopted("i-") { try await context.services.ec2.describeInstances(ids: $0) }
+        let instances = try await (context.services.ec2.describeInstances(filters: [context.stackFilter]) + context.adopted("i-") { try await context.services.ec2.describeInstances(ids: $0) })
             .filter { !["terminated", "shutting-down"].contains($0.state) }
         return ProviderSupport.byAddressTag(instances, stack: context.stack, adoption: context.adoption, type: type, id: \.instanceID, tags: \.tags) { instance in
             ObservedResource(address: "", type: type, awsID: instance.instanceID, properties: [
@@ -170,26 +170,29 @@ extension ProviderContext {
         return tags
     }
 
-    func stackLoadBalancers() async throws -> [(ELBv2.LoadBalancer, [AWSTag])] {
-        try await cache.value("load-balancers") { [self] in
+    /// The stack's load balancers: those named like its derived names, or with a name the spec
+    /// gives (`aws_name`), that carry its tag (or are being adopted). Only those pay a DescribeTags.
+    func stackLoadBalancers(alsoNamed names: Set<String> = []) async throws -> [(ELBv2.LoadBalancer, [AWSTag])] {
+        try await cache.value(CompositeID(["load-balancers"] + names.sorted()).description) { [self] in
             let prefix = DerivedName.stackPrefix(.loadBalancer, stack: stack)
-            let balancers = try await services.elb.describeLoadBalancers().filter { $0.name.hasPrefix(prefix) }
+            let balancers = try await services.elb.describeLoadBalancers().filter { $0.name.hasPrefix(prefix) || names.contains($0.name) || adoption[$0.arn] != nil }
             let tags = try await elbTags(balancers.map(\.arn))
             return balancers.compactMap { balancer in
                 let balancerTags = tags[balancer.arn] ?? []
-                return balancerTags.value(forKey: "netloom:stack") == stack ? (balancer, balancerTags) : nil
+                return balancerTags.value(forKey: "netloom:stack") == stack || adoption[balancer.arn] != nil ? (balancer, balancerTags) : nil
             }
         }
     }
 
-    func stackTargetGroups() async throws -> [(ELBv2.TargetGroup, [AWSTag])] {
-        try await cache.value("target-groups") { [self] in
+    /// The stack's target groups, found as `stackLoadBalancers` finds load balancers.
+    func stackTargetGroups(alsoNamed names: Set<String> = []) async throws -> [(ELBv2.TargetGroup, [AWSTag])] {
+        try await cache.value(CompositeID(["target-groups"] + names.sorted()).description) { [self] in
             let prefix = DerivedName.stackPrefix(.targetGroup, stack: stack)
-            let groups = try await services.elb.describeTargetGroups().filter { $0.name.hasPrefix(prefix) }
+            let groups = try await services.elb.describeTargetGroups().filter { $0.name.hasPrefix(prefix) || names.contains($0.name) || adoption[$0.arn] != nil }
             let tags = try await elbTags(groups.map(\.arn))
             return groups.compactMap { group in
                 let groupTags = tags[group.arn] ?? []
-                return groupTags.value(forKey: "netloom:stack") == stack ? (group, groupTags) : nil
+                return groupTags.value(forKey: "netloom:stack") == stack || adoption[group.arn] != nil ? (group, groupTags) : nil
             }
         }
     }
@@ -201,7 +204,7 @@ struct TargetGroupProvider: ResourceProvider {
                       "vpc": "a target group belongs to one VPC"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.stackTargetGroups(), stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.arn }, tags: { $0.1 }) { group, tags in
+        ProviderSupport.byAddressTag(try await context.stackTargetGroups(alsoNamed: Set(scope.desired.map { $0.string("name") })), stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.arn }, tags: { $0.1 }) { group, tags in
             ObservedResource(address: "", type: type, awsID: group.arn, properties: [
                 "name": .string(group.name), "port": .int(group.port), "protocol": .string(group.targetProtocol), "vpc": .string(group.vpcID),
                 "tags": comparableTags(tags),
@@ -240,7 +243,7 @@ struct LoadBalancerProvider: ResourceProvider {
     let replacedOn = ["name": "a load balancer cannot be renamed", "type": "a load balancer's type is fixed", "scheme": "a load balancer's scheme is fixed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        ProviderSupport.byAddressTag(try await context.stackLoadBalancers(), stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.arn }, tags: { $0.1 }) { balancer, tags in
+        ProviderSupport.byAddressTag(try await context.stackLoadBalancers(alsoNamed: Set(scope.desired.map { $0.string("name") })), stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.arn }, tags: { $0.1 }) { balancer, tags in
             ObservedResource(address: "", type: type, awsID: balancer.arn, properties: [
                 "name": .string(balancer.name), "type": .string(balancer.type), "scheme": .string(balancer.scheme),
                 "subnets": ProviderSupport.sortedIDs(balancer.subnetIDs), "security_groups": ProviderSupport.sortedIDs(balancer.securityGroupIDs),
@@ -294,7 +297,8 @@ struct ListenerProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         var items: [(identity: String, observed: ObservedResource)] = []
-        for (balancer, _) in try await context.stackLoadBalancers() {
+        let parents = Set(scope.observed.values.filter { $0.type == .loadBalancer }.compactMap { $0.properties["name"]?.stringValue })
+        for (balancer, _) in try await context.stackLoadBalancers(alsoNamed: parents) {
             for listener in try await context.services.elb.describeListeners(loadBalancerARN: balancer.arn) {
                 items.append((CompositeID(balancer.arn, String(listener.port)).description, ObservedResource(address: "", type: type, awsID: listener.arn, properties: [
                     "load_balancer": .string(balancer.arn), "port": .int(listener.port), "protocol": .string(listener.listenerProtocol),
@@ -337,7 +341,8 @@ struct TargetGroupAttachmentProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         var items: [(identity: String, observed: ObservedResource)] = []
-        for (group, _) in try await context.stackTargetGroups() {
+        let parents = Set(scope.observed.values.filter { $0.type == .targetGroup }.compactMap { $0.properties["name"]?.stringValue })
+        for (group, _) in try await context.stackTargetGroups(alsoNamed: parents) {
             for target in try await context.services.elb.describeTargetHealth(targetGroupARN: group.arn) {
                 let id = CompositeID(group.arn, target.targetID).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["port": .int(target.port ?? group.port)])))

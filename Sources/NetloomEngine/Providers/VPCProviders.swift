@@ -104,7 +104,7 @@ struct InternetGatewayProvider: ResourceProvider {
     let type = ResourceType.internetGateway
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let gateways = try await context.services.ec2.describeInternetGateways(filters: [context.stackFilter]) + context.adopted("igw-") { try await context.services.ec2.describeInternetGateways(ids: $0) }
+        let gateways = try await (context.services.ec2.describeInternetGateways(filters: [context.stackFilter]) + context.adopted("igw-") { try await context.services.ec2.describeInternetGateways(ids: $0) })
         return ProviderSupport.byAddressTag(gateways, stack: context.stack, adoption: context.adoption, type: type, id: \.internetGatewayID, tags: \.tags) { gateway in
             ObservedResource(address: "", type: type, awsID: gateway.internetGatewayID,
                              properties: ["vpc": .string(gateway.attachedVPCIDs.first ?? ""), "tags": comparableTags(gateway.tags)],
@@ -301,7 +301,7 @@ struct ElasticIPProvider: ResourceProvider {
     let type = ResourceType.elasticIP
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let addresses = try await context.services.ec2.describeAddresses(filters: [context.stackFilter]) + context.adopted("eipalloc-") { try await context.services.ec2.describeAddresses(allocationIDs: $0) }
+        let addresses = try await (context.services.ec2.describeAddresses(filters: [context.stackFilter]) + context.adopted("eipalloc-") { try await context.services.ec2.describeAddresses(allocationIDs: $0) })
         return ProviderSupport.byAddressTag(addresses, stack: context.stack, adoption: context.adoption, type: type, id: \.allocationID, tags: \.tags) { address in
             ObservedResource(address: "", type: type, awsID: address.allocationID, properties: ["tags": comparableTags(address.tags)],
                              attributes: ["public_ip": address.publicIP])
@@ -332,7 +332,7 @@ struct NATGatewayProvider: ResourceProvider {
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         // Deleted NAT gateways stay visible for about an hour in state `deleted`; they are gone.
-        let gateways = try await context.services.ec2.describeNatGateways(filters: [context.stackFilter]) + context.adopted("nat-") { try await context.services.ec2.describeNatGateways(ids: $0) }
+        let gateways = try await (context.services.ec2.describeNatGateways(filters: [context.stackFilter]) + context.adopted("nat-") { try await context.services.ec2.describeNatGateways(ids: $0) })
             .filter { !["deleted", "deleting", "failed"].contains($0.state) }
         return ProviderSupport.byAddressTag(gateways, stack: context.stack, adoption: context.adoption, type: type, id: \.natGatewayID, tags: \.tags) { gateway in
             ObservedResource(address: "", type: type, awsID: gateway.natGatewayID, properties: [
@@ -390,7 +390,7 @@ struct VPCEndpointProvider: ResourceProvider {
                       "subnets": "netloom recreates an endpoint whose subnets changed", "security_groups": "netloom recreates an endpoint whose groups changed"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
-        let endpoints = try await context.services.ec2.describeVpcEndpoints(filters: [context.stackFilter]) + context.adopted("vpce-") { try await context.services.ec2.describeVpcEndpoints(ids: $0) }
+        let endpoints = try await (context.services.ec2.describeVpcEndpoints(filters: [context.stackFilter]) + context.adopted("vpce-") { try await context.services.ec2.describeVpcEndpoints(ids: $0) })
             .filter { !["deleted", "deleting", "failed", "rejected"].contains($0.state.lowercased()) }
         return ProviderSupport.byAddressTag(endpoints, stack: context.stack, adoption: context.adoption, type: type, id: \.vpcEndpointID, tags: \.tags) { endpoint in
             ObservedResource(address: "", type: type, awsID: endpoint.vpcEndpointID, properties: [
