@@ -33,7 +33,8 @@ public struct TopologySVGRenderer: Sendable {
 
     public func render(_ diagram: TopologyDiagram) -> String {
         let azCount = max(diagram.azs.count, 1)
-        let columnsWidth = Double(azCount) * (Self.columnWidth + Self.gutter)
+        // The VPC's box runs 12 past the last column so the column's own dashed box stays inside.
+        let columnsWidth = Double(azCount) * (Self.columnWidth + Self.gutter) + 12
         var body = ""
         var edges = ""
 
@@ -270,12 +271,21 @@ public struct TopologySVGRenderer: Sendable {
         out += text(x + 6, y + 14, label, classes: "small")
         out += "</g>"
         // Parts sit at the item's right end: a placement group badge, an endpoint's services.
+        // When they do not all fit, the first few are drawn and "+N" counts the rest (the
+        // endpoints band below the VPC has every one).
         var partX = x + width - 6
-        for part in content.parts.reversed() {
+        let widths = content.parts.map { (content.kind == .cluster ? 2 : Double($0.label.count)) * 6.5 + 14 }
+        var fitting = content.parts.count
+        while fitting > 0, widths.prefix(fitting).reduce(0, +) + (fitting < content.parts.count ? 30 : 0) > width - 110 { fitting -= 1 }
+        if fitting < content.parts.count {
+            partX -= 24
+            out += text(partX + 12, y + 13.5, "+\(content.parts.count - fitting)", classes: "center tiny muted")
+            partX -= 4
+        }
+        for part in content.parts.prefix(fitting).reversed() {
             let partLabel = content.kind == .cluster ? "PG" : part.label
             let partWidth = Double(partLabel.count) * 6.5 + 10
             partX -= partWidth
-            if partX < x + 120 { break }
             out += group(part, classes: "part") {
                 rect(x: partX, y: y + 3, width: partWidth, height: Self.itemHeight - 7, classes: "part-box", radius: 6)
                     + text(partX + partWidth / 2, y + 13.5, partLabel, classes: "center tiny")
