@@ -20,7 +20,6 @@ public struct TopologySVGRenderer: Sendable {
     /// Left of each column: three lanes for the route arrows (internet gateway, NAT, endpoints).
     static let gutter = 40.0
     static let lanes = (internet: 10.0, nat: 20.0, endpoint: 30.0)
-    static let lbWidth = 220.0
     static let tierHeader = 22.0
     static let subnetHeader = 40.0
     static let itemHeight = 20.0
@@ -60,14 +59,14 @@ public struct TopologySVGRenderer: Sendable {
         var lbPlaces: [(x: Double, y: Double)] = []
         var placeX = Self.margin + 158, placeY = Self.margin, rowHeight = 36.0
         for balancer in diagram.loadBalancers {
-            if placeX + Self.lbWidth > width - Self.margin, placeX > Self.margin + 158 {
+            if placeX + lbWidth(balancer) > width - Self.margin, placeX > Self.margin + 158 {
                 placeX = Self.margin + 158
                 placeY += rowHeight + 12
                 rowHeight = 36
             }
             lbPlaces.append((placeX, placeY))
             rowHeight = max(rowHeight, lbHeight(balancer))
-            placeX += Self.lbWidth + 16
+            placeX += lbWidth(balancer) + 16
         }
         let vpcTop = placeY + rowHeight + 50
         var y = vpcTop + 34
@@ -126,9 +125,9 @@ public struct TopologySVGRenderer: Sendable {
             body += "<line x1=\"\(n(igwPoint.x))\" y1=\"\(n(Self.margin + 36))\" x2=\"\(n(igwPoint.x))\" y2=\"\(n(vpcTop - 16))\" class=\"edge edge-internet\"/>"
         }
         for (balancer, place) in zip(diagram.loadBalancers, lbPlaces) {
-            let lbX = place.x, lbY = place.y, lbWidth = Self.lbWidth, lbHeight = lbHeight(balancer)
+            let lbX = place.x, lbY = place.y, lbBoxWidth = lbWidth(balancer), lbBoxHeight = lbHeight(balancer)
             body += group(balancer.node, classes: "load-balancer") {
-                var inner = rect(x: lbX, y: lbY, width: lbWidth, height: lbHeight, classes: "lb-box", radius: 6)
+                var inner = rect(x: lbX, y: lbY, width: lbBoxWidth, height: lbBoxHeight, classes: "lb-box", radius: 6)
                 inner += text(lbX + 8, lbY + 18, "LB " + balancer.node.label, classes: "strong")
                 for (index, listener) in balancer.listeners.prefix(4).enumerated() {
                     inner += group(listener, classes: "listener") {
@@ -143,7 +142,7 @@ public struct TopologySVGRenderer: Sendable {
             // A dashed line to each subnet the load balancer has a node in.
             for subnetAddress in balancer.subnetAddresses {
                 guard let anchor = anchors[subnetAddress] else { continue }
-                edges += "<path d=\"M\(n(lbX + lbWidth / 2)),\(n(lbY + lbHeight)) L\(n(anchor.x + Self.columnWidth / 2)),\(n(anchor.y - 14))\" class=\"edge edge-lb\"><title>\(esc(balancer.node.address)) has a node in \(esc(subnetAddress))</title></path>"
+                edges += "<path d=\"M\(n(lbX + lbBoxWidth / 2)),\(n(lbY + lbBoxHeight)) L\(n(anchor.x + Self.columnWidth / 2)),\(n(anchor.y - 14))\" class=\"edge edge-lb\"><title>\(esc(balancer.node.address)) has a node in \(esc(subnetAddress))</title></path>"
             }
         }
 
@@ -204,6 +203,13 @@ public struct TopologySVGRenderer: Sendable {
         """
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"topology\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"group\" aria-label=\"\(esc("Topology of \(diagram.stack)"))\">"
             + defs + body + "<g class=\"edges\">" + edges + "</g></svg>"
+    }
+
+    /// Wide enough for its name line and its longest listener (about 6.6 px per character of
+    /// the 12 px sans-serif the diagram uses).
+    func lbWidth(_ balancer: TopologyDiagram.LoadBalancer) -> Double {
+        let longest = max(("LB " + balancer.node.label).count, (balancer.listeners.map(\.label.count).max() ?? 0) + 2)
+        return max(200, Double(longest) * 6.6 + 24)
     }
 
     func lbHeight(_ balancer: TopologyDiagram.LoadBalancer) -> Double {
