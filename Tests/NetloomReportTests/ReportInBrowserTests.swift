@@ -117,4 +117,38 @@ struct ReportInBrowserTests {
         }
         #expect(images[0] != images[1], "light and dark screenshots are identical: prefers-color-scheme is not honoured")
     }
+
+    @Test("every drawn element is focusable, and focusing one shows its address and properties in the inspector")
+    func keyboardFocusShowsProperties() throws {
+        let chromium = try ExternalTool.require(ExternalTool.chromium, "chromium")
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rendered = try Self.render("hyperpod-eks.yaml", in: directory)
+        let html = try String(contentsOfFile: rendered.htmlPath, encoding: .utf8)
+        // Focus goes to the cluster the way Tab would bring it there; the page's own script
+        // must then fill the inspector. The probe records what it saw in the DOM.
+        let probe = """
+        <script>
+        (function () {
+          var unfocusable = Array.from(document.querySelectorAll('svg [data-address]')).filter(function (el) { return el.tagName !== 'path' && el.getAttribute('tabindex') !== '0'; });
+          var cluster = document.querySelector('[data-address="cluster:trainers"]');
+          cluster.focus();
+          var out = document.createElement('pre');
+          out.id = 'probe';
+          out.textContent = 'focused=' + (document.activeElement === cluster) + '\\nunfocusable=' + unfocusable.length + '\\n' + document.getElementById('inspector').textContent;
+          document.body.appendChild(out);
+        })();
+        </script></body>
+        """
+        let probed = directory.appendingPathComponent("probed.html").path
+        try html.replacingOccurrences(of: "</body>", with: probe).write(toFile: probed, atomically: true, encoding: .utf8)
+        let dom = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--dump-dom", "file://\(probed)"])
+        try #require(dom.status == 0)
+        let start = try #require(dom.stdout.range(of: "<pre id=\"probe\">"), "the probe did not run")
+        let text = String(dom.stdout[start.upperBound...].prefix { $0 != "<" })
+        #expect(text.contains("focused=true"), "\(text)")
+        #expect(text.contains("unfocusable=0"), "\(text)")
+        #expect(text.contains("cluster:trainers"), "the inspector does not show the focused element: \(text)")
+        #expect(text.contains("64 × ml.p5.48xlarge"), "the inspector does not show the cluster's properties: \(text)")
+    }
 }
