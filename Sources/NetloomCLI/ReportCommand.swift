@@ -19,15 +19,15 @@ struct ReportCommand: AsyncParsableCommand {
 
         Styles and script are inline and nothing is fetched: the file opens from
         disk, offline, in light or dark mode, and prints. It is written
-        atomically: on any error no file (and no partial file) is left at the
-        output path.
+        atomically: the path never holds half a page, and on any error what was
+        there before is left as it was.
 
         Exit status: 0 written; 1 the file or the state could not be read or
         written; 65 invalid spec; 64 wrong option.
 
         Examples:
           netloom report examples/inference.yaml -o inference.html
-          netloom report examples/hyperpod-eks.yaml -o report.html --state .netloom/hyperpod.sqlite
+          netloom report examples/hyperpod-eks.yaml -o eks.html --state ci/eks.sqlite
           netloom report spec.yaml --output /tmp/stack.html && open /tmp/stack.html
         """
     )

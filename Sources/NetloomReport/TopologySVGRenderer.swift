@@ -142,7 +142,7 @@ public struct TopologySVGRenderer: Sendable {
             // A dashed line to each subnet the load balancer has a node in.
             for subnetAddress in balancer.subnetAddresses {
                 guard let anchor = anchors[subnetAddress] else { continue }
-                edges += "<path d=\"M\(n(lbX + lbBoxWidth / 2)),\(n(lbY + lbBoxHeight)) L\(n(anchor.x + Self.columnWidth / 2)),\(n(anchor.y - 14))\" class=\"edge edge-lb\"><title>\(esc(balancer.node.address)) has a node in \(esc(subnetAddress))</title></path>"
+                edges += "<path d=\"M\(n(lbX + lbBoxWidth / 2)),\(n(lbY + lbBoxHeight)) L\(n(anchor.x + Self.columnWidth / 2)),\(n(anchor.y - 14))\" class=\"edge edge-lb\" data-address=\"\(esc(balancer.node.address))\"><title>\(esc(balancer.node.address)) has a node in \(esc(subnetAddress))</title></path>"
             }
         }
 
@@ -165,7 +165,8 @@ public struct TopologySVGRenderer: Sendable {
             if endpointY == firstEndpointY { endpointAnchors[endpoint.address] = endpointX + endpointWidth / 2 }
             endpointX += endpointWidth + 12
         }
-        let height = endpointY + 30 + Self.margin
+        let endpointCount = diagram.gatewayEndpoints.count + diagram.interfaceEndpoints.count
+        let height = endpointCount == 0 ? vpcBottom + Self.margin : endpointY + 30 + Self.margin
 
         // Routes out: from the subnet's left edge into its column's lane, then to the target.
         for edge in diagram.routes {
