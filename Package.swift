@@ -118,7 +118,7 @@ let package = Package(
         ]),
         .testTarget(name: "NetloomReportTests", dependencies: [
             "NetloomTestSupport",
-            "NetloomReport", "NetloomCLI", "NetloomPlanning", "NetloomSpec", "NetloomModel",
+            "NetloomReport", "NetloomCLI", "NetloomEngine", "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",
         ]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "NetloomEngineTests", dependencies: [

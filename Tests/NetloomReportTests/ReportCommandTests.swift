@@ -1,4 +1,5 @@
 import Foundation
+import NetloomEngine
 import NetloomPlanning
 import NetloomReport
 import NetloomSpec
@@ -61,6 +62,38 @@ struct ReportCommandTests {
         #expect(html.contains("id=\"plan\""))
         #expect(html.contains("\(expanded.graph.count) to create"))
         #expect(!FileManager.default.fileExists(atPath: state), "report created a state file")
+    }
+
+    @Test("with a state file the page's plan is the one plan --offline --state prints")
+    func planMatchesPlanCommand() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specPath = ExampleSpecs.path("inference.yaml")
+        let expanded = try StackExpander.expand(try SpecLoader.load(contentsOf: specPath))
+        // A state that knows every resource but the first subnet, as if its create had not run.
+        let statePath = directory.appendingPathComponent("state.sqlite").path
+        let state = try StateStore(path: statePath)
+        let missing = try #require(expanded.graph.resources(of: .subnet).first).address
+        for (index, resource) in expanded.graph.resources.enumerated() where resource.address != missing {
+            try state.save(StateRecord(address: resource.address, type: resource.type, awsID: "id-\(index)", properties: resource.properties))
+        }
+        let plan = try ExternalTool.run(ExternalTool.netloom, ["plan", "--offline", specPath, "--state", statePath, "--format", "json"])
+        try #require(plan.status == 0, "\(plan.stderr)")
+        let document = try #require(JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let summary = try #require(document["summary"] as? [String: Int])
+        let changes = try #require(document["changes"] as? [[String: Any]])
+        #expect((summary["create"] ?? 0) >= 1)
+
+        let output = directory.appendingPathComponent("report.html").path
+        let report = try ExternalTool.run(ExternalTool.netloom, ["report", specPath, "-o", output, "--state", statePath])
+        try #require(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: output, encoding: .utf8)
+        let counts = ["create", "update", "replace", "delete"].map { "\(summary[$0] ?? 0) to \($0)" }.joined(separator: ", ")
+        #expect(html.contains(counts), "the page does not say \(counts)")
+        for change in changes {
+            let address = try #require(change["address"] as? String)
+            #expect(html.contains("<code>\(HTMLText.escape(address))</code></td><td>"), "\(address) is not in the page's plan")
+        }
     }
 
     @Test("text from the spec is escaped wherever the page shows it")
