@@ -32,8 +32,10 @@ public struct TopologySVGRenderer: Sendable {
 
     public func render(_ diagram: TopologyDiagram) -> String {
         let azCount = max(diagram.azs.count, 1)
-        // The VPC's box runs 12 past the last column so the column's own dashed box stays inside.
-        let columnsWidth = Double(azCount) * (Self.columnWidth + Self.gutter) + 12
+        // The VPC's box runs 12 past the last column so the column's own dashed box stays inside,
+        // and is at least as wide as its title (about 8 px per character of the 14 px bold title).
+        let vpcTitle = "\(diagram.stack) · \(diagram.region) · \(diagram.vpc.label)"
+        let columnsWidth = max(Double(azCount) * (Self.columnWidth + Self.gutter) + 12, 150 + Double(vpcTitle.count) * 8 + 12)
         var body = ""
         var edges = ""
 
@@ -53,7 +55,6 @@ public struct TopologySVGRenderer: Sendable {
         // Tiers top to bottom: public, private, isolated (a stable regrouping, not a sort).
         rows = SubnetTier.allCases.flatMap { tier in rows.filter { $0.tier == tier } }
 
-        // Vertical positions of rows and tier headers.
         // Load balancers sit in rows right of the internet, wrapping when the picture is full.
         let width = Self.margin * 2 + max(columnsWidth, 700)
         var lbPlaces: [(x: Double, y: Double)] = []
@@ -69,6 +70,8 @@ public struct TopologySVGRenderer: Sendable {
             placeX += lbWidth(balancer) + 16
         }
         let vpcTop = placeY + rowHeight + 50
+
+        // Vertical positions of rows and tier headers.
         var y = vpcTop + 34
         var rowTop: [Row: Double] = [:]
         var tierTops: [(SubnetTier, Double)] = []
@@ -87,7 +90,7 @@ public struct TopologySVGRenderer: Sendable {
         // The VPC and the AZ columns.
         body += group(diagram.vpc, classes: "vpc") {
             rect(x: Self.margin, y: vpcTop, width: columnsWidth, height: vpcBottom - vpcTop, classes: "vpc-box", radius: 10)
-                + text(Self.margin + 150, vpcTop + 20, "\(diagram.stack) · \(diagram.region) · \(diagram.vpc.label)", classes: "title")
+                + text(Self.margin + 150, vpcTop + 20, vpcTitle, classes: "title")
         }
         for (index, az) in diagram.azs.enumerated() {
             let x = columnX(index)
