@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
         .library(name: "AWSClient", targets: ["AWSClient"]),
         .library(name: "NetloomAnalysis", targets: ["NetloomAnalysis"]),
+        .library(name: "NetloomReport", targets: ["NetloomReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -48,6 +49,9 @@ let package = Package(
         ]),
         // Reachability (with its reference evaluator), compliance rules and cost.
         .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
+        // What people look at: the topology model and its SVG, Mermaid and Graphviz renderings,
+        // and the self-contained HTML report. Knows no AWS API.
+        .target(name: "NetloomReport", dependencies: ["NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel"]),
         // Resource providers, the graph executor, state in SQLite and drift.
         .target(name: "NetloomEngine", dependencies: [
             "NetloomPlanning", "NetloomModel", "AWSClient",
@@ -56,13 +60,13 @@ let package = Package(
         ]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomEngine", "AWSClient",
+            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomReport", "NetloomEngine", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
         .executableTarget(
             name: "netloom-bench",
-            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomCLI", "NetloomTestSupport"],
+            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomReport", "NetloomCLI", "NetloomTestSupport"],
             path: "Benchmarks/netloom-bench"
         ),
         // Test support: a seeded random generator, the random and benchmark stacks built with it,
@@ -111,6 +115,10 @@ let package = Package(
             "NetloomTestSupport",
             "NetloomCLI", "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NetloomReportTests", dependencies: [
+            "NetloomTestSupport",
+            "NetloomReport", "NetloomCLI", "NetloomEngine", "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",
         ]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "NetloomEngineTests", dependencies: [

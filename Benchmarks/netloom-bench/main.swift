@@ -1,9 +1,11 @@
-// Times `netloom expand` and `netloom plan --offline` on a generated spec of about 10,000
-// resources, running the release binary as a user would, and reports peak memory.
+// Times `netloom expand`, `netloom plan --offline` and `netloom report` on a generated spec of
+// about 10,000 resources, running the release binary as a user would, and reports peak memory
+// and the size of the report's HTML.
 //
 //   swift build -c release && swift run -c release netloom-bench [--runs N] [--keep]
 import Foundation
 import NetloomPlanning
+import NetloomReport
 import NetloomSpec
 import NetloomTestSupport
 #if canImport(Glibc)
@@ -45,10 +47,15 @@ func timed<T>(_ label: String, _ work: () throws -> T) rethrows -> T {
 }
 let spec = try timed("load + validate") { try SpecLoader.parse(text, file: specPath) }
 let expanded = try timed("expand + plan addresses") { try StackExpander.expand(spec) }
+let reportInputs = timed("report analyses") { HTMLReport.Inputs(expanded: expanded) }
+let html = timed("report HTML") { HTMLReport().render(reportInputs) }
 print("spec: \(text.utf8.count / 1024) KiB, \(expanded.graph.count) resources, \(expanded.addressPlan.allocations.count) subnets (\(specPath))")
 
+let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-bench-\(getpid()).html").path
+defer { try? FileManager.default.removeItem(atPath: reportPath) }
 var peak = 0
-for (label, commandArguments) in [("expand --format json", ["expand", specPath, "--format", "json"]),
+for (label, commandArguments) in [("report -o", ["report", specPath, "-o", reportPath]),
+                                  ("expand --format json", ["expand", specPath, "--format", "json"]),
                                   ("expand --format text", ["expand", specPath]),
                                   ("plan --offline", ["plan", "--offline", specPath]),
                                   ("plan --offline --format json", ["plan", "--offline", specPath, "--format", "json"])] {
@@ -62,3 +69,5 @@ for (label, commandArguments) in [("expand --format json", ["expand", specPath, 
                  measurement.seconds.min()!, measurement.seconds.max()!, runs))
 }
 print(String(format: "peak memory of any run: %.1f MiB", Double(peak) / 1024))
+let reportBytes = (try? FileManager.default.attributesOfItem(atPath: reportPath)[.size] as? Int) ?? html.utf8.count
+print(String(format: "report HTML: %.2f MB (%d bytes; the budget is 5 MB)", Double(reportBytes) / 1_000_000, reportBytes))

@@ -15,6 +15,7 @@ public struct NetloomCommand: AsyncParsableCommand {
           netloom expand examples/hyperpod-eks.yaml --format text
           netloom plan --offline examples/ml-workstation.yaml
           netloom check examples/inference.yaml --format sarif > findings.sarif
+          netloom report examples/inference.yaml -o inference.html
 
         Exit codes: 0 success, 1 runtime failure, 2 changes present
         (plan --detailed-exitcode, drift), 3 check failed, 64 usage error,
@@ -23,7 +24,7 @@ public struct NetloomCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, ExpandCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, DestroyCommand.self,
-            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self, StateCommand.self, ImportCommand.self,
+            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self, ReportCommand.self, ImportCommand.self, StateCommand.self,
         ]
     )
 

@@ -65,6 +65,13 @@ struct PlanCommand: AsyncParsableCommand {
 
     /// The spec against the state: what the last apply recorded stands for AWS.
     func offlinePlan(console: Console) async throws -> (Plan, String) {
+        let (plan, expanded) = try await Self.offlinePlan(spec, console: console)
+        return (plan, expanded.spec.stack)
+    }
+
+    /// The offline plan and the expansion it compared, with the CIDRs the state recorded kept
+    /// (`report --state` shows the same plan next to the same addresses).
+    static func offlinePlan(_ spec: SpecOptions, console: Console) async throws -> (Plan, ExpandedStack) {
         let loaded = try SpecInput.load(spec, console: console)
         let readable: StateOptions.ReadableState?
         do {
@@ -75,13 +82,13 @@ struct PlanCommand: AsyncParsableCommand {
         }
         guard let readable else {
             let expanded = try SpecInput.expand(loaded, console: console)
-            return (Plan.creatingEverything(in: expanded.graph, reason: "not in the state"), loaded.stack)
+            return (Plan.creatingEverything(in: expanded.graph, reason: "not in the state"), expanded)
         }
         do {
             let expanded = try SpecInput.expand(loaded, previousAllocations: try readable.store.allocations(), console: console)
             let plan = try DeployEngine.offlinePlan(expanded.graph, state: readable.store)
             await readable.done()
-            return (plan, loaded.stack)
+            return (plan, expanded)
         } catch let error as StateError {
             await readable.done()
             console.error(error.description)
