@@ -151,13 +151,30 @@ public final class StopRequest: @unchecked Sendable {
     }
 }
 
-/// One step of progress, for a terminal's status line.
-public struct ProgressEvent: Sendable {
+/// One step of progress, for a terminal's status line: a change started, finished or failed.
+/// A replacement starts twice (its delete, then its create) and finishes once.
+public struct ProgressEvent: Sendable, Hashable {
+    public enum Stage: String, Sendable, Hashable {
+        case started, finished, failed
+    }
+
     public var address: String
     public var action: PlannedChange.Action
-    public var finished: Bool
+    public var stage: Stage
+    /// Changes finished so far in this pass (the event's own included when it finished).
     public var done: Int
+    /// Changes in the plan being executed.
     public var total: Int
+
+    public var finished: Bool { stage == .finished }
+
+    public init(address: String, action: PlannedChange.Action, stage: Stage, done: Int, total: Int) {
+        self.address = address
+        self.action = action
+        self.stage = stage
+        self.done = done
+        self.total = total
+    }
 }
 
 /// Ids known so far, updated as resources are created.
@@ -333,14 +350,15 @@ public struct DeployEngine: Sendable {
             await runGraph(wave.map(\.address), dependencies: [:], report: report) { address in
                 guard let change = waveByAddress[address], let item = liveByAddress[address] else { return }
                 let replacing = change.action == .replace
-                self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
-                try await self.mutate(runID: runID, address: address, action: replacing ? "replace: delete" : "delete") {
-                    try await self.delete(item, context: context, known: { deploy.live.resources })
+                try await self.reportingProgress(address, change.action, counter: counter, total: total) {
+                    try await self.mutate(runID: runID, address: address, action: replacing ? "replace: delete" : "delete") {
+                        try await self.delete(item, context: context, known: { deploy.live.resources })
+                    }
+                    try self.state.remove(address: address)
                 }
-                try self.state.remove(address: address)
                 guard !replacing else { return }
                 await report.complete(address, .delete)
-                self.progress(ProgressEvent(address: address, action: .delete, finished: true, done: await counter.increment(), total: total))
+                self.progress(ProgressEvent(address: address, action: .delete, stage: .finished, done: await counter.increment(), total: total))
             }
         }
         if await !report.report.failures.isEmpty || stop.isRequested {
@@ -359,44 +377,69 @@ public struct DeployEngine: Sendable {
         let byAddress = Dictionary(others.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         await runGraph(others.map(\.address), dependencies: dependencies, report: report) { address in
             guard let change = byAddress[address], let resource = deploy.graph[address] else { return }
-            let provider = self.providers.provider(for: resource.type)
-            self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
-            let desired = provider.prepare(deploy.resolution.resolve(resource, ids: await registry.ids), in: deploy.graph)
-            if DesiredResource.containsUnknown(.map(desired.properties)) {
-                throw ResourceOperationError(address: address, operation: change.action.rawValue,
-                                             error: UnresolvedReference(address: address))
+            let applied = try await self.reportingProgress(address, change.action, counter: counter, total: total) { () async throws -> ObservedResource? in
+                guard let result = try await self.applyChange(change, resource: resource, deploy: deploy, registry: registry, runID: runID, context: context)
+                else { return nil }
+                try self.state.save(result.stateRecord)
+                return result
             }
-            var result: ObservedResource
-            let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
-            switch change.action {
-            case .create:
-                result = try await self.mutate(runID: runID, address: address, action: "create") {
-                    try await self.create(desired, context: context, known: known)
-                }
-            case .update:
-                guard let observed = deploy.live.resources[address] else { return }
-                result = try await self.mutate(runID: runID, address: address, action: "update") {
-                    try await provider.update(desired, from: observed, changed: Set(change.diff.keys), context: context)
-                }
-            case .replace:
-                // The old resource went with the deletes.
-                result = try await self.mutate(runID: runID, address: address, action: "replace: create") {
-                    try await self.create(desired, context: context, known: known)
-                }
-            case .delete:
-                return
-            }
-            guard !result.awsID.isEmpty else {
-                throw ResourceOperationError(address: address, operation: change.action.rawValue, error: AnswerWithoutID(type: resource.type))
-            }
-            result.address = address
-            result.type = resource.type
-            try self.state.save(result.stateRecord)
+            guard let result = applied else { return }
             await registry.set(address, result.awsID)
             await report.complete(address, change.action)
-            self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
+            self.progress(ProgressEvent(address: address, action: change.action, stage: .finished, done: await counter.increment(), total: total))
         }
         return await report.finish(interrupted: stop.isRequested)
+    }
+
+    /// Tells `progress` that the change on `address` started, runs it, and tells of a failure.
+    func reportingProgress<T: Sendable>(_ address: String, _ action: PlannedChange.Action, counter: ProgressCounter, total: Int,
+                                        _ work: () async throws -> T) async throws -> T {
+        progress(ProgressEvent(address: address, action: action, stage: .started, done: await counter.value, total: total))
+        do {
+            return try await work()
+        } catch {
+            progress(ProgressEvent(address: address, action: action, stage: .failed, done: await counter.value, total: total))
+            throw error
+        }
+    }
+
+    /// One create, update or replacement's create; returns what AWS now has at the address, nil
+    /// for an update of something the read did not find (the comparer plans none).
+    func applyChange(_ change: PlannedChange, resource: Resource, deploy: DeployPlan, registry: IDRegistry, runID: Int64,
+                     context: ProviderContext) async throws -> ObservedResource? {
+        let address = change.address
+        let provider = self.providers.provider(for: resource.type)
+        let desired = provider.prepare(deploy.resolution.resolve(resource, ids: await registry.ids), in: deploy.graph)
+        if DesiredResource.containsUnknown(.map(desired.properties)) {
+            throw ResourceOperationError(address: address, operation: change.action.rawValue,
+                                         error: UnresolvedReference(address: address))
+        }
+        var result: ObservedResource
+        let known: @Sendable () async -> [String: ObservedResource] = { await self.known(deploy, registry: registry) }
+        switch change.action {
+        case .create:
+            result = try await self.mutate(runID: runID, address: address, action: "create") {
+                try await self.create(desired, context: context, known: known)
+            }
+        case .update:
+            guard let observed = deploy.live.resources[address] else { return nil }
+            result = try await self.mutate(runID: runID, address: address, action: "update") {
+                try await provider.update(desired, from: observed, changed: Set(change.diff.keys), context: context)
+            }
+        case .replace:
+            // The old resource went with the deletes.
+            result = try await self.mutate(runID: runID, address: address, action: "replace: create") {
+                try await self.create(desired, context: context, known: known)
+            }
+        case .delete:
+            throw ResourceOperationError(address: address, operation: "delete", error: UnexpectedDelete())
+        }
+        guard !result.awsID.isEmpty else {
+            throw ResourceOperationError(address: address, operation: change.action.rawValue, error: AnswerWithoutID(type: resource.type))
+        }
+        result.address = address
+        result.type = resource.type
+        return result
     }
 
     /// Records what AWS has of the stack and the state missed (a killed run, another state
@@ -485,6 +528,11 @@ public struct DeployEngine: Sendable {
     struct AnswerWithoutID: Error, CustomStringConvertible {
         var type: ResourceType
         var description: String { "the answer gave no id for the \(type.rawValue); nothing was recorded" }
+    }
+
+    /// Deletes run in their own waves, before this walk; one here is a bug in the caller.
+    struct UnexpectedDelete: Error, CustomStringConvertible {
+        var description: String { "a delete reached the create and update walk" }
     }
 
     struct UnresolvedReference: Error, CustomStringConvertible {
