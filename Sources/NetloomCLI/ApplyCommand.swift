@@ -18,6 +18,11 @@ struct ApplyCommand: AsyncParsableCommand {
           netloom apply examples/inference.yaml --auto-approve --parallelism 8 --stats
           AWS_ENDPOINT_URL=http://127.0.0.1:5000 netloom apply spec.yaml --auto-approve
           netloom apply spec.yaml --auto-approve --format json | jq .summary
+          netloom apply spec.yaml --auto-approve --quiet   # errors and the summary only
+
+        On a terminal, a status line at the bottom shows the changes done of the total,
+        what is in flight and what AWS is waited for (a NAT gateway pending), the time
+        elapsed and an estimate of what is left; each finished change stays as a line above.
         """
     )
 
@@ -27,6 +32,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Apply without asking.")
     var autoApprove = false
+
+    @Flag(name: .long, help: "Print only errors, warnings and the summary: no plan (unless asked to approve it), no progress, no retry notices.")
+    var quiet = false
 
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
@@ -43,23 +51,27 @@ struct ApplyCommand: AsyncParsableCommand {
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
-                                               console: console, stop: stop)
+                                               console: console, stop: stop, showsProgress: !quiet, quiet: quiet)
         let json = output.format == .json
+        // A plan that must be approved is shown even with --quiet: no one approves blind.
+        let showsPlan = !json && (!quiet || !autoApprove)
+        let quiet = quiet
         let stack = session.expanded.spec.stack
         let outcome = await session.engine.applyStack(session.expanded.graph, allocations: session.allocations, hooks: RunHooks(
             planned: { deploy in
-                if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
+                if showsPlan { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
                 session.warnIfManagedElsewhere(deploy.live)
                 guard deploy.plan.hasChanges, !autoApprove else { return true }
                 console.write("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ")
                 return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
             },
             rereading: { count in
+                guard !quiet else { return }
                 let calls = count == 1 ? "1 change call was" : "\(count) change calls were"
                 console.writeError("\(calls) retried after a lost answer; reading the stack again for duplicates")
             },
             replanned: { plan in
-                if !json { console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: false)) }
+                if !json && !quiet { console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: false)) }
             }))
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         await session.close()

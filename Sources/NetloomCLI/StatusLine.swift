@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import NetloomEngine
+
+/// The one line a terminal shows at its bottom while a run goes on, redrawn in place (carriage
+/// return, clear line). Anything printed meanwhile is written above it: the line is cleared,
+/// the text written, the line drawn again; one lock keeps those three together.
+final class StatusLineSlot: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var current: String?
+    private let lock = NSLock()
+
+    /// Carriage return, then erase the whole line (ECMA-48 EL 2).
+    static let clearLine = "\r\u{1B}[2K"
+
+    /// Runs `write` (which prints whole lines) with the status line out of the way.
+    func above(_ write: () -> Void) {
+        lock.withLock {
+            guard let current else { return write() }
+            Console.writeAll(Self.clearLine, to: STDERR_FILENO)
+            write()
+            Console.writeAll(current, to: STDERR_FILENO)
+        }
+    }
+
+    /// Draws `line` (already fitted to the width) in place of the one shown.
+    func show(_ line: String) {
+        lock.withLock {
+            current = line
+            Console.writeAll(Self.clearLine + line, to: STDERR_FILENO)
+        }
+    }
+
+    /// Erases the line and leaves the cursor at the start of it: nothing partial stays.
+    func clear() {
+        lock.withLock {
+            guard current != nil else { return }
+            current = nil
+            Console.writeAll(Self.clearLine, to: STDERR_FILENO)
+        }
+    }
+}
+
+/// Shows an apply or destroy on a terminal: a line per finished change that stays, and the
+/// status line (`ProgressBoard`) below them, redrawn on every event and every second.
+final class LiveProgress: @unchecked Sendable {
+    // `board`, `ticker` and `finished` are guarded by `lock`, which is taken before the
+    // slot's lock, never after it.
+    private var board: ProgressBoard
+    private var finished = false
+    private let lock = NSLock()
+    private let console: Console
+    private let clock: any EngineClock
+    private let now: @Sendable () -> Duration
+    private let width: @Sendable () -> Int
+    private var ticker: Task<Void, Never>?
+
+    /// `now` and `clock` are injected so the line can be driven without real time; `width`
+    /// is asked before every draw, so a resized terminal is followed.
+    init(console: Console, clock: any EngineClock = SystemEngineClock(), now: @escaping @Sendable () -> Duration = LiveProgress.monotonicNow,
+         width: @escaping @Sendable () -> Int = LiveProgress.terminalWidth) {
+        self.console = console
+        self.clock = clock
+        self.now = now
+        self.width = width
+        board = ProgressBoard(runStarted: now())
+    }
+
+    func handle(_ event: ProgressEvent) {
+        let done = lock.withLock { board.record(event, at: now()) }
+        if let done, event.stage == .finished {
+            console.writeError(ProgressBoard.finishedLine(done: event.done, total: event.total, address: done.address,
+                                                          action: done.action, took: done.took))
+        }
+        redraw()
+        startTicking()
+    }
+
+    func handle(_ wait: ReadinessEvent) {
+        lock.withLock { board.record(wait, at: now()) }
+        redraw()
+    }
+
+    func redraw() {
+        lock.withLock {
+            // A redraw of the ticker that lost the race with `finish` must not bring the line back.
+            guard !finished else { return }
+            console.statusLine.show(board.line(at: now(), width: width(), colour: console.errorColour))
+        }
+    }
+
+    /// Elapsed time moves on while AWS is waited for: draw once a second until `finish`.
+    private func startTicking() {
+        lock.withLock {
+            guard ticker == nil, !finished else { return }
+            ticker = Task { [weak self, clock] in
+                while !Task.isCancelled {
+                    do { try await clock.sleep(for: .seconds(1)) } catch { return }
+                    self?.redraw()
+                }
+            }
+        }
+    }
+
+    /// Stops the redraws and erases the status line: the summary printed next starts on a
+    /// clean line.
+    func finish() {
+        lock.withLock {
+            finished = true
+            ticker?.cancel()
+            ticker = nil
+            console.statusLine.clear()
+        }
+    }
+
+    static let origin = ContinuousClock.now
+
+    @Sendable static func monotonicNow() -> Duration { ContinuousClock.now - origin }
+
+    /// The columns of the terminal on stderr; `COLUMNS`, then 80, when it cannot be asked.
+    @Sendable static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 80
+    }
+
+    /// A live line needs a terminal that understands the erase sequence: stderr is a TTY and
+    /// `TERM` is not `dumb`.
+    static func isAvailable(environment: [String: String]) -> Bool {
+        isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb"
+    }
+}
