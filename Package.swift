@@ -111,7 +111,7 @@ let package = Package(
             "NetloomTestSupport",
             "NetloomCLI", "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        ], exclude: ["Expected"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "NetloomEngineTests", dependencies: [
             "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "AWSClient",
