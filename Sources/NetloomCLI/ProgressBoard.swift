@@ -89,7 +89,7 @@ struct ProgressBoard: Sendable {
         line.append("[\(done)/\(total)]", .bold)
         var times = " \(Self.clock(now - runStarted)) elapsed"
         if let left = estimatedRemaining(at: now) {
-            times += ", about \(Self.clock(left)) left"
+            times += left < .seconds(1) ? ", less than 1s left" : ", about \(Self.clock(left)) left"
         } else if total > 0 {
             times += ", estimating"
         }
