@@ -70,13 +70,17 @@ struct ProgressBoard: Sendable {
     }
 
     /// What is left at the pace so far (changes finished per second since the first started,
-    /// which counts the parallelism in); nil before the first change finished.
+    /// which counts the parallelism in), but never less than the longest change in flight has
+    /// run: a NAT gateway pending for 40 s after twenty quick subnets is not "1s left", and
+    /// something of unknown length that has run for t is as likely as not to need t more.
+    /// Nil before the first change finished.
     func estimatedRemaining(at now: Duration) -> Duration? {
         guard let changesStarted, done > 0, total > 0 else { return nil }
         let left = max(0, total - done)
         guard left > 0 else { return .zero }
-        let perChange = (now - changesStarted) / done
-        return perChange * left
+        let pace = (now - changesStarted) / done * left
+        let longest = inFlight.map { now - $0.since }.max() ?? .zero
+        return max(pace, longest)
     }
 
     // MARK: the line

@@ -45,6 +45,23 @@ struct ProgressLineTests {
         #expect(board.line(at: .seconds(75), width: 120, colour: false) == "[8/8] 1m15s elapsed, less than 1s left")
     }
 
+    @Test("a long change in flight keeps the estimate from falling below the time it has run")
+    func estimateDuringAWait() {
+        var board = ProgressBoard(runStarted: .zero)
+        board.record(event("nat_gateway:a", .started, done: 0, total: 12), at: .seconds(1))
+        for index in 0..<10 {
+            board.record(event("subnet:\(index)", .started, done: index, total: 12), at: .seconds(1))
+            board.record(event("subnet:\(index)", .finished, done: index + 1, total: 12), at: .seconds(2))
+        }
+        // Ten done in 1 s: the pace says 0.2 s for the two left, but the gateway has run 1 s.
+        #expect(board.estimatedRemaining(at: .seconds(2)) == .seconds(1))
+        // The gateway has run for 20 s: that is the least left.
+        #expect(board.estimatedRemaining(at: .seconds(21)) == .seconds(20))
+        board.record(event("nat_gateway:a", .finished, done: 11, total: 12), at: .seconds(30))
+        // Done: the pace alone again (11 in 29 s, 1 left).
+        #expect(board.estimatedRemaining(at: .seconds(30)) == .seconds(29) / 11)
+    }
+
     @Test("a wait shows first, with the state AWS reported and the time waited, which goes on between polls")
     func waits() {
         var board = ProgressBoard(runStarted: .zero)
