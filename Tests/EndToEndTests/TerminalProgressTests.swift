@@ -97,7 +97,7 @@ final class TmuxTerminal {
 
 /// `netloom apply` as it looks in a terminal: a real pseudo-terminal (tmux), a real moto behind
 /// a proxy that makes the NAT gateway take a few polls to become available, as on AWS.
-@Suite("apply on a terminal", .serialized, .enabled(if: TmuxAvailability.shouldRun, "tmux or moto_server is not installed"))
+@Suite("apply and destroy on a terminal, and without one", .serialized, .enabled(if: TmuxAvailability.shouldRun, "tmux or moto_server is not installed"))
 struct TerminalProgressTests {
     static let spec = """
         stack: termdemo
@@ -234,5 +234,26 @@ struct TerminalProgressTests {
             print("the terminal after \(arguments.joined(separator: " ")):\n" + shown)
         }
         await proxy.stop()
+    }
+
+    @Test("without a terminal nothing is drawn: no erase sequence, no status or per-change line; --quiet leaves the summary alone")
+    func withoutTerminal() async throws {
+        let moto = try await SharedMotoServers.instance.server(for: #fileID)
+        try moto.reset()
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        try Self.spec.write(toFile: runner.workDirectory + "/spec.yaml", atomically: true, encoding: .utf8)
+
+        let apply = try runner.netloom("apply", "spec.yaml", "--auto-approve")
+        #expect(apply.status == 0, "\(apply.stderr)")
+        for text in [apply.stdout, apply.stderr] {
+            #expect(!text.contains("\r") && !text.contains("\u{1B}"), "terminal control in piped output: \(text.debugDescription.prefix(300))")
+            #expect(!text.components(separatedBy: "\n").contains { Self.matches($0, Self.statusLine) || Self.matches($0, Self.changeLine) })
+        }
+        #expect(apply.stdout.contains("Plan: 23 to add") && apply.stdout.hasSuffix("Apply complete! Resources: 23 added, 0 changed, 0 replaced, 0 destroyed.\n"))
+
+        let destroy = try runner.netloom("destroy", "spec.yaml", "--auto-approve", "--quiet")
+        #expect(destroy.status == 0, "\(destroy.stderr)")
+        #expect(destroy.stdout == "Destroy complete! Resources: 23 destroyed.\n")
+        #expect(destroy.stderr.isEmpty, "\(destroy.stderr)")
     }
 }
