@@ -41,7 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
           netloom check spec.yaml --skip NL-EC2-003 --skip NL-SG-010
           netloom check spec.yaml --format sarif > netloom.sarif
           netloom check spec.yaml --format json | jq '.findings[].id'
-          netloom check spec.yaml --format markdown > check.md   # a pull-request comment
+          netloom check spec.yaml --format markdown > comment.md
 
         --format markdown writes the verdict, a table of counts by severity and
         collapsible sections (kept under 60,000 characters for a pull-request comment);

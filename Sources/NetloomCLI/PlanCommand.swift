@@ -18,7 +18,7 @@ struct PlanCommand: AsyncParsableCommand {
           netloom plan examples/inference.yaml --format json --stats
           netloom plan --offline examples/ml-workstation.yaml
           netloom plan spec.yaml --detailed-exitcode   # exit 2 when there are changes
-          netloom plan spec.yaml --format markdown > plan.md   # a pull-request comment
+          netloom plan spec.yaml --format markdown > comment.md
 
         --format markdown writes a summary table and collapsible sections, kept under
         60,000 characters (GitHub comments hold 65,536): long lists end with how many
