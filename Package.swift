@@ -115,7 +115,7 @@ let package = Package(
             "NetloomTestSupport",
             "NetloomCLI", "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        ], exclude: ["Expected"]),
         .testTarget(name: "NetloomReportTests", dependencies: [
             "NetloomTestSupport",
             "NetloomReport", "NetloomCLI", "NetloomEngine", "NetloomAnalysis", "NetloomPlanning", "NetloomSpec", "NetloomModel",

@@ -19,6 +19,11 @@ struct ApplyCommand: AsyncParsableCommand {
           AWS_ENDPOINT_URL=http://127.0.0.1:5000 netloom apply spec.yaml --auto-approve
           netloom apply spec.yaml --auto-approve --format json | jq .summary
           netloom import --region us-east-1 --vpc vpc-0abc -o imported.yaml && netloom apply imported.yaml --adopt
+          netloom apply spec.yaml --auto-approve --quiet   # errors and the summary only
+
+        On a terminal, a status line at the bottom shows the changes done of the total,
+        what is in flight and what AWS is waited for (a NAT gateway pending), the time
+        elapsed and an estimate of what is left; each finished change stays as a line above.
         """
     )
 
@@ -32,6 +37,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: ArgumentHelp(
         "Take over the resources `netloom import` recorded in the state: tag them as the stack's and bring their settings to the spec. Refuses, changing nothing, when the plan would create, replace or delete anything."))
     var adopt = false
+
+    @Flag(name: .long, help: "Print only errors, warnings and the summary: no plan (unless asked to approve it), no progress, no retry notices.")
+    var quiet = false
 
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
@@ -48,8 +56,11 @@ struct ApplyCommand: AsyncParsableCommand {
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
-                                               console: console, stop: stop, lockFor: "apply")
+                                               console: console, stop: stop, showsProgress: !quiet, quiet: quiet, lockFor: "apply")
         let json = output.format == .json
+        // A plan that must be approved is shown even with --quiet: no one approves blind.
+        let showsPlan = !json && (!quiet || !autoApprove)
+        let quiet = quiet
         let stack = session.expanded.spec.stack
         var engine = session.engine
         let adopt = adopt
@@ -64,7 +75,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let outcome = await engine.applyStack(session.expanded.graph, allocations: session.allocations, hooks: RunHooks(
             planned: { deploy in
-                if !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
+                if showsPlan || adopt && !json { console.write(PlanRenderer(console: console).render(deploy.plan, stack: stack, offline: false)) }
                 if adopt {
                     let refused = deploy.plan.changes.filter { $0.action != .update }
                     if !refused.isEmpty {
@@ -80,11 +91,12 @@ struct ApplyCommand: AsyncParsableCommand {
                 return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
             },
             rereading: { count in
+                guard !quiet else { return }
                 let calls = count == 1 ? "1 change call was" : "\(count) change calls were"
                 console.writeError("\(calls) retried after a lost answer; reading the stack again for duplicates")
             },
             replanned: { plan in
-                if !json { console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: false)) }
+                if !json && !quiet { console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: false)) }
             }))
         if engineOptions.stats { session.printStats(elapsed: ContinuousClock.now - started) }
         let saved = await session.close()

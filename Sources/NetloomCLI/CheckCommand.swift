@@ -9,6 +9,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
     case sarif
+    case markdown
 }
 
 extension Severity: ExpressibleByArgument {}
@@ -40,6 +41,11 @@ struct CheckCommand: AsyncParsableCommand {
           netloom check spec.yaml --skip NL-EC2-003 --skip NL-SG-010
           netloom check spec.yaml --format sarif > netloom.sarif
           netloom check spec.yaml --format json | jq '.findings[].id'
+          netloom check spec.yaml --format markdown > comment.md
+
+        --format markdown writes the verdict, a table of counts by severity and
+        collapsible sections (kept under 60,000 characters for a pull-request comment);
+        the exit status is the same as with the other formats.
 
         Rules:
         \(CheckCommand.ruleList)
@@ -52,7 +58,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var spec: SpecOptions
 
-    @Option(name: .long, help: "Output format: text, json or sarif.")
+    @Option(name: .long, help: "Output format: text, json, sarif or markdown.")
     var format: CheckFormat = .text
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 3 when a finding is at or above this severity: critical, high, medium or low.", valueName: "severity"))
@@ -82,8 +88,10 @@ struct CheckCommand: AsyncParsableCommand {
         switch format {
         case .json: console.write(JSONOutput.encode(CheckDocument(report: report, assertions: assertions)))
         case .sarif: console.write(JSONOutput.encode(SARIFLog(report: report, toolVersion: NetloomCommand.configuration.version)))
+        case .markdown:
+            console.write(CheckMarkdownRenderer().render(report, assertions: assertions, stack: expanded.spec.stack, failOn: failOn))
         case .text:
-            var text = CheckRenderer(console: console).render(report, assertions: assertions, stack: expanded.spec.stack, failOn: failOn)
+            let text = CheckRenderer(console: console).render(report, assertions: assertions, stack: expanded.spec.stack, failOn: failOn)
             console.write(text)
         }
         if report.hasFinding(atOrAbove: failOn) || assertions.contains(where: { !$0.passed }) {

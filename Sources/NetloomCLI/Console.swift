@@ -16,6 +16,9 @@ struct Console {
     var errorColour: Bool
     /// Shared by every copy of this console, so arming it once covers them all.
     let redaction = ConsoleRedaction()
+    /// The status line redrawn in place at the bottom of a terminal while a run goes on; every
+    /// line printed meanwhile goes above it (shared by every copy, like `redaction`).
+    let statusLine = StatusLineSlot()
 
     static func current(environment: [String: String]) -> Console {
         let noColour = environment["NO_COLOR"].map { !$0.isEmpty } ?? false || environment["TERM"] == "dumb"
@@ -25,14 +28,7 @@ struct Console {
     func write(_ text: String) {
         var text = redaction.apply(text)
         if !text.hasSuffix("\n") { text += "\n" }
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        statusLine.above { Self.writeAll(text, to: STDOUT_FILENO) }
     }
 
     func error(_ message: String) {
@@ -61,7 +57,19 @@ struct Console {
     func writeError(_ line: String) {
         var text = redaction.apply(line)
         if !text.hasSuffix("\n") { text += "\n" }
-        text.withUTF8 { buffer in _ = Glibc.write(STDERR_FILENO, buffer.baseAddress!, buffer.count) }
+        statusLine.above { Self.writeAll(text, to: STDERR_FILENO) }
+    }
+
+    static func writeAll(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
     }
 
     func style(_ text: String, _ style: Style) -> String { colour ? style.wrap(text) : text }

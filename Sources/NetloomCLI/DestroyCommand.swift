@@ -17,6 +17,11 @@ struct DestroyCommand: AsyncParsableCommand {
           netloom destroy examples/ml-workstation.yaml
           netloom destroy examples/inference.yaml --auto-approve --stats
           netloom destroy spec.yaml --auto-approve --format json | jq '.failures'
+          netloom destroy spec.yaml --auto-approve --quiet   # errors and the summary only
+
+        On a terminal, a status line at the bottom shows the deletes done of the total,
+        what is in flight and what AWS is waited for, the time elapsed and an estimate of
+        what is left; each finished delete stays as a line above.
         """
     )
 
@@ -26,6 +31,9 @@ struct DestroyCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Destroy without asking.")
     var autoApprove = false
+
+    @Flag(name: .long, help: "Print only errors, warnings and the summary: no progress, no retry notices.")
+    var quiet = false
 
     func run() async throws {
         let console = Console.current(environment: ProcessInfo.processInfo.environment)
@@ -41,7 +49,7 @@ struct DestroyCommand: AsyncParsableCommand {
         let stop = StopRequest()
         InterruptHandler.install(stop, console: console)
         let session = try await EngineSession.open(spec, parallelism: engineOptions.parallelism, timeout: engineOptions.runTimeout, logging: engineOptions.logging,
-                                               console: console, stop: stop, lockFor: "destroy")
+                                               console: console, stop: stop, showsProgress: !quiet, quiet: quiet, lockFor: "destroy")
         let stack = session.expanded.spec.stack
         let autoApprove = autoApprove
         let outcome = await session.engine.destroyStack(session.expanded.graph, confirm: {

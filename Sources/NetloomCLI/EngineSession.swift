@@ -76,6 +76,8 @@ struct EngineSession {
     let counter: CallCounter
     let transport: AsyncHTTPClientTransport
     let console: Console
+    /// The live status line of an apply or destroy on a terminal; nil elsewhere and with `--quiet`.
+    let live: LiveProgress?
 
     /// The subnet allocations of this expansion, for the state to keep.
     var allocations: [SubnetKey: CIDRBlock] {
@@ -98,11 +100,13 @@ struct EngineSession {
         return (directory.isEmpty ? "." : directory) + "/.netloom/\(stack).sqlite"
     }
 
-    /// `timeout` is the run's `--timeout`: no AWS call goes on past it.
+    /// `timeout` is the run's `--timeout`: no AWS call goes on past it. `showsProgress` draws the
+    /// live status line when stderr is a terminal; `quiet` keeps the retry notices to itself.
     /// `lockFor` names the run (apply, destroy) that takes the state's lock; read-only commands
     /// pass `createsState: false` and never write a state back.
     static func open(_ options: SpecOptions, parallelism: Int = 16, timeout: RunTimeout? = nil, logging: LoggingOptions, console: Console,
-                     stop: StopRequest = StopRequest(), createsState: Bool = true, lockFor command: String? = nil) async throws -> EngineSession {
+                     stop: StopRequest = StopRequest(), createsState: Bool = true, showsProgress: Bool = false,
+                     quiet: Bool = false, lockFor command: String? = nil) async throws -> EngineSession {
         let runDeadline = timeout.map { AWSRunDeadline(instant: .now + $0.duration, source: "--timeout \($0.text)") }
         let spec = try SpecInput.load(options, console: console)
         let transport = AsyncHTTPClientTransport()
@@ -118,7 +122,7 @@ struct EngineSession {
                                                      logger: logging.logger(label: "netloom.aws", console: console))
             resolved.runDeadline = runDeadline
             resolved.observer = counter
-            resolved.onRetry = { notice in console.writeError(notice.description) }
+            if !quiet { resolved.onRetry = { notice in console.writeError(notice.description) } }
             core = resolved
         } catch {
             try? await transport.shutdown()
@@ -165,11 +169,12 @@ struct EngineSession {
             console.report(error)
             throw ExitStatus.invalidSpec
         }
-        let context = ProviderContext(services: AWSServices(core: core), stack: spec.stack, region: spec.region, clock: SystemEngineClock())
-        let progressOnTerminal = isatty(STDERR_FILENO) == 1
+        var context = ProviderContext(services: AWSServices(core: core), stack: spec.stack, region: spec.region, clock: SystemEngineClock())
+        // Without a terminal nothing is drawn: a CI log gets one plain line per finished change.
+        let live = showsProgress ? LiveProgress(console: console, drawsStatusLine: LiveProgress.isAvailable(environment: ProcessInfo.processInfo.environment)) : nil
+        if let live { context.readinessObserver = { wait in live.handle(wait) } }
         let engine = DeployEngine(context: context, state: state, parallelism: parallelism, stop: stop, calls: counter) { event in
-            guard progressOnTerminal, !event.finished else { return }
-            console.writeError("[\(event.done)/\(event.total)] \(event.action.rawValue) \(event.address)")
+            live?.handle(event)
         }
         var uploader: Task<Void, Never>?
         if let remote, command != nil {
@@ -189,13 +194,14 @@ struct EngineSession {
             }
         }
         return EngineSession(expanded: expanded, state: state, engine: engine, counter: counter, transport: transport, console: console,
-                             temporaryStatePath: temporaryStatePath, remote: remote, uploader: uploader)
+                             live: live, temporaryStatePath: temporaryStatePath, remote: remote, uploader: uploader)
     }
 
     /// Writes an S3 state back and releases its lock; false (with the reason printed) when the
     /// state could not be saved.
     @discardableResult
     func close() async -> Bool {
+        live?.finish()
         uploader?.cancel()
         var saved = true
         if let remote, let error = await remote.close() {

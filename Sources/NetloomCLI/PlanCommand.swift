@@ -18,11 +18,23 @@ struct PlanCommand: AsyncParsableCommand {
           netloom plan examples/inference.yaml --format json --stats
           netloom plan --offline examples/ml-workstation.yaml
           netloom plan spec.yaml --detailed-exitcode   # exit 2 when there are changes
+          netloom plan spec.yaml --format markdown > comment.md
+
+        --format markdown writes a summary table and collapsible sections, kept under
+        60,000 characters (GitHub comments hold 65,536): long lists end with how many
+        changes were left out.
         """
     )
 
+    /// `text` and `json` as every command; `markdown` for a pull-request comment.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
     @OptionGroup var spec: SpecOptions
-    @OptionGroup var output: FormatOption
+
+    @Option(name: .long, help: "Output format: text, json or markdown.")
+    var format: Format = .text
     @OptionGroup var deadline: TimeoutOption
     @OptionGroup var logging: LoggingOptions
 
@@ -56,9 +68,10 @@ struct PlanCommand: AsyncParsableCommand {
             if stats { session.printStats(elapsed: ContinuousClock.now - started) }
             await session.close()
         }
-        switch output.format {
+        switch format {
         case .json: console.write(JSONText.render(JSONOutput.planDocument(plan)))
         case .text: console.write(PlanRenderer(console: console).render(plan, stack: stack, offline: offline))
+        case .markdown: console.write(PlanMarkdownRenderer().render(plan, stack: stack, offline: offline))
         }
         if detailedExitcode, plan.hasChanges { throw ExitStatus.changesPresent }
     }

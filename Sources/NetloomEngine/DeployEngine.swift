@@ -151,13 +151,30 @@ public final class StopRequest: @unchecked Sendable {
     }
 }
 
-/// One step of progress, for a terminal's status line.
-public struct ProgressEvent: Sendable {
+/// One step of progress, for a terminal's status line: a change started, finished or failed.
+/// A replacement starts twice (its delete, then its create) and finishes once.
+public struct ProgressEvent: Sendable, Hashable {
+    public enum Stage: String, Sendable, Hashable {
+        case started, finished, failed
+    }
+
     public var address: String
     public var action: PlannedChange.Action
-    public var finished: Bool
+    public var stage: Stage
+    /// Changes finished so far in this pass (the event's own included when it finished).
     public var done: Int
+    /// Changes in the plan being executed.
     public var total: Int
+
+    public var finished: Bool { stage == .finished }
+
+    public init(address: String, action: PlannedChange.Action, stage: Stage, done: Int, total: Int) {
+        self.address = address
+        self.action = action
+        self.stage = stage
+        self.done = done
+        self.total = total
+    }
 }
 
 /// Ids known so far, updated as resources are created.
@@ -337,7 +354,7 @@ public struct DeployEngine: Sendable {
             await runGraph(wave.map(\.address), dependencies: [:], report: report, batchKey: batchKey) { addresses in
                 let items = addresses.compactMap { address in waveByAddress[address].flatMap { change in liveByAddress[address].map { (change, $0) } } }
                 for (change, item) in items {
-                    self.progress(ProgressEvent(address: item.address, action: change.action, finished: false, done: await counter.value, total: total))
+                    self.progress(ProgressEvent(address: item.address, action: change.action, stage: .started, done: await counter.value, total: total))
                 }
                 let outcomes = await self.mutateAll(runID: runID, addresses: items.map(\.1.address),
                                                     action: { waveByAddress[$0]?.action == .replace ? "replace: delete" : "delete" }) {
@@ -352,11 +369,12 @@ public struct DeployEngine: Sendable {
                         try self.state.remove(address: item.address)
                     } catch {
                         errors[item.address] = error
+                        self.progress(ProgressEvent(address: item.address, action: change.action, stage: .failed, done: await counter.value, total: total))
                         continue
                     }
                     guard change.action != .replace else { continue }
                     await report.complete(item.address, .delete)
-                    self.progress(ProgressEvent(address: item.address, action: .delete, finished: true, done: await counter.increment(), total: total))
+                    self.progress(ProgressEvent(address: item.address, action: .delete, stage: .finished, done: await counter.increment(), total: total))
                 }
                 return errors
             }
@@ -387,7 +405,7 @@ public struct DeployEngine: Sendable {
             var updates: [(PlannedChange, DesiredResource)] = []
             for address in addresses {
                 guard let change = byAddress[address], let resource = deploy.graph[address] else { continue }
-                self.progress(ProgressEvent(address: address, action: change.action, finished: false, done: await counter.value, total: total))
+                self.progress(ProgressEvent(address: address, action: change.action, stage: .started, done: await counter.value, total: total))
                 let provider = self.providers.provider(for: resource.type)
                 let desired = provider.prepare(deploy.resolution.resolve(resource, ids: await registry.ids), in: deploy.graph)
                 if DesiredResource.containsUnknown(.map(desired.properties)) {
@@ -427,7 +445,11 @@ public struct DeployEngine: Sendable {
                     continue
                 }
                 await report.complete(address, change.action)
-                self.progress(ProgressEvent(address: address, action: change.action, finished: true, done: await counter.increment(), total: total))
+                self.progress(ProgressEvent(address: address, action: change.action, stage: .finished, done: await counter.increment(), total: total))
+            }
+            for (address, _) in errors.sorted(by: { $0.key < $1.key }) {
+                guard let change = byAddress[address] else { continue }
+                self.progress(ProgressEvent(address: address, action: change.action, stage: .failed, done: await counter.value, total: total))
             }
             return errors
         }

@@ -78,6 +78,9 @@ public struct ProviderContext: Sendable {
     public var readinessTimeout: Duration
     /// From STS GetCallerIdentity, for `${account_id}` and ARNs.
     public var accountID: String = ""
+    /// Told after every poll of a wait for a resource to become ready (or gone): what is
+    /// waited for and the state AWS reports. The command line draws it on a terminal.
+    public var readinessObserver: @Sendable (ReadinessEvent) -> Void = { _ in }
     var cache = DescribeCache()
     /// Set by destroy: VPC-scoped types are read by the stack tag in every VPC, not only in the
     /// stack's own VPCs.
@@ -109,7 +112,7 @@ public struct ProviderContext: Sendable {
     /// and ListRoles carries no tags).
     var iamPath: String { "/netloom/\(stack)/" }
 
-    var waiter: ReadinessWaiter { ReadinessWaiter(clock: clock, timeout: readinessTimeout) }
+    var waiter: ReadinessWaiter { ReadinessWaiter(clock: clock, timeout: readinessTimeout, observer: readinessObserver) }
 
     /// A fresh describe cache: each refresh must see AWS as it is now.
     func refreshed() -> ProviderContext {

@@ -37,7 +37,13 @@ public final class FaultInjectingProxy: Sendable {
     private let serving: Task<Void, Never>
 
     /// `faultRate` of the calls fail, spread evenly over the kinds in `faults`.
-    public init(upstream: String, faultRate: Double = 0.3, seed: UInt64 = 1, faults: [Fault] = Fault.allCases) async throws {
+    ///
+    /// moto makes NAT gateways `available` and load balancers `active` at once, where AWS takes
+    /// a minute or more. With `pendingPolls` > 0, the first that many describes of one NAT
+    /// gateway (or load balancer) by id answer `pending` (`provisioning`), so a run waits as it
+    /// would on AWS. `latency` delays every forwarded call, so a run lasts long enough to watch.
+    public init(upstream: String, faultRate: Double = 0.3, seed: UInt64 = 1, faults: [Fault] = Fault.allCases,
+                pendingPolls: Int = 0, latency: Duration = .zero) async throws {
         self.upstream = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         self.faultRate = faultRate
         state = NIOLockedValueBox((SplitMix64(seed: seed), Counts()))
@@ -52,7 +58,18 @@ public final class FaultInjectingProxy: Sendable {
             }
         serverChannel = server.channel
         port = server.channel.localAddress?.port ?? 0
-        let proxy = Forwarder(upstream: self.upstream, client: client, decide: { [state, faultRate, faults] in
+        let polls = NIOLockedValueBox<[String: Int]>([:])
+        let proxy = Forwarder(upstream: self.upstream, client: client, latency: latency, provisioning: { body, answer in
+            guard pendingPolls > 0, let (id, ready, pending) = Forwarder.provisioningPoll(body) else { return }
+            let count = polls.withLockedValue { counts in
+                counts[id, default: 0] += 1
+                return counts[id] ?? 0
+            }
+            guard count <= pendingPolls else { return }
+            var text = String(buffer: answer.body)
+            text = text.replacingOccurrences(of: ready, with: pending)
+            answer.body = ByteBuffer(string: text)
+        }, decide: { [state, faultRate, faults] in
             state.withLockedValue { value in
                 let roll = value.dice.nextUnit()
                 guard roll < faultRate else {
@@ -93,7 +110,30 @@ public final class FaultInjectingProxy: Sendable {
 private struct Forwarder: Sendable {
     let upstream: String
     let client: HTTPClient
+    let latency: Duration
+    /// May change a forwarded answer, given the request's body.
+    let provisioning: @Sendable (String, inout Answer) -> Void
     let decide: @Sendable () -> FaultInjectingProxy.Fault?
+
+    /// A describe of one NAT gateway or load balancer by id (what a readiness wait sends): the
+    /// id, the ready state as moto writes it, and what to write instead.
+    static func provisioningPoll(_ body: String) -> (id: String, ready: String, pending: String)? {
+        var parameters: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            parameters[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        switch parameters["Action"] {
+        case "DescribeNatGateways":
+            guard let id = parameters["NatGatewayId.1"] else { return nil }
+            return (id, "<state>available</state>", "<state>pending</state>")
+        case "DescribeLoadBalancers":
+            guard let id = parameters["LoadBalancerArns.member.1"] else { return nil }
+            return (id, "<Code>active</Code>", "<Code>provisioning</Code>")
+        default:
+            return nil
+        }
+    }
 
     func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         try? await connection.executeThenClose { inbound, outbound in
@@ -120,7 +160,9 @@ private struct Forwarder: Sendable {
                         _ = try? await forward(request, body)
                         return
                     case nil:
-                        let response = try await forward(request, body)
+                        if latency > .zero { try await Task.sleep(for: latency) }
+                        var response = try await forward(request, body)
+                        provisioning(String(buffer: body), &response)
                         try await write(response, to: outbound)
                     }
                 }
