@@ -402,12 +402,43 @@ public struct VPCImporter: Sendable {
             notes.append("flow log \(log.flowLogID) (to \(log.logGroupName ?? log.logDestination ?? "?")) is not imported: netloom's flow logs go to /netloom/<stack>/flow-logs with a role of its own")
         }
 
+        // MARK: tags: the spec has stack-wide tags only, so those every resource shares
+        let adoptedIDs = Set(records.map(\.awsID))
+        var tagSets: [[String: String]] = []
+        func collect(_ id: String, _ tags: [AWSTag]) {
+            guard adoptedIDs.contains(id) else { return }
+            tagSets.append(Dictionary(tags.filter { $0.key != "Name" && !$0.key.lowercased().hasPrefix("aws:") && !$0.key.hasPrefix("netloom:") }
+                .map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }))
+        }
+        collect(vpc.vpcID, vpc.tags)
+        for subnet in subnets { collect(subnet.subnetID, subnet.tags) }
+        for table in tables { collect(table.routeTableID, table.tags) }
+        for gateway in gateways { collect(gateway.internetGatewayID, gateway.tags) }
+        for nat in nats { collect(nat.natGatewayID, nat.tags) }
+        for group in groups { collect(group.groupID, group.tags) }
+        for acl in acls { collect(acl.networkACLID, acl.tags) }
+        for instance in instances { collect(instance.instanceID, instance.tags) }
+        for endpoint in endpoints { collect(endpoint.vpcEndpointID, endpoint.tags) }
+        var common = tagSets.first ?? [:]
+        for set in tagSets.dropFirst() { common = common.filter { set[$0.key] == $0.value } }
+        let dropped = Set(tagSets.flatMap { $0.filter { common[$0.key] != $0.value }.map(\.key) })
+        if !dropped.isEmpty {
+            notes.append("tags not on every resource (\(dropped.sorted().joined(separator: ", "))) cannot be written: the spec's tags are stack-wide, so apply --adopt removes them (its plan shows each)")
+        }
+        notes.append("every resource's Name tag becomes netloom's `<stack>-<address>` on apply --adopt, unless `tags:` gives one Name for all")
+
         // MARK: the spec
         var out: [String] = [
             "# Imported by netloom from \(vpcID) in \(region).",
             "# `netloom apply --adopt` tags these resources as the stack's; it creates and deletes nothing.",
             "stack: \(stack)",
             "region: \(region)",
+        ]
+        if !common.isEmpty {
+            out.append("tags:")
+            for (key, value) in common.sorted(by: { $0.key < $1.key }) { out.append("  \(YAMLText.quoted(key)): \(YAMLText.quoted(value))") }
+        }
+        out += [
             "network:",
             "  cidr: \(vpc.cidrBlock)",
             "  azs: [\(azs.joined(separator: ", "))]",

@@ -104,6 +104,9 @@ struct ImportEndToEndTests {
     func importAndAdopt() async throws {
         let runner = try await freshMoto()
         let vpc = try buildVPC(runner)
+        // A tag every resource carries becomes the spec's stack-wide `tags:` and survives adoption.
+        let taggable = try ids(runner, vpc: vpc).filter { id in ["vpc-", "subnet-", "rtb-", "igw-", "nat-", "sg-", "acl-", "i-"].contains { id.hasPrefix($0) } }
+        _ = try runner.aws(["ec2", "create-tags", "--resources"] + taggable + ["--tags", "Key=team,Value=ml"])
         let before = try ids(runner, vpc: vpc)
         #expect(before.count > 20)
 
@@ -112,6 +115,8 @@ struct ImportEndToEndTests {
         #expect(imported.status == 0, "\(imported.stderr)")
         let text = try String(contentsOfFile: spec, encoding: .utf8)
         #expect(text.contains("stack: research"))
+        #expect(text.contains("tags:\n  \"team\": \"ml\""), "\(text)")
+        #expect(text.contains("every resource's Name tag becomes netloom's"))
         #expect(text.contains("app: { tier: private, cidrs: { us-east-1a: 10.20.10.0/24, us-east-1b: 10.20.11.0/24 } }"), "\(text)")
         #expect(text.contains("public: { tier: public"), "\(text)")
         #expect(text.contains("nat: single"))
@@ -156,6 +161,9 @@ struct ImportEndToEndTests {
 
         let plan = try runner.netloom("plan", spec, "--detailed-exitcode")
         #expect(plan.status == 0, "plan after adopting: \(plan.stdout)\n\(plan.stderr)")
+        let vpcTags = try runner.awsList(["ec2", "describe-vpcs", "--vpc-ids", vpc], key: "Vpcs").first?["Tags"] as? [[String: Any]] ?? []
+        #expect(vpcTags.contains { $0["Key"] as? String == "team" && $0["Value"] as? String == "ml" }, "\(vpcTags)")
+        #expect(vpcTags.contains { $0["Key"] as? String == "netloom:address" && $0["Value"] as? String == "vpc" }, "\(vpcTags)")
         let drift = try runner.netloom("drift", spec)
         #expect(drift.status == 0, "\(drift.stdout)\n\(drift.stderr)")
         #expect(try ids(runner, vpc: vpc) == before, "adopting changed the resource ids")
