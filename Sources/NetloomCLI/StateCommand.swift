@@ -341,7 +341,17 @@ struct StateUnlockCommand: AsyncParsableCommand {
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
         }
-        defer { Task { [access] in await access.close() } }
+        do {
+            try await unlockS3(bucket: bucket, key: key, access: access, console: console)
+            await access.close()
+        } catch {
+            await access.close()
+            throw error
+        }
+    }
+
+    func unlockS3(bucket: String, key: String, access: StateOptions.S3Access, console: Console) async throws {
+        let location = "s3://\(bucket)/\(key)"
         do {
             let holder: S3StateLock?
             do {

@@ -108,6 +108,15 @@ public struct ProviderContext: Sendable {
     /// The ownership test for tagged resources: AWS's answer must show this stack's tag.
     func isOwned(_ tags: [AWSTag]) -> Bool { tags.value(forKey: "netloom:stack") == stack }
 
+    /// Owned, or being adopted: an adopted resource must carry no other stack's tag, so an
+    /// import can never hand one stack's resources to another.
+    func belongs(_ tags: [AWSTag], id: String) -> Bool { Self.belongs(tags, id: id, stack: stack, adoption: adoption) }
+
+    static func belongs(_ tags: [AWSTag], id: String, stack: String, adoption: [String: String]) -> Bool {
+        let owner = tags.value(forKey: "netloom:stack")
+        return owner == stack || owner == nil && adoption[id] != nil
+    }
+
     /// The IAM path that marks the stack's roles and profiles (names are unique per account,
     /// and ListRoles carries no tags).
     var iamPath: String { "/netloom/\(stack)/" }

@@ -44,6 +44,9 @@ public struct VPCImporter: Sendable {
 
     public func importVPC(_ vpcID: String) async throws -> ImportedVPC {
         guard let vpc = try await ec2.describeVpcs(ids: [vpcID]).first else { throw ImportError(message: "there is no VPC \(vpcID) in \(region)") }
+        if let owner = vpc.tags.value(forKey: "netloom:stack") {
+            throw ImportError(message: "\(vpcID) is netloom stack '\(owner)' (tag netloom:stack=\(owner)); its own spec and state manage it, so it is not imported")
+        }
         let inVPC = [AWSFilter("vpc-id", [vpcID])]
         async let subnetsRead = ec2.describeSubnets(filters: inVPC)
         async let tablesRead = ec2.describeRouteTables(filters: inVPC)

@@ -207,6 +207,25 @@ struct EngineLogicTests {
     }
 }
 
+extension EngineLogicTests {
+    @Test("adoption takes untagged resources by id, never one another stack's tag claims")
+    func adoptionOwnership() {
+        let adoption = ["vpc-1": "vpc", "sg-2": "security_group:web"]
+        #expect(ProviderContext.belongs([AWSTag("netloom:stack", "s")], id: "vpc-9", stack: "s", adoption: adoption))
+        #expect(ProviderContext.belongs([AWSTag("Name", "research")], id: "vpc-1", stack: "s", adoption: adoption))
+        #expect(!ProviderContext.belongs([AWSTag("netloom:stack", "other")], id: "sg-2", stack: "s", adoption: adoption))
+        #expect(!ProviderContext.belongs([], id: "sg-3", stack: "s", adoption: adoption))
+        let items = [("sg-1", [AWSTag("netloom:stack", "s"), AWSTag("netloom:address", "security_group:db")]),
+                     ("sg-2", [AWSTag("netloom:stack", "other")]), ("sg-3", [AWSTag]()), ("sg-4", [AWSTag("Name", "web")])]
+        let groups = ["sg-2": "security_group:api", "sg-4": "security_group:web"]
+        let found = ProviderSupport.byAddressTag(items, stack: "s", adoption: groups, type: .securityGroup, id: \.0, tags: \.1) { _ in
+            ObservedResource(address: "", type: .securityGroup, awsID: "")
+        }
+        #expect(found.map(\.awsID) == ["sg-1", "sg-4"])
+        #expect(found.map(\.address) == ["security_group:db", "security_group:web"])
+    }
+}
+
 struct RefusedRule: Error {}
 
 actor UnitLog {

@@ -179,7 +179,7 @@ extension ProviderContext {
             let tags = try await elbTags(balancers.map(\.arn))
             return balancers.compactMap { balancer in
                 let balancerTags = tags[balancer.arn] ?? []
-                return balancerTags.value(forKey: "netloom:stack") == stack || adoption[balancer.arn] != nil ? (balancer, balancerTags) : nil
+                return belongs(balancerTags, id: balancer.arn) ? (balancer, balancerTags) : nil
             }
         }
     }
@@ -192,7 +192,7 @@ extension ProviderContext {
             let tags = try await elbTags(groups.map(\.arn))
             return groups.compactMap { group in
                 let groupTags = tags[group.arn] ?? []
-                return groupTags.value(forKey: "netloom:stack") == stack || adoption[group.arn] != nil ? (group, groupTags) : nil
+                return belongs(groupTags, id: group.arn) ? (group, groupTags) : nil
             }
         }
     }

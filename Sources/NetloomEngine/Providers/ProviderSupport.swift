@@ -20,7 +20,7 @@ enum ProviderSupport {
         var result: [ObservedResource] = []
         var byID: [String: Item] = [:]
         for item in items { byID[id(item)] = item }
-        for item in byID.values.sorted(by: { id($0) < id($1) }) where tags(item).value(forKey: "netloom:stack") == stack || adoption[id(item)] != nil {
+        for item in byID.values.sorted(by: { id($0) < id($1) }) where ProviderContext.belongs(tags(item), id: id(item), stack: stack, adoption: adoption) {
             var observed = observe(item)
             let address = adoption[id(item)] ?? tags(item).value(forKey: "netloom:address") ?? FoundAddress.untagged(type, id: id(item))
             observed.address = address

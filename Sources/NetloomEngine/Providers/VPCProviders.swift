@@ -9,7 +9,7 @@ extension ProviderContext {
         try await cache.value("vpcs") { [self] in
             let tagged = try await services.ec2.describeVpcs(filters: [stackFilter]).filter { isOwned($0.tags) }
             let adopted = try await adopted("vpc-") { try await services.ec2.describeVpcs(ids: $0) }
-            return tagged + adopted.filter { vpc in !tagged.contains { $0.vpcID == vpc.vpcID } }
+            return tagged + adopted.filter { vpc in belongs(vpc.tags, id: vpc.vpcID) && !tagged.contains { $0.vpcID == vpc.vpcID } }
         }
     }
 
@@ -35,7 +35,7 @@ extension ProviderContext {
         if readsLeftoversOutsideStackVPCs { return try await describe([stackFilter]).filter { isOwned(tags($0)) } }
         let vpcIDs = try await vpcs().map(\.vpcID)
         guard !vpcIDs.isEmpty else { return [] }
-        return try await describe([AWSFilter("vpc-id", vpcIDs)]).filter { isOwned(tags($0)) || adoption[id($0)] != nil }
+        return try await describe([AWSFilter("vpc-id", vpcIDs)]).filter { belongs(tags($0), id: id($0)) }
     }
 }
 
