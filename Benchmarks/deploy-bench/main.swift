@@ -2,8 +2,8 @@
 // subnets, their associations with the one route table isolated subnets share, 200 security
 // groups with 3 ingress rules each: 1,202 resources) against a local moto server it starts, with the AWS calls each step makes.
 //
-// With --terraform it also writes the equivalent Terraform configuration (main.tf.json, from
-// `netloom expand --format json`, so the same CIDRs, AZs, names and tags) and, in the same
+// With --terraform it also writes the equivalent Terraform configuration (what `netloom export
+// terraform` writes: the same CIDRs, AZs, names and tags) and, in the same
 // invocation and against the same moto, times `terraform apply`, a no-op `terraform plan
 // -detailed-exitcode` and `terraform destroy` with the same parallelism, then prints one table
 // with the ratio terraform/netloom. Ratios come only from such a side-by-side run: timings from
@@ -23,7 +23,10 @@
 // Needs moto_server on PATH. Exit 0 when every step succeeded (and, with --terraform, the plan
 // was a no-op for both tools), 1 otherwise, 64 on a bad option.
 import Foundation
+import NetloomExport
 import NetloomModel
+import NetloomPlanning
+import NetloomSpec
 import MotoHarness
 import NetloomTestSupport
 
@@ -141,9 +144,14 @@ let environment = awsEnvironment(endpoint: moto.endpointURL)
 
 if let terraform {
     do {
-        let document = try TerraformConfiguration.document(expansion: expansion, provider: .init(
-            region: BenchmarkStacks.deployRegion, endpointURL: moto.endpointURL, accessKey: accessKey, secretKey: secretKey))
-        try TerraformConfiguration.encoded(document).write(to: URL(fileURLWithPath: terraformDirectory + "/main.tf.json"))
+        // The export netloom itself writes (`netloom export terraform`), with moto's endpoints
+        // in an override file beside it.
+        let export = try TerraformExport.make(ExportSource(StackExpander.expand(SpecLoader.load(contentsOf: spec))))
+        for (name, contents) in export.files {
+            try contents.write(toFile: terraformDirectory + "/" + name, atomically: true, encoding: .utf8)
+        }
+        try TerraformMotoProvider.override(endpointURL: moto.endpointURL, accessKey: accessKey, secretKey: secretKey)
+            .write(toFile: terraformDirectory + "/" + TerraformMotoProvider.fileName, atomically: true, encoding: .utf8)
         try terraform.initialize()
     } catch {
         moto.stop()

@@ -1,0 +1,93 @@
+import Foundation
+import NetloomModel
+import NetloomPlanning
+
+/// What an export is made from: the stack as `netloom expand` plans it (so the subnet CIDRs
+/// and derived names are netloom's own), and the clusters whose `VpcConfig` `netloom output`
+/// prints.
+public struct ExportSource: Sendable {
+    public var stack: String
+    public var region: String
+    public var resources: [Resource]
+    /// Each HyperPod cluster's subnet and security groups, by address, for the outputs.
+    public var clusters: [(name: String, subnet: String, securityGroups: [String])]
+
+    public init(_ expanded: ExpandedStack) {
+        stack = expanded.spec.stack
+        region = expanded.spec.region
+        resources = expanded.graph.resources
+        clusters = expanded.spec.clusters.map { cluster in
+            (cluster.name, ResourceAddress.subnet(SubnetKey(subnet: cluster.subnet, az: cluster.az)).description,
+             cluster.securityGroups.map { ResourceAddress.securityGroup($0).description })
+        }
+    }
+
+    /// The resources in `netloom output`'s groups, keyed by the address without its type, as
+    /// `netloom output` prints them.
+    func outputs(of type: ResourceType) -> [(key: String, address: String)] {
+        resources.filter { $0.type == type }.map { resource in
+            (ResourceAddress(parsing: resource.address)?.path ?? resource.address, resource.address)
+        }.sorted { $0.key < $1.key }
+    }
+
+    /// True when any resource refers to `address`, or needs it first.
+    func isReferenced(_ address: String) -> Bool {
+        resources.contains { resource in resource.dependsOn.contains(address) }
+    }
+}
+
+extension PropertyValue {
+    /// `ref:ADDRESS` values this value holds, in lists and maps too.
+    var referencedAddresses: [String] {
+        switch self {
+        case .string: reference.map { [$0.description] } ?? []
+        case .list(let items): items.flatMap(\.referencedAddresses)
+        case .map(let members): members.values.flatMap(\.referencedAddresses)
+        default: []
+        }
+    }
+}
+
+/// Where netloom writes the AWS account id into a value (a bucket name, an ARN in a policy).
+let accountIDPlaceholder = "${account_id}"
+
+/// Properties AWS sees as JSON documents (IAM policies), rendered with sorted keys.
+func compactJSON(_ value: PropertyValue) -> String {
+    switch value {
+    case .string(let text): return jsonString(text)
+    case .int(let number): return String(number)
+    case .double(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    case .bool(let flag): return flag ? "true" : "false"
+    case .null: return "null"
+    case .list(let items): return "[" + items.map(compactJSON).joined(separator: ",") + "]"
+    case .map(let members):
+        return "{" + members.keys.sorted().map { jsonString($0) + ":" + compactJSON(members[$0]!) }.joined(separator: ",") + "}"
+    }
+}
+
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case let control where control.value < 0x20: out += String(format: "\\u%04x", control.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+extension ExportSource {
+    /// A source from resources alone (what a test or another tool holds), with clusters for the
+    /// HyperPod outputs when there are any.
+    public init(stack: String, region: String, resources: [Resource], clusters: [(name: String, subnet: String, securityGroups: [String])] = []) {
+        self.stack = stack
+        self.region = region
+        self.resources = resources
+        self.clusters = clusters
+    }
+}
