@@ -1,4 +1,3 @@
-import Foundation
 import NetloomModel
 import NetloomPlanning
 
@@ -29,11 +28,6 @@ public struct ExportSource: Sendable {
             (ResourceAddress(parsing: resource.address)?.path ?? resource.address, resource.address)
         }.sorted { $0.key < $1.key }
     }
-
-    /// True when any resource refers to `address`, or needs it first.
-    func isReferenced(_ address: String) -> Bool {
-        resources.contains { resource in resource.dependsOn.contains(address) }
-    }
 }
 
 extension PropertyValue {
@@ -50,36 +44,6 @@ extension PropertyValue {
 
 /// Where netloom writes the AWS account id into a value (a bucket name, an ARN in a policy).
 let accountIDPlaceholder = "${account_id}"
-
-/// Properties AWS sees as JSON documents (IAM policies), rendered with sorted keys.
-func compactJSON(_ value: PropertyValue) -> String {
-    switch value {
-    case .string(let text): return jsonString(text)
-    case .int(let number): return String(number)
-    case .double(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
-    case .bool(let flag): return flag ? "true" : "false"
-    case .null: return "null"
-    case .list(let items): return "[" + items.map(compactJSON).joined(separator: ",") + "]"
-    case .map(let members):
-        return "{" + members.keys.sorted().map { jsonString($0) + ":" + compactJSON(members[$0]!) }.joined(separator: ",") + "}"
-    }
-}
-
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case let control where control.value < 0x20: out += String(format: "\\u%04x", control.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
 
 extension ExportSource {
     /// A source from resources alone (what a test or another tool holds), with clusters for the

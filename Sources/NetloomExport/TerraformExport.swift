@@ -240,10 +240,10 @@ struct TerraformTranslator {
             set("name", "name"); set("retention_in_days", "retention_days")
         case .iamRole:
             set("name", "name"); set("path", "path")
-            if let policy = reader.take("assume_role_policy") { block["assume_role_policy"] = .string(template(compactJSON(policy))) }
+            if let policy = reader.take("assume_role_policy") { block["assume_role_policy"] = .string(template(JSONText.compact(policy))) }
         case .iamRolePolicy:
             set("role", "role", attribute: "name"); set("name", "name")
-            if let policy = reader.take("document") { block["policy"] = .string(template(compactJSON(policy))) }
+            if let policy = reader.take("document") { block["policy"] = .string(template(JSONText.compact(policy))) }
         case .iamRolePolicyAttachment:
             set("role", "role", attribute: "name"); set("policy_arn", "policy_arn")
         case .iamInstanceProfile:

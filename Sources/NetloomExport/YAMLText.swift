@@ -14,7 +14,7 @@ enum YAMLText {
 
     static func scalar(_ value: PropertyValue) -> String? {
         switch value {
-        case .string(let text): return jsonString(text)
+        case .string(let text): return JSONText.quoted(text)
         case .int(let number): return String(number)
         case .double(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
         case .bool(let flag): return flag ? "true" : "false"
@@ -28,7 +28,7 @@ enum YAMLText {
     static func key(_ text: String) -> String {
         let plain = !text.isEmpty && text.first!.isLetter && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ":" || $0 == "_" || $0 == "-") }
             && !text.hasSuffix(":") && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
-        return plain ? text : jsonString(text)
+        return plain ? text : JSONText.quoted(text)
     }
 
     static func emit(_ value: PropertyValue, indent: Int, rank: [String: Int], into lines: inout [String]) {
