@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import NetloomExport
 import NetloomPlanning
 import NetloomSpec
@@ -17,6 +18,25 @@ enum ExportFixtures {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try edit(try ExampleSpecs.text(name).text).write(toFile: path, atomically: true, encoding: .utf8)
         return ExportSource(try StackExpander.expand(try SpecLoader.load(contentsOf: path)))
+    }
+
+    /// The complete example of docs/spec.md (HTTPS listener, KMS, a prefix-list peer, a
+    /// placement group, alarms per instance copy), with `edit` applied.
+    static func completeExample(editing edit: (String) -> String = { $0 }) throws -> ExportSource {
+        let doc = try String(contentsOf: ExampleSpecs.packageRoot.appendingPathComponent("docs/spec.md"), encoding: .utf8)
+        let section = try #require(doc.range(of: "## Complete example"))
+        let start = try #require(doc.range(of: "```yaml\n", range: section.upperBound..<doc.endIndex))
+        let end = try #require(doc.range(of: "```", range: start.upperBound..<doc.endIndex))
+        let path = NSTemporaryDirectory() + "netloom-export-\(UUID().uuidString)-vision.yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try edit(String(doc[start.upperBound..<end.lowerBound])).write(toFile: path, atomically: true, encoding: .utf8)
+        return ExportSource(try StackExpander.expand(try SpecLoader.load(contentsOf: path)))
+    }
+
+    /// The complete example without what CloudFormation cannot make: its folders, and the
+    /// default endpoint group without egress (the endpoints get the `api` group instead).
+    static func completeExampleForCloudFormation(_ text: String) -> String {
+        workstationWithoutFolders(text).replacingOccurrences(of: "    subnet: private\nsubnets:", with: "    subnet: private\n    security_group: api\nsubnets:")
     }
 
     /// A fresh working directory for one test's files.

@@ -14,9 +14,13 @@ struct ExportToolTests {
                                                                             "terraform or the hashicorp/aws provider in /opt/tf-plugins is missing"),
           arguments: ExampleSpecs.names)
     func terraformValidate(name: String) throws {
+        try validate(ExportFixtures.source(example: name))
+    }
+
+    func validate(_ source: ExportSource) throws {
         let directory = try ExportFixtures.directory("validate")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for (file, contents) in try TerraformExport.make(ExportFixtures.source(example: name)).files {
+        for (file, contents) in try TerraformExport.make(source).files {
             try contents.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8)
         }
         let terraform = try TerraformRunner(workingDirectory: directory, awsEnvironment: [:])
@@ -38,7 +42,14 @@ struct ExportToolTests {
         ("hyperpod-slurm-dev", { try ExportFixtures.source(example: "hyperpod-slurm-dev.yaml") }),
         ("ml-workstation without folders", { try ExportFixtures.source(example: "ml-workstation.yaml", editing: ExportFixtures.workstationWithoutFolders) }),
         ("hyperpod-eks with endpoint egress", { try ExportFixtures.source(example: "hyperpod-eks.yaml", editing: ExportFixtures.endpointsWithEgress) }),
+        ("docs/spec.md's complete example", { try ExportFixtures.completeExample(editing: ExportFixtures.completeExampleForCloudFormation) }),
     ]
+
+    @Test("terraform validate accepts the export of docs/spec.md's complete example (HTTPS, KMS, a prefix list, a placement group)",
+          .enabled(if: TerraformRunner.isInstalled() || MotoAvailability.isCI, "terraform or the hashicorp/aws provider in /opt/tf-plugins is missing"))
+    func terraformValidateCompleteExample() throws {
+        try validate(ExportFixtures.completeExample())
+    }
 
     @Test("cfn-lint finds no error and no warning in the templates", .enabled(if: ExportFixtures.locate("cfn-lint") != nil || MotoAvailability.isCI,
                                                                           "cfn-lint is not installed (pip install cfn-lint)"),

@@ -22,6 +22,20 @@ struct ExportTranslationTests {
         }
     }
 
+    @Test("CloudFormation accounts for every resource: under its own logical id, or inside the resource CloudFormation keeps it in",
+          arguments: ["inference.yaml", "hyperpod-slurm-dev.yaml", "ml-workstation.yaml"])
+    func cloudFormationHoldsEveryResource(name: String) throws {
+        let source = try name == "ml-workstation.yaml"
+            ? ExportFixtures.source(example: name, editing: ExportFixtures.workstationWithoutFolders) : ExportFixtures.source(example: name)
+        var translator = CloudFormationTranslator(source)
+        _ = try translator.document()
+        for resource in source.resources {
+            let own = translator.resources[translator.logicalID(resource.address)] != nil
+            let inside = translator.host(of: resource.address).map { translator.resources[translator.logicalID($0)] != nil } ?? false
+            #expect(own != inside, "\(resource.address) is \(own ? "both on its own and inside another" : "nowhere in the template")")
+        }
+    }
+
     @Test("names come from addresses: a spec whose lists are reordered exports byte for byte the same")
     func reorderingChangesNothing() throws {
         let original = try ExportFixtures.source(example: "ml-workstation.yaml")
