@@ -595,6 +595,9 @@ struct CloudFormationTranslator {
         case .bucketLifecycle:
             let rules = (reader.take("rules")?.listValue ?? []).enumerated().map { index, rule -> PropertyValue in
                 let map = rule.mapValue ?? [:]
+                for key in Set(map.keys).subtracting(lifecycleRuleKeys).sorted() {
+                    problems.add(.unknownProperty, reader.address, "lifecycle rule setting `\(key)` has no CloudFormation property in this export")
+                }
                 let storageClass = map["storage_class"] ?? "GLACIER"
                 var converted: [String: PropertyValue] = ["Id": .string("netloom-\(index)"), "Status": "Enabled", "Prefix": map["prefix"] ?? ""]
                 if let days = map["transition_days"] { converted["Transitions"] = [["TransitionInDays": days, "StorageClass": storageClass]] }

@@ -27,6 +27,9 @@ public struct TerraformExport: Sendable {
     }
 }
 
+/// The settings of a lifecycle rule both exports translate (as the expansion writes them).
+let lifecycleRuleKeys: Set<String> = ["prefix", "transition_days", "noncurrent_transition_days", "storage_class", "expire_days"]
+
 /// The work of one export: names first (so references resolve in any order), then one block
 /// per resource, each property either mapped to an argument or reported.
 struct TerraformTranslator {
@@ -279,7 +282,7 @@ struct TerraformTranslator {
             for key in ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"] { set(key, key) }
         case .bucketLifecycle:
             set("bucket", "bucket")
-            block["rule"] = .list(lifecycleRules(reader.take("rules")?.listValue ?? []))
+            block["rule"] = .list(lifecycleRules(reader.take("rules")?.listValue ?? [], of: address))
         case .bucketObject:
             // A folder marker: an empty object whose key ends in `/`.
             set("bucket", "bucket"); set("key", "key")
@@ -408,9 +411,12 @@ struct TerraformTranslator {
 
     /// netloom's lifecycle rules as the provider's `rule` blocks, with the ids netloom gives them
     /// (`netloom-<index>`) and every rule enabled.
-    func lifecycleRules(_ rules: [PropertyValue]) -> [PropertyValue] {
+    mutating func lifecycleRules(_ rules: [PropertyValue], of address: String) -> [PropertyValue] {
         rules.enumerated().map { index, rule in
             let map = rule.mapValue ?? [:]
+            for key in Set(map.keys).subtracting(lifecycleRuleKeys).sorted() {
+                problems.add(.unknownProperty, address, "lifecycle rule setting `\(key)` has no Terraform argument in this export")
+            }
             let storageClass = map["storage_class"] ?? "GLACIER"
             var block: [String: PropertyValue] = [
                 "id": .string("netloom-\(index)"), "status": "Enabled", "filter": .list([.map(["prefix": map["prefix"] ?? ""])]),
