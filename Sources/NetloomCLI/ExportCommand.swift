@@ -25,8 +25,9 @@ struct ExportCommand: AsyncParsableCommand {
         Examples:
           netloom export terraform examples/inference.yaml -o infra/
           cd infra && terraform init && terraform apply
-          netloom export cloudformation examples/inference.yaml -o inference.yaml
-          aws cloudformation deploy --template-file inference.yaml --stack-name model-api --capabilities CAPABILITY_NAMED_IAM
+          netloom export cloudformation examples/inference.yaml -o model-api.yaml
+          aws cloudformation deploy --template-file model-api.yaml \\
+            --stack-name model-api --capabilities CAPABILITY_NAMED_IAM
 
         Exit codes: 0 written, 1 cannot be exported or written, 64 usage, 65 invalid spec.
         """
