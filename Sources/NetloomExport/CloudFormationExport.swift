@@ -495,7 +495,7 @@ struct CloudFormationTranslator {
         let parameter = "AvailabilityZone" + ExportNames.cloudFormation(az)
         parameters[parameter] = [
             "Type": "AWS::EC2::AvailabilityZone::Name", "Default": .string(az), "AllowedValues": [.string(az)],
-            "Description": .string("The AZ netloom planned subnets in; the stack is netloom's only in this AZ"),
+            "Description": .string("\(az): an AZ netloom's plan puts subnets in (the only value allowed, so the stack stays the one netloom plans)"),
         ]
         return ["Ref": .string(parameter)]
     }
