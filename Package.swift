@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AWSClient", targets: ["AWSClient"]),
         .library(name: "NetloomAnalysis", targets: ["NetloomAnalysis"]),
         .library(name: "NetloomReport", targets: ["NetloomReport"]),
+        .library(name: "NetloomExport", targets: ["NetloomExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -47,6 +48,8 @@ let package = Package(
             .product(name: "SWXMLHash", package: "SWXMLHash"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Terraform and CloudFormation equivalents of an expanded stack. Knows no AWS API.
+        .target(name: "NetloomExport", dependencies: ["NetloomPlanning", "NetloomModel"]),
         // Reachability (with its reference evaluator), compliance rules and cost.
         .target(name: "NetloomAnalysis", dependencies: ["NetloomPlanning", "NetloomSpec", "NetloomModel"]),
         // What people look at: the topology model and its SVG, Mermaid and Graphviz renderings,
@@ -60,7 +63,7 @@ let package = Package(
         ]),
         // The command line: one file per command, rendering of text and JSON.
         .target(name: "NetloomCLI", dependencies: [
-            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomReport", "NetloomEngine", "AWSClient",
+            "NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomAnalysis", "NetloomReport", "NetloomEngine", "NetloomExport", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "netloom", dependencies: ["NetloomCLI"]),
@@ -74,7 +77,7 @@ let package = Package(
         .target(name: "NetloomTestSupport", dependencies: ["NetloomModel", "NetloomSpec", "NetloomAnalysis"], path: "Tests/NetloomTestSupport"),
         // Test support: starts, resets and stops a local moto_server on 127.0.0.1.
         .target(name: "MotoHarness", dependencies: [
-            "NetloomTestSupport",
+            "NetloomTestSupport", "NetloomModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -83,7 +86,7 @@ let package = Package(
         ], path: "Tests/MotoHarness"),
         .executableTarget(
             name: "deploy-bench",
-            dependencies: ["NetloomModel", "NetloomTestSupport", "MotoHarness"],
+            dependencies: ["NetloomModel", "NetloomSpec", "NetloomPlanning", "NetloomExport", "NetloomTestSupport", "MotoHarness"],
             path: "Benchmarks/deploy-bench"
         ),
         .executableTarget(
@@ -124,8 +127,11 @@ let package = Package(
         .testTarget(name: "NetloomEngineTests", dependencies: [
             "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "AWSClient",
         ]),
+        .testTarget(name: "NetloomExportTests", dependencies: [
+            "NetloomExport", "NetloomPlanning", "NetloomSpec", "NetloomModel", "NetloomTestSupport", "MotoHarness",
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness", "NetloomTestSupport", "AWSClient", "AWSSigV4",
+            "NetloomExport", "NetloomEngine", "NetloomPlanning", "NetloomSpec", "NetloomModel", "MotoHarness", "NetloomTestSupport", "AWSClient", "AWSSigV4",
         ]),
         .testTarget(name: "AWSClientTests", dependencies: [
             "AWSClient", "AWSSigV4", "MotoHarness",

@@ -2,8 +2,8 @@
 // subnets, their associations with the one route table isolated subnets share, 200 security
 // groups with 3 ingress rules each: 1,202 resources) against a local moto server it starts, with the AWS calls each step makes.
 //
-// With --terraform it also writes the equivalent Terraform configuration (main.tf.json, from
-// `netloom expand --format json`, so the same CIDRs, AZs, names and tags) and, in the same
+// With --terraform it also writes the equivalent Terraform configuration (what `netloom export
+// terraform` writes: the same CIDRs, AZs, names and tags) and, in the same
 // invocation and against the same moto, times `terraform apply`, a no-op `terraform plan
 // -detailed-exitcode` and `terraform destroy` with the same parallelism, then prints one table
 // with the ratio terraform/netloom. Ratios come only from such a side-by-side run: timings from
@@ -12,18 +12,22 @@
 //
 //   swift build -c release                                  # netloom itself, which the bench runs
 //   swift build -c release --product deploy-bench
-//   swift run -c release deploy-bench [--parallelism N] [--terraform [--terraform-plugin-dir DIR]]
+//   swift run -c release deploy-bench [--parallelism N] [--terraform [--terraform-plugin-dir DIR]] [--spec PATH]
 //
 // --parallelism N            netloom --parallelism and terraform -parallelism (default 16)
 // --terraform                compare with terraform (on PATH; 1.11 with hashicorp/aws 5.x); fails,
 //                            exit 1, where terraform or the provider is missing
 // --terraform-plugin-dir DIR where `terraform init -plugin-dir` finds the provider (/opt/tf-plugins)
+// --spec PATH                time this spec (an example, say) instead of the generated stack
 // --keep                     keep the working directory (spec, main.tf.json, outputs) and print it
 //
 // Needs moto_server on PATH. Exit 0 when every step succeeded (and, with --terraform, the plan
 // was a no-op for both tools), 1 otherwise, 64 on a bad option.
 import Foundation
+import NetloomExport
 import NetloomModel
+import NetloomPlanning
+import NetloomSpec
 import MotoHarness
 import NetloomTestSupport
 
@@ -32,8 +36,9 @@ struct BenchOptions {
     var terraform = false
     var terraformPluginDirectory = "/opt/tf-plugins"
     var keep = false
+    var spec: String?
 
-    static let usage = "usage: deploy-bench [--parallelism N] [--terraform [--terraform-plugin-dir DIR]] [--keep]"
+    static let usage = "usage: deploy-bench [--parallelism N] [--terraform [--terraform-plugin-dir DIR]] [--spec PATH] [--keep]"
 
     init(_ arguments: [String]) throws(UsageError) {
         var rest = arguments[...]
@@ -50,6 +55,7 @@ struct BenchOptions {
             case "--terraform": terraform = true
             case "--terraform-plugin-dir": terraformPluginDirectory = try value()
             case "--keep": keep = true
+            case "--spec": spec = try value()
             case "--help", "-h": throw UsageError(message: nil)
             default: throw UsageError(message: "unknown option '\(argument)'")
             }
@@ -95,14 +101,26 @@ let parallelism = String(options.parallelism)
 let directory = NSTemporaryDirectory() + "netloom-deploy-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 let removable = options.keep ? nil : directory
-let spec = directory + "/deploy-bench.yaml"
-try BenchmarkStacks.deployYAML().write(toFile: spec, atomically: true, encoding: .utf8)
+// A spec of the user's is copied, so its state (beside the spec) is the bench's own.
+let spec = directory + "/" + (options.spec.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "deploy-bench.yaml")
+let loaded: StackSpec
+do {
+    if let given = options.spec {
+        try FileManager.default.copyItem(atPath: given, toPath: spec)
+    } else {
+        try BenchmarkStacks.deployYAML().write(toFile: spec, atomically: true, encoding: .utf8)
+    }
+    loaded = try SpecLoader.load(contentsOf: spec)
+} catch {
+    stop("cannot read the spec: \(error)", removing: directory)
+}
+let region = loaded.region
 
 let accessKey = "AKIDEXAMPLE", secretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 func awsEnvironment(endpoint: String?) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
-    for (key, value) in ["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey, "AWS_REGION": BenchmarkStacks.deployRegion,
-                         "AWS_DEFAULT_REGION": BenchmarkStacks.deployRegion, "NO_COLOR": "1"] {
+    for (key, value) in ["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey, "AWS_REGION": region,
+                         "AWS_DEFAULT_REGION": region, "NO_COLOR": "1"] {
         environment[key] = value
     }
     if let endpoint { environment["AWS_ENDPOINT_URL"] = endpoint }
@@ -141,9 +159,14 @@ let environment = awsEnvironment(endpoint: moto.endpointURL)
 
 if let terraform {
     do {
-        let document = try TerraformConfiguration.document(expansion: expansion, provider: .init(
-            region: BenchmarkStacks.deployRegion, endpointURL: moto.endpointURL, accessKey: accessKey, secretKey: secretKey))
-        try TerraformConfiguration.encoded(document).write(to: URL(fileURLWithPath: terraformDirectory + "/main.tf.json"))
+        // The export netloom itself writes (`netloom export terraform`), with moto's endpoints
+        // in an override file beside it.
+        let export = try TerraformExport.make(ExportSource(StackExpander.expand(loaded)))
+        for (name, contents) in export.files {
+            try contents.write(toFile: terraformDirectory + "/" + name, atomically: true, encoding: .utf8)
+        }
+        try TerraformMotoProvider.override(endpointURL: moto.endpointURL, accessKey: accessKey, secretKey: secretKey)
+            .write(toFile: terraformDirectory + "/" + TerraformMotoProvider.fileName, atomically: true, encoding: .utf8)
         try terraform.initialize()
     } catch {
         moto.stop()
@@ -151,7 +174,7 @@ if let terraform {
     }
 }
 
-say("stack: \(resourceCount) resources (200 subnets with their route-table associations, 200 groups, 600 rules), moto at \(moto.endpointURL), parallelism \(parallelism)")
+say("stack \(loaded.stack): \(resourceCount) resources\(options.spec == nil ? " (200 subnets with their route-table associations, 200 groups, 600 rules)" : " from \(options.spec!)"), moto at \(moto.endpointURL), parallelism \(parallelism)")
 if let terraform {
     say("terraform: \(try terraform.versions()), -parallelism=\(parallelism) for apply, plan and destroy; configuration \(terraformDirectory)/main.tf.json")
 }
@@ -227,11 +250,11 @@ func printMotoFloor() throws {
         return
     }
     func describe(_ body: String, saving path: String = "/dev/null") throws -> Double {
-        try TimedChild.run(curl, ["-s", "--aws-sigv4", "aws:amz:us-east-1:ec2", "--user", "\(accessKey):\(secretKey)",
+        try TimedChild.run(curl, ["-s", "--aws-sigv4", "aws:amz:\(region):ec2", "--user", "\(accessKey):\(secretKey)",
                                   "-d", body + "&Version=2016-11-15", moto.endpointURL + "/"], stdoutPath: path).seconds
     }
     let vpcAnswer = directory + "/vpcs.xml"
-    _ = try describe("Action=DescribeVpcs&Filter.1.Name=tag:netloom:stack&Filter.1.Value.1=deploy-bench", saving: vpcAnswer)
+    _ = try describe("Action=DescribeVpcs&Filter.1.Name=tag:netloom:stack&Filter.1.Value.1=\(loaded.stack)", saving: vpcAnswer)
     let xml = (try? String(contentsOfFile: vpcAnswer, encoding: .utf8)) ?? ""
     guard let start = xml.range(of: "<vpcId>"), let end = xml.range(of: "</vpcId>", range: start.upperBound..<xml.endIndex) else {
         say("  (the stack's VPC was not found: moto's own share of the no-op plan not measured)")

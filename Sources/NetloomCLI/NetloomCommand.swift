@@ -24,7 +24,7 @@ public struct NetloomCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, ExpandCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, DestroyCommand.self,
-            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self, ReportCommand.self, ImportCommand.self, StateCommand.self,
+            OutputCommand.self, CheckCommand.self, ReachCommand.self, CostCommand.self, ReportCommand.self, ImportCommand.self, ExportCommand.self, StateCommand.self,
         ]
     )
 

@@ -56,8 +56,9 @@ public enum DerivedName {
     }
 
     /// Eight characters of [a-z2-7] (40 bits) of FNV-1a over the stack and the identity, with a
-    /// separator neither can hold.
-    static func hash(stack: String, identity: String) -> String {
+    /// separator neither can hold. Public for the export, which tells apart two addresses that
+    /// would otherwise get the same Terraform or CloudFormation name.
+    public static func hash(stack: String, identity: String) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in stack.utf8 + [0] + identity.utf8 {
             value ^= UInt64(byte)

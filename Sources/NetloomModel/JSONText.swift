@@ -10,6 +10,44 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The whole value on one line, keys sorted and no spaces: a document inside a string (an
+    /// IAM policy in an exported configuration).
+    public static func compact(_ value: PropertyValue) -> String {
+        var out: [UInt8] = []
+        writeCompact(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A string as a JSON string literal, quotes included (YAML's double-quoted scalars read it too).
+    public static func quoted(_ text: String) -> String {
+        var out: [UInt8] = []
+        writeString(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func writeCompact(_ value: PropertyValue, into out: inout [UInt8]) {
+        switch value {
+        case .list(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeCompact(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .map(let entries):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in entries.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(entries[key]!, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        default:
+            write(value, indent: 0, into: &out)
+        }
+    }
+
     /// One flat object of strings on one line, keys sorted (a log record).
     public static func line(_ fields: [String: String]) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]

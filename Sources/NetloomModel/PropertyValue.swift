@@ -38,6 +38,9 @@ public enum PropertyValue: Sendable, Hashable, Codable, CustomStringConvertible 
     public var listValue: [PropertyValue]? { if case .list(let value) = self { value } else { nil } }
     public var mapValue: [String: PropertyValue]? { if case .map(let value) = self { value } else { nil } }
 
+    /// A member of an object (nil for anything else), as JSON documents are read.
+    public subscript(key: String) -> PropertyValue? { mapValue?[key] }
+
     /// Compact, deterministic text for plans and tree views.
     public var description: String {
         switch self {

@@ -40,7 +40,10 @@ public struct ELBv2: Sendable {
             arn = xml.text("LoadBalancerArn") ?? ""
             name = xml.text("LoadBalancerName") ?? ""
             dnsName = xml.text("DNSName") ?? ""
-            scheme = xml.text("Scheme") ?? ""
+            // AWS always reports the scheme. moto reports none for a balancer created without
+            // one (Terraform's aws_lb sends Scheme only when internal), which AWS makes
+            // internet-facing, CreateLoadBalancer's default.
+            scheme = xml.text("Scheme").flatMap { $0.isEmpty || $0 == "None" ? nil : $0 } ?? "internet-facing"
             type = xml.text("Type") ?? ""
             vpcID = xml.text("VpcId") ?? ""
             state = xml["State"].text("Code") ?? ""
