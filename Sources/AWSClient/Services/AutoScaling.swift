@@ -33,7 +33,7 @@ public struct AutoScaling: Sendable {
             self.version = version
         }
 
-        init(id: String?, name: String?, version: String?) {
+        public init(id: String?, name: String?, version: String?) {
             self.id = id
             self.name = name
             self.version = version
@@ -295,7 +295,10 @@ public struct AutoScaling: Sendable {
     }
 
     public struct PutPolicyResult: Sendable, Hashable {
-        public var policyARN: String
+        /// AWS always returns it; moto 5.2.1 answers PutScalingPolicy with an empty result, so
+        /// it is optional here. Nothing depends on it: a policy is named by its group and name,
+        /// and `describePolicies` reads the ARN (moto returns it there).
+        public var policyARN: String?
         /// The CloudWatch alarms Auto Scaling made for the policy.
         public var alarmNames: [String]
     }
@@ -311,7 +314,7 @@ public struct AutoScaling: Sendable {
         parameters.set("\(prefix).DisableScaleIn", tracking.disableScaleIn)
         parameters.set("EstimatedInstanceWarmup", estimatedInstanceWarmup)
         let result = try await call("PutScalingPolicy", parameters)
-        return PutPolicyResult(policyARN: try Self.require(result.text("PolicyARN"), "PolicyARN", "PutScalingPolicy"),
+        return PutPolicyResult(policyARN: result.text("PolicyARN"),
                                alarmNames: result["Alarms"].items.compactMap { $0.text("AlarmName") })
     }
 

@@ -89,7 +89,7 @@ public struct Route53: Sendable {
         init(xml: AWSXMLNode, action: String) throws {
             id = Route53.bareID(try Route53.require(xml.text("Id"), "HostedZone Id", action))
             name = try Route53.require(xml.text("Name"), "HostedZone Name", action)
-            callerReference = xml.text("CallerReference") ?? ""
+            callerReference = try Route53.require(xml.text("CallerReference"), "HostedZone CallerReference", action)
             isPrivate = xml["Config"].bool("PrivateZone") ?? false
             comment = xml["Config"].text("Comment")
             recordSetCount = xml.int("ResourceRecordSetCount")
@@ -246,7 +246,9 @@ public struct Route53: Sendable {
             name = try Route53.require(xml.text("Name"), "ResourceRecordSet Name", action)
             type = try Route53.require(xml.text("Type"), "ResourceRecordSet Type", action)
             setIdentifier = xml.text("SetIdentifier")
-            ttl = xml.int("TTL")
+            // An alias record has no TTL of its own; moto 5.2.1 lists one as `<TTL>0</TTL>`,
+            // which would read as a difference from what was written.
+            ttl = xml["AliasTarget"].exists ? nil : xml.int("TTL")
             values = xml["ResourceRecords"].all("ResourceRecord").compactMap { $0.text("Value") }
             let target = xml["AliasTarget"]
             if target.exists {
