@@ -119,11 +119,11 @@ struct MotoServingTests {
 
             // A private zone answers only in its VPCs.
             let second = try await EC2(core: core).createVpc(cidrBlock: "10.41.0.0/16", tags: [Self.stackTag])
-            let internal = try await route53.createHostedZone(.init(name: "internal.example.com", callerReference: reference + "-private",
+            let privateZone = try await route53.createHostedZone(.init(name: "internal.example.com", callerReference: reference + "-private",
                                                                     vpc: .init(id: network.vpcID, region: "us-east-1")))
-            #expect(internal.zone.isPrivate)
-            try await route53.associateVPCWithHostedZone(id: internal.zone.id, vpc: .init(id: second.vpcID, region: "us-east-1"))
-            #expect(Set(try await route53.getHostedZone(id: internal.zone.id).vpcs.map(\.id)) == [network.vpcID, second.vpcID])
+            #expect(privateZone.zone.isPrivate)
+            try await route53.associateVPCWithHostedZone(id: privateZone.zone.id, vpc: .init(id: second.vpcID, region: "us-east-1"))
+            #expect(Set(try await route53.getHostedZone(id: privateZone.zone.id).vpcs.map(\.id)) == [network.vpcID, second.vpcID])
 
             // AWS refuses to delete a zone that still has records of its own; remove them first.
             try await route53.changeResourceRecordSets(zoneID: created.zone.id, changes: [
@@ -131,7 +131,7 @@ struct MotoServingTests {
             ])
             #expect(Set(try await route53.listResourceRecordSets(zoneID: created.zone.id).map(\.type)) == ["NS", "SOA"])
             try await route53.deleteHostedZone(id: created.zone.id)
-            try await route53.deleteHostedZone(id: internal.zone.id)
+            try await route53.deleteHostedZone(id: privateZone.zone.id)
             let error = await #expect(throws: AWSError.self) { try await route53.getHostedZone(id: created.zone.id) }
             #expect(error?.code == "NoSuchHostedZone")
             #expect(error?.isNotFound == true)

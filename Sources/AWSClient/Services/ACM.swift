@@ -55,6 +55,12 @@ public struct ACM: Sendable {
         /// `CNAME`.
         public var type: String
         public var value: String
+
+        public init(name: String, type: String, value: String) {
+            self.name = name
+            self.type = type
+            self.value = value
+        }
     }
 
     public struct DomainValidation: Sendable, Hashable {
