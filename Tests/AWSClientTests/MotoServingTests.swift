@@ -55,9 +55,10 @@ struct MotoServingTests {
 
             let pending = try await acm.describeCertificate(arn: arn)
             #expect(pending.domainName == "api.example.com")
-            #expect(pending.subjectAlternativeNames == ["api.example.com", "www.example.com"])
-            #expect(pending.domainValidationOptions.map(\.domainName) == ["api.example.com", "www.example.com"])
-            let record = try #require(pending.domainValidationOptions.first?.resourceRecord)
+            // moto keeps the names in a set, so their order varies; AWS keeps the request's.
+            #expect(Set(pending.subjectAlternativeNames) == ["api.example.com", "www.example.com"])
+            #expect(Set(pending.domainValidationOptions.map(\.domainName)) == ["api.example.com", "www.example.com"])
+            let record = try #require(pending.domainValidationOptions.first { $0.domainName == "api.example.com" }?.resourceRecord)
             #expect(record.type == "CNAME")
             #expect(record.name.hasSuffix(".api.example.com."))
             #expect(record.value.hasSuffix(".acm-validations.aws."))
@@ -211,8 +212,13 @@ struct MotoServingTests {
             #expect(missing?.isNotFound == true)
 
             try await ec2.deleteLaunchTemplate(.id(template.id))
-            let gone = await #expect(throws: AWSError.self) { try await ec2.describeLaunchTemplates(ids: [template.id]) }
-            #expect(gone?.isNotFound == true)
+            // AWS answers a deleted template's id with InvalidLaunchTemplateId.NotFound; moto
+            // 5.2.1 with an empty list. Either says it is gone.
+            do {
+                #expect(try await ec2.describeLaunchTemplates(ids: [template.id]).isEmpty)
+            } catch let error as AWSError {
+                #expect(error.isNotFound, "\(error)")
+            }
         }
     }
 

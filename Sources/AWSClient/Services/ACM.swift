@@ -22,6 +22,7 @@ public struct ACM: Sendable {
         public var subjectAlternativeNames: [String]
         /// The same token within an hour returns the first call's certificate instead of a
         /// second one: what makes retrying the request safe. At most 32 word characters.
+        /// moto 5.2.1 ignores it (a repeat makes a second certificate), so only AWS proves it.
         public var idempotencyToken: String?
         public var tags: [AWSTag]
 
@@ -84,7 +85,8 @@ public struct ACM: Sendable {
         public var type: String?
         public var domainValidationOptions: [DomainValidation]
         /// ARNs of the load balancers (and other resources) using it: a certificate in use
-        /// cannot be deleted.
+        /// cannot be deleted. moto 5.2.1 lists the HTTPS listener's ARN here instead of the
+        /// load balancer's.
         public var inUseBy: [String]
         public var failureReason: String?
 
@@ -146,7 +148,8 @@ public struct ACM: Sendable {
 
     // MARK: DeleteCertificate and tags
 
-    /// Fails with `ResourceInUseException` while a listener still uses the certificate.
+    /// Fails with `ResourceInUseException` while a listener still uses the certificate (moto
+    /// 5.2.1 deletes it anyway, so a destroy order is only proved against AWS).
     public func deleteCertificate(arn: String) async throws {
         _ = try await call("DeleteCertificate", ["CertificateArn": .string(arn)])
     }
