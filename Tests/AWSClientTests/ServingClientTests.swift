@@ -552,10 +552,11 @@ import Testing
         #expect(forms[1]["SslPolicy"] == nil)
     }
 
-    @Test("ModifyListener changes certificate and policy and reads the listener back; a listed action without its Type is an invalid answer")
+    @Test("ModifyListener changes certificate and policy, or turns the default action into a redirect, and reads the listener back; a listed action without its Type is an invalid answer")
     func modifyListener() async throws {
         let transport = FakeTransport([
             FakeTransport.xml(200, "<ModifyListenerResponse><ModifyListenerResult><Listeners><member><ListenerArn>arn:listener/https</ListenerArn><Port>443</Port><Protocol>HTTPS</Protocol><SslPolicy>ELBSecurityPolicy-TLS13-1-3-2021-06</SslPolicy><Certificates><member><CertificateArn>arn:cert/2</CertificateArn></member></Certificates><DefaultActions><member><Type>forward</Type><TargetGroupArn>arn:tg/web</TargetGroupArn></member></DefaultActions></member></Listeners></ModifyListenerResult></ModifyListenerResponse>"),
+            FakeTransport.xml(200, "<ModifyListenerResponse><ModifyListenerResult><Listeners><member><ListenerArn>arn:listener/http</ListenerArn><Port>80</Port><Protocol>HTTP</Protocol><DefaultActions><member><Type>redirect</Type><RedirectConfig><Protocol>HTTPS</Protocol><Port>443</Port><StatusCode>HTTP_301</StatusCode></RedirectConfig></member></DefaultActions></member></Listeners></ModifyListenerResult></ModifyListenerResponse>"),
             FakeTransport.xml(200, "<DescribeListenersResponse><DescribeListenersResult><Listeners><member><ListenerArn>arn:listener/http</ListenerArn><DefaultActions><member><RedirectConfig><StatusCode>HTTP_301</StatusCode></RedirectConfig></member></DefaultActions></member></Listeners></DescribeListenersResult></DescribeListenersResponse>"),
         ])
         let elb = ELBv2(core: Fixture.core(transport))
@@ -565,6 +566,15 @@ import Testing
         let sent = Self.form(await transport.requests.first)
         #expect(sent["Certificates.member.1.CertificateArn"] == "arn:cert/2")
         #expect(sent["Protocol"] == nil && sent["Port"] == nil && sent["DefaultActions.member.1.Type"] == nil)
+        // An HTTP listener that forwarded now redirects to HTTPS.
+        let redirected = try await elb.modifyListener(.init(arn: "arn:listener/http", defaultAction: .redirect(.toHTTPS)))
+        #expect(redirected.defaultActions == [.redirect(.toHTTPS)])
+        let redirect = Self.form(await transport.requests[1])
+        #expect(redirect["DefaultActions.member.1.Type"] == "redirect")
+        #expect(redirect["DefaultActions.member.1.RedirectConfig.Protocol"] == "HTTPS")
+        #expect(redirect["DefaultActions.member.1.RedirectConfig.Port"] == "443")
+        #expect(redirect["DefaultActions.member.1.RedirectConfig.StatusCode"] == "HTTP_301")
+        #expect(redirect["Certificates.member.1.CertificateArn"] == nil)
         let error = await #expect(throws: AWSError.self) { try await elb.describeListeners(loadBalancerARN: "arn:lb") }
         #expect(error?.kind == .invalidAnswer)
         #expect(error?.description.contains("DefaultActions Type") == true)
