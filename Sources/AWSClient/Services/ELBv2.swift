@@ -43,13 +43,13 @@ public struct ELBv2: Sendable {
             arn = xml.text("LoadBalancerArn") ?? ""
             name = xml.text("LoadBalancerName") ?? ""
             dnsName = xml.text("DNSName") ?? ""
-            canonicalHostedZoneID = xml.text("CanonicalHostedZoneId")
             scheme = xml.text("Scheme") ?? ""
             type = xml.text("Type") ?? ""
             vpcID = xml.text("VpcId") ?? ""
             state = xml["State"].text("Code") ?? ""
             subnetIDs = xml["AvailabilityZones"].items.compactMap { $0.text("SubnetId") }
             securityGroupIDs = xml["SecurityGroups"].items.map(\.text)
+            canonicalHostedZoneID = xml.text("CanonicalHostedZoneId")
         }
     }
 
