@@ -75,7 +75,7 @@ public struct AWSEndpointResolver: Sendable {
     }
 
     public func endpoint(for service: AWSService, region: String) throws -> AWSEndpoint {
-        let signingRegion = service.isGlobal ? Self.globalSigningRegion(for: region) : region
+        let signingRegion = service.isGlobal ? Self.defaultEndpoint(for: service, region: region).signingRegion : region
         for variable in ["AWS_ENDPOINT_URL_\(service.endpointEnvironmentSuffix)", "AWS_ENDPOINT_URL"] {
             if let value = environment[variable]?.trimmingWhitespace(), !value.isEmpty {
                 guard let endpoint = AWSEndpoint(url: value, signingRegion: signingRegion) else {
@@ -94,14 +94,14 @@ public struct AWSEndpointResolver: Sendable {
             if region.hasPrefix("cn-") { return AWSEndpoint(host: "iam.cn-north-1.amazonaws.com.cn", signingRegion: "cn-north-1") }
             if region.hasPrefix("us-gov-") { return AWSEndpoint(host: "iam.us-gov.amazonaws.com", signingRegion: "us-gov-west-1") }
             return AWSEndpoint(host: "iam.amazonaws.com", signingRegion: "us-east-1")
+        case .route53:
+            // https://docs.aws.amazon.com/general/latest/gr/r53.html: China signs for
+            // cn-northwest-1, GovCloud for us-gov-west-1.
+            if region.hasPrefix("cn-") { return AWSEndpoint(host: "route53.amazonaws.com.cn", signingRegion: "cn-northwest-1") }
+            if region.hasPrefix("us-gov-") { return AWSEndpoint(host: "route53.us-gov.amazonaws.com", signingRegion: "us-gov-west-1") }
+            return AWSEndpoint(host: "route53.amazonaws.com", signingRegion: "us-east-1")
         default:
             return AWSEndpoint(host: "\(service.endpointPrefix).\(region).\(suffix)", signingRegion: region)
         }
-    }
-
-    static func globalSigningRegion(for region: String) -> String {
-        if region.hasPrefix("cn-") { return "cn-north-1" }
-        if region.hasPrefix("us-gov-") { return "us-gov-west-1" }
-        return "us-east-1"
     }
 }

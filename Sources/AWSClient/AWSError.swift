@@ -115,8 +115,13 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var isNotFound: Bool {
         guard !isForeignAnswer else { return false }
-        return statusCode == 404 || code.hasSuffix(".NotFound") || code.hasSuffix("NotFound") || code.hasPrefix("NoSuch")
-            || code == "ResourceNotFoundException" || code == "ParameterNotFound"
+        if statusCode == 404 || code.hasSuffix(".NotFound") || code.hasSuffix("NotFound") || code.hasPrefix("NoSuch")
+            || code.hasSuffix("NotFoundException") || code == "ResourceNotFoundException" || code == "ParameterNotFound" {
+            return true
+        }
+        // Auto Scaling has no not-found code: a missing group or policy is a `ValidationError`
+        // whose message says so ("AutoScalingGroup name not found - ...", "Policy ... not found").
+        return service == "autoscaling" && code == "ValidationError" && message.lowercased().contains("not found")
     }
 
     /// Codes services use for a bad or unknown signature or key.

@@ -8,6 +8,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
     case cloudWatchLogs
     case cloudWatch
     case ssm
+    case certificateManager
+    case route53
+    case autoScaling
 
     public enum WireProtocol: Sendable, Hashable {
         /// Form-encoded POST with `Action` and `Version`; EC2 has its own list and error shapes.
@@ -27,6 +30,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case .s3: return .restXML
         case .cloudWatchLogs: return .json11(targetPrefix: "Logs_20140328")
         case .ssm: return .json11(targetPrefix: "AmazonSSM")
+        case .certificateManager: return .json11(targetPrefix: "CertificateManager")
+        case .route53: return .restXML
+        case .autoScaling: return .query(version: "2011-01-01")
         }
     }
 
@@ -41,6 +47,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case .cloudWatchLogs: return "logs"
         case .cloudWatch: return "monitoring"
         case .ssm: return "ssm"
+        case .certificateManager: return "acm"
+        case .route53: return "route53"
+        case .autoScaling: return "autoscaling"
         }
     }
 
@@ -64,9 +73,13 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case .cloudWatchLogs: return "CLOUDWATCH_LOGS"
         case .cloudWatch: return "CLOUDWATCH"
         case .ssm: return "SSM"
+        case .certificateManager: return "ACM"
+        case .route53: return "ROUTE_53"
+        case .autoScaling: return "AUTO_SCALING"
         }
     }
 
-    /// IAM has one global endpoint, signed for us-east-1 (in the aws partition).
-    public var isGlobal: Bool { self == .iam }
+    /// IAM and Route 53 have one global endpoint per partition, signed for us-east-1 in the
+    /// aws partition.
+    public var isGlobal: Bool { self == .iam || self == .route53 }
 }

@@ -141,6 +141,9 @@ public struct AWSServices: Sendable {
     public var cloudWatch: CloudWatch
     public var ssm: SSM
     public var sts: STS
+    public var acm: ACM
+    public var route53: Route53
+    public var autoScaling: AutoScaling
 
     public init(core: AWSClientCore) {
         ec2 = EC2(core: core)
@@ -151,6 +154,9 @@ public struct AWSServices: Sendable {
         cloudWatch = CloudWatch(core: core)
         ssm = SSM(core: core)
         sts = STS(core: core)
+        acm = ACM(core: core)
+        route53 = Route53(core: core)
+        autoScaling = AutoScaling(core: core)
     }
 }
 

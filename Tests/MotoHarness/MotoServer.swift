@@ -194,9 +194,11 @@ public actor SharedMotoServers {
     public static let instance = SharedMotoServers()
     private var servers: [String: MotoServer] = [:]
 
-    public func server(for key: String) async throws -> MotoServer {
+    /// `extraEnvironment` applies when the key's server is first started (a suite that needs
+    /// `MOTO_ACM_VALIDATION_WAIT` asks for it under its own key).
+    public func server(for key: String, extraEnvironment: [String: String] = [:]) async throws -> MotoServer {
         if let server = servers[key] { return server }
-        let started = try await MotoServer()
+        let started = try await MotoServer(extraEnvironment: extraEnvironment)
         servers[key] = started
         return started
     }

@@ -35,6 +35,9 @@ public struct ELBv2: Sendable {
         public var state: String
         public var subnetIDs: [String]
         public var securityGroupIDs: [String]
+        /// The zone of the load balancer's DNS name: what a Route 53 alias record to it names
+        /// as `HostedZoneId`.
+        public var canonicalHostedZoneID: String?
 
         init(xml: AWSXMLNode) {
             arn = xml.text("LoadBalancerArn") ?? ""
@@ -49,6 +52,7 @@ public struct ELBv2: Sendable {
             state = xml["State"].text("Code") ?? ""
             subnetIDs = xml["AvailabilityZones"].items.compactMap { $0.text("SubnetId") }
             securityGroupIDs = xml["SecurityGroups"].items.map(\.text)
+            canonicalHostedZoneID = xml.text("CanonicalHostedZoneId")
         }
     }
 
@@ -136,47 +140,194 @@ public struct ELBv2: Sendable {
         _ = try await call(action: "DeleteTargetGroup", parameters: ["TargetGroupArn": arn])
     }
 
+    /// A listener's default action: forward to a target group, or redirect (HTTP to HTTPS).
+    public enum ListenerAction: Sendable, Hashable {
+        case forward(targetGroupARN: String)
+        case redirect(Redirect)
+        /// An action type this client does not model (`fixed-response`, `authenticate-oidc` ...).
+        case other(type: String)
+
+        /// A redirect's parts; nil ones keep the request's own (`#{host}`, `#{path}`, `#{query}`).
+        public struct Redirect: Sendable, Hashable {
+            public var redirectProtocol: String?
+            public var port: String?
+            public var host: String?
+            public var path: String?
+            public var query: String?
+            /// `HTTP_301` (permanent) or `HTTP_302`.
+            public var statusCode: String
+
+            public init(redirectProtocol: String? = nil, port: String? = nil, host: String? = nil, path: String? = nil, query: String? = nil,
+                        statusCode: String) {
+                self.redirectProtocol = redirectProtocol
+                self.port = port
+                self.host = host
+                self.path = path
+                self.query = query
+                self.statusCode = statusCode
+            }
+
+            /// `https://#{host}:443/#{path}?#{query}` with a permanent redirect.
+            public static let toHTTPS = Redirect(redirectProtocol: "HTTPS", port: "443", statusCode: "HTTP_301")
+        }
+
+        func write(to parameters: inout AWSQueryParameters, prefix: String = "DefaultActions.member.1") {
+            switch self {
+            case .forward(let targetGroupARN):
+                parameters.set("\(prefix).Type", "forward")
+                parameters.set("\(prefix).TargetGroupArn", targetGroupARN)
+            case .redirect(let redirect):
+                parameters.set("\(prefix).Type", "redirect")
+                let base = "\(prefix).RedirectConfig"
+                parameters.set("\(base).Protocol", redirect.redirectProtocol)
+                parameters.set("\(base).Port", redirect.port)
+                parameters.set("\(base).Host", redirect.host)
+                parameters.set("\(base).Path", redirect.path)
+                parameters.set("\(base).Query", redirect.query)
+                parameters.set("\(base).StatusCode", redirect.statusCode)
+            case .other(let type):
+                parameters.set("\(prefix).Type", type)
+            }
+        }
+
+        init(xml: AWSXMLNode, action: String) throws {
+            let type = try AWSError.require(xml.text("Type"), field: "DefaultActions Type", service: "elasticloadbalancing", action: action)
+            switch type {
+            case "forward":
+                // A forward action names its group directly or (weighted) in ForwardConfig.
+                let arn = xml.text("TargetGroupArn") ?? xml[path: "ForwardConfig", "TargetGroups"].items.first?.text("TargetGroupArn")
+                self = .forward(targetGroupARN: try AWSError.require(arn, field: "TargetGroupArn", service: "elasticloadbalancing", action: action))
+            case "redirect":
+                let config = xml["RedirectConfig"]
+                self = .redirect(Redirect(
+                    redirectProtocol: config.text("Protocol"), port: config.text("Port"), host: config.text("Host"), path: config.text("Path"),
+                    query: config.text("Query"),
+                    statusCode: try AWSError.require(config.text("StatusCode"), field: "RedirectConfig StatusCode", service: "elasticloadbalancing", action: action)))
+            default:
+                self = .other(type: type)
+            }
+        }
+    }
+
     public struct Listener: Sendable, Hashable {
         public var arn: String
         public var loadBalancerARN: String
         public var port: Int
         public var listenerProtocol: String
         public var defaultTargetGroupARNs: [String]
+        public var defaultActions: [ListenerAction]
+        /// The default certificate first (HTTPS and TLS listeners).
+        public var certificateARNs: [String]
+        /// `ELBSecurityPolicy-TLS13-1-2-2021-06` ...; nil for HTTP listeners.
+        public var sslPolicy: String?
 
-        init(xml: AWSXMLNode) {
-            arn = xml.text("ListenerArn") ?? ""
+        init(xml: AWSXMLNode, action: String) throws {
+            arn = try AWSError.require(xml.text("ListenerArn"), field: "ListenerArn", service: "elasticloadbalancing", action: action)
             loadBalancerARN = xml.text("LoadBalancerArn") ?? ""
             port = xml.int("Port") ?? 0
             listenerProtocol = xml.text("Protocol") ?? ""
-            defaultTargetGroupARNs = xml["DefaultActions"].items.compactMap { $0.text("TargetGroupArn") }
+            defaultActions = try xml["DefaultActions"].items.map { try ListenerAction(xml: $0, action: action) }
+            defaultTargetGroupARNs = defaultActions.compactMap {
+                if case .forward(let arn) = $0 { return arn }
+                return nil
+            }
+            certificateARNs = xml["Certificates"].items.compactMap { $0.text("CertificateArn") }
+            sslPolicy = xml.text("SslPolicy")
         }
+    }
+
+    public struct CreateListenerInput: Sendable, Hashable {
+        public var loadBalancerARN: String
+        /// `HTTP`, `HTTPS`, `TCP`, `TLS` ...
+        public var listenerProtocol: String
+        public var port: Int
+        public var defaultAction: ListenerAction
+        /// Required for HTTPS and TLS: an ACM certificate that exists (and is issued, on AWS).
+        public var certificateARN: String?
+        public var sslPolicy: String?
+        public var tags: [AWSTag]
+
+        public init(loadBalancerARN: String, listenerProtocol: String, port: Int, defaultAction: ListenerAction, certificateARN: String? = nil,
+                    sslPolicy: String? = nil, tags: [AWSTag] = []) {
+            self.loadBalancerARN = loadBalancerARN
+            self.listenerProtocol = listenerProtocol
+            self.port = port
+            self.defaultAction = defaultAction
+            self.certificateARN = certificateARN
+            self.sslPolicy = sslPolicy
+            self.tags = tags
+        }
+    }
+
+    public func createListener(_ input: CreateListenerInput) async throws -> Listener {
+        var parameters: AWSQueryParameters = ["LoadBalancerArn": input.loadBalancerARN, "Protocol": input.listenerProtocol, "Port": String(input.port)]
+        input.defaultAction.write(to: &parameters)
+        parameters.set("Certificates.member.1.CertificateArn", input.certificateARN)
+        parameters.set("SslPolicy", input.sslPolicy)
+        parameters.setMemberTags(input.tags)
+        guard let created = try await call(action: "CreateListener", parameters: parameters)["Listeners"].items.first else {
+            throw AWSError.missingField("Listeners", service: "elasticloadbalancing", action: "CreateListener")
+        }
+        return try Listener(xml: created, action: "CreateListener")
     }
 
     /// A listener whose default action forwards to one target group.
     public func createListener(loadBalancerARN: String, listenerProtocol: String, port: Int, forwardTo targetGroupARN: String,
                                certificateARN: String? = nil, sslPolicy: String? = nil, tags: [AWSTag] = []) async throws -> Listener {
-        var parameters: AWSQueryParameters = [
-            "LoadBalancerArn": loadBalancerARN, "Protocol": listenerProtocol, "Port": String(port),
-            "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": targetGroupARN,
-        ]
-        parameters.set("Certificates.member.1.CertificateArn", certificateARN)
-        parameters.set("SslPolicy", sslPolicy)
-        parameters.setMemberTags(tags)
-        let created = Listener(xml: try await call(action: "CreateListener", parameters: parameters)["Listeners"].items.first ?? .empty)
-        try AWSError.require(created.arn, field: "ListenerArn", service: "elasticloadbalancing", action: "CreateListener")
-        return created
+        try await createListener(CreateListenerInput(loadBalancerARN: loadBalancerARN, listenerProtocol: listenerProtocol, port: port,
+                                                     defaultAction: .forward(targetGroupARN: targetGroupARN), certificateARN: certificateARN,
+                                                     sslPolicy: sslPolicy, tags: tags))
     }
 
     public func describeListeners(loadBalancerARN: String) async throws -> [Listener] {
-        try await describeAll(action: "DescribeListeners", listName: "Listeners", parameters: ["LoadBalancerArn": loadBalancerARN]).map(Listener.init(xml:))
+        try await describeAll(action: "DescribeListeners", listName: "Listeners", parameters: ["LoadBalancerArn": loadBalancerARN])
+            .map { try Listener(xml: $0, action: "DescribeListeners") }
+    }
+
+    /// What a ModifyListener changes; nil leaves a setting as it is.
+    public struct ModifyListenerInput: Sendable, Hashable {
+        public var arn: String
+        public var listenerProtocol: String?
+        public var port: Int?
+        public var defaultAction: ListenerAction?
+        public var certificateARN: String?
+        public var sslPolicy: String?
+
+        public init(arn: String, listenerProtocol: String? = nil, port: Int? = nil, defaultAction: ListenerAction? = nil,
+                    certificateARN: String? = nil, sslPolicy: String? = nil) {
+            self.arn = arn
+            self.listenerProtocol = listenerProtocol
+            self.port = port
+            self.defaultAction = defaultAction
+            self.certificateARN = certificateARN
+            self.sslPolicy = sslPolicy
+        }
+
+        var parameters: AWSQueryParameters {
+            var parameters: AWSQueryParameters = ["ListenerArn": arn]
+            parameters.set("Protocol", listenerProtocol)
+            parameters.set("Port", port)
+            defaultAction?.write(to: &parameters)
+            parameters.set("Certificates.member.1.CertificateArn", certificateARN)
+            parameters.set("SslPolicy", sslPolicy)
+            return parameters
+        }
+    }
+
+    /// Returns the listener as changed.
+    @discardableResult
+    public func modifyListener(_ input: ModifyListenerInput) async throws -> Listener {
+        guard let modified = try await call(action: "ModifyListener", parameters: input.parameters)["Listeners"].items.first else {
+            throw AWSError.missingField("Listeners", service: "elasticloadbalancing", action: "ModifyListener")
+        }
+        return try Listener(xml: modified, action: "ModifyListener")
     }
 
     /// Changes a listener's protocol, port and the target group its default action forwards to.
     public func modifyListener(arn: String, listenerProtocol: String, port: Int, forwardTo targetGroupARN: String) async throws {
-        _ = try await call(action: "ModifyListener", parameters: [
-            "ListenerArn": arn, "Protocol": listenerProtocol, "Port": String(port),
-            "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": targetGroupARN,
-        ])
+        // The answer is not read: this form has always only sent the change.
+        let input = ModifyListenerInput(arn: arn, listenerProtocol: listenerProtocol, port: port, defaultAction: .forward(targetGroupARN: targetGroupARN))
+        _ = try await call(action: "ModifyListener", parameters: input.parameters)
     }
 
     public func deleteListener(arn: String) async throws {

@@ -26,8 +26,8 @@ func withMotoCore<Result: Sendable>(
 }
 
 /// The calling suite's server, reset: for tests in a `.serialized` suite.
-func freshSharedMoto(suite: String = #fileID) async throws -> MotoServer {
-    let server = try await SharedMotoServers.instance.server(for: suite)
+func freshSharedMoto(suite: String = #fileID, extraEnvironment: [String: String] = [:]) async throws -> MotoServer {
+    let server = try await SharedMotoServers.instance.server(for: suite, extraEnvironment: extraEnvironment)
     try server.reset()
     return server
 }

@@ -215,7 +215,7 @@ struct ComputeProviderTests {
             case "CreateListener": FakeAWS.query("CreateListener", "<Listeners><member><ListenerArn>arn:listener/1</ListenerArn></member></Listeners>")
             case "DescribeLoadBalancers": FakeAWS.query("DescribeLoadBalancers", "<LoadBalancers><member><LoadBalancerArn>arn:lb/s-web</LoadBalancerArn><LoadBalancerName>s-web</LoadBalancerName></member></LoadBalancers>")
             case "DescribeTags": FakeAWS.query("DescribeTags", "<TagDescriptions><member><ResourceArn>arn:lb/s-web</ResourceArn><Tags><member><Key>netloom:stack</Key><Value>s</Value></member></Tags></member></TagDescriptions>")
-            case "DescribeListeners": FakeAWS.query("DescribeListeners", "<Listeners><member><ListenerArn>arn:listener/1</ListenerArn><Port>80</Port><Protocol>HTTP</Protocol><DefaultActions><member><TargetGroupArn>arn:tg/s-web</TargetGroupArn></member></DefaultActions></member></Listeners>")
+            case "DescribeListeners": FakeAWS.query("DescribeListeners", "<Listeners><member><ListenerArn>arn:listener/1</ListenerArn><Port>80</Port><Protocol>HTTP</Protocol><DefaultActions><member><Type>forward</Type><TargetGroupArn>arn:tg/s-web</TargetGroupArn></member></DefaultActions></member></Listeners>")
             default: nil
             }
         }
