@@ -1,5 +1,6 @@
 import Foundation
 import MotoHarness
+import NetloomEngine
 import Testing
 
 /// `netloom` as a user runs it, against a moto server started for each test.
@@ -167,33 +168,35 @@ struct DeployEndToEndTests {
         let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("ml-workstation.yaml")
-        // Which of the two takes the lock depends on the machine's load: the test does not
-        // assume the first does. The one that loses must exit 1 at once, naming the winner.
-        let clock = ContinuousClock()
+        let statePath = runner.workDirectory + "/.netloom/ml-workstation.sqlite"
         let first = try runner.start(["apply", spec, "--auto-approve"])
-        let firstStarted = clock.now
-        try await Task.sleep(for: .milliseconds(300))
-        let second = try runner.start(["apply", spec, "--auto-approve"])
-        let secondStarted = clock.now
-        // Their output (a plan of some 60 lines) fits in the pipes, so polling cannot block them.
-        var ended: [Int32: ContinuousClock.Instant] = [:]
-        while ended.count < 2 {
-            for process in [first.0, second.0] where !process.isRunning && ended[process.processIdentifier] == nil {
-                ended[process.processIdentifier] = clock.now
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        // Once the first holds the lock it is paused there, so the second meets the lock however
+        // slowly either starts on a loaded machine; it is resumed after. Polled from this
+        // thread: the cooperative threads may be blocked by other suites' waits.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(120)
+        var holder: RunLockHolder?
+        while holder == nil, first.0.isRunning, clock.now < deadline {
+            if FileManager.default.fileExists(atPath: statePath) { holder = try? StateStore(path: statePath).lockHolder() }
+            if holder == nil { usleep(10_000) }
         }
-        let results = [(first, runner.finish(first), firstStarted), (second, runner.finish(second), secondStarted)]
-        let winners = results.filter { $0.1.status == 0 }
-        let losers = results.filter { $0.1.status != 0 }
-        #expect(winners.count == 1 && losers.count == 1, "\(results.map { "exit \($0.1.status): \($0.1.stderr)" })")
-        if let winner = winners.first, let loser = losers.first {
-            #expect(loser.1.status == 1)
-            #expect(loser.1.stderr.contains("locked by another run"), "\(loser.1.stderr)")
-            #expect(loser.1.stderr.contains("pid \(winner.0.0.processIdentifier)"), "\(loser.1.stderr)")
-            let waited = ended[loser.0.0.processIdentifier].map { $0 - loser.2 } ?? .seconds(60)
-            #expect(waited < .seconds(5), "the losing apply took \(waited)")
+        guard let holder else {
+            let ended = runner.finish(first)
+            Issue.record("the first apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
+            return
         }
+        #expect(holder.pid == first.0.processIdentifier)
+        kill(first.0.processIdentifier, SIGSTOP)
+        let started = clock.now
+        let second = try runner.netloom("apply", spec, "--auto-approve")
+        let waited = clock.now - started
+        kill(first.0.processIdentifier, SIGCONT)
+        let winner = runner.finish(first)
+        #expect(winner.status == 0, "\(winner.stderr)")
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("locked by another run"), "\(second.stderr)")
+        #expect(second.stderr.contains("pid \(first.0.processIdentifier)"), "\(second.stderr)")
+        #expect(waited < .seconds(30), "the losing apply took \(waited)")
         _ = try runner.netloom("destroy", spec, "--auto-approve")
     }
 
