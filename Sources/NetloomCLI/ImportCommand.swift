@@ -82,7 +82,7 @@ struct ImportCommand: AsyncParsableCommand {
                 stackName = stack
             } else {
                 let nameTag = try await ec2.describeVpcs(ids: [vpc]).first?.tags.first { $0.key == "Name" }?.value
-                stackName = Self.stackName(from: nameTag)
+                stackName = VPCImporter.stackName(fromNameTag: nameTag)
             }
             console.writeError("Reading \(vpc) in \(region)...")
             imported = try await VPCImporter(ec2: ec2, elb: ELBv2(core: core), region: region, stack: stackName).importVPC(vpc)
@@ -139,15 +139,5 @@ struct ImportCommand: AsyncParsableCommand {
         if !imported.notExpressed.isEmpty {
             console.write("\(imported.notExpressed.count) thing\(imported.notExpressed.count == 1 ? " is" : "s are") not expressed; see the comments at the end of \(outputPath).")
         }
-    }
-
-    /// A VPC's Name tag as a stack name: lower-case letters, digits and '-', starting with a letter.
-    static func stackName(from tag: String?) -> String {
-        var name = String((tag ?? "").lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" })
-        while name.contains("--") { name = name.replacingOccurrences(of: "--", with: "-") }
-        name = name.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        if let first = name.first, !first.isLetter { name = "vpc-" + name }
-        name = String(name.prefix(40)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        return name.isEmpty ? "imported" : name
     }
 }

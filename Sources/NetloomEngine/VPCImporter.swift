@@ -480,6 +480,11 @@ public struct VPCImporter: Sendable {
         return ImportedVPC(yaml: out.joined(separator: "\n") + "\n", adoptions: records, notExpressed: notes)
     }
 
+    /// A VPC's Name tag as a stack name (`[a-z][a-z0-9-]{0,39}`), or `imported`.
+    public static func stackName(fromNameTag tag: String?) -> String {
+        SpecNamer.sanitize(tag ?? "", fallback: "imported", maximumLength: 40)
+    }
+
     static func protocolName(_ awsProtocol: String) -> String? {
         switch awsProtocol {
         case "tcp", "6": "tcp"
@@ -508,13 +513,13 @@ public struct VPCImporter: Sendable {
 struct SpecNamer {
     private var used: Set<String> = []
 
-    static func sanitize(_ text: String, fallback: String) -> String {
+    static func sanitize(_ text: String, fallback: String, maximumLength: Int = 36) -> String {
         var name = String(text.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" })
         while name.contains("--") { name = name.replacingOccurrences(of: "--", with: "-") }
         name = name.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         if name.isEmpty { name = fallback }
         if let first = name.first, !first.isLetter { name = "x-" + name }
-        return String(name.prefix(36)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return String(name.prefix(maximumLength)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
     }
 
     mutating func unique(_ name: String) -> String {

@@ -226,6 +226,22 @@ extension EngineLogicTests {
     }
 }
 
+extension EngineLogicTests {
+    @Test("import names: a Name tag becomes a valid stack or set name, without its AZ, and names stay unique")
+    func importNames() {
+        #expect(VPCImporter.stackName(fromNameTag: "Research VPC (prod)") == "research-vpc-prod")
+        #expect(VPCImporter.stackName(fromNameTag: nil) == "imported")
+        #expect(VPCImporter.stackName(fromNameTag: "2024 lab") == "x-2024-lab")
+        #expect(VPCImporter.stackName(fromNameTag: String(repeating: "a", count: 60)).count == 40)
+        #expect(VPCImporter.setName("app-us-east-1a", az: "us-east-1a", fallback: "private") == "app")
+        #expect(VPCImporter.setName("App_1a", az: "us-east-1a", fallback: "private") == "app")
+        #expect(VPCImporter.setName("data-b", az: "us-east-1b", fallback: "isolated") == "data")
+        #expect(VPCImporter.setName(nil, az: "us-east-1b", fallback: "public") == "public")
+        var namer = SpecNamer()
+        #expect([namer.unique("app"), namer.unique("app"), namer.unique("app")] == ["app", "app-2", "app-3"])
+    }
+}
+
 struct RefusedRule: Error {}
 
 actor UnitLog {
