@@ -69,15 +69,13 @@ struct ImportCommand: AsyncParsableCommand {
             console.error("\(outputPath) exists; use --force to replace it")
             throw ExitStatus.runtimeFailure
         }
-        let transport = AsyncHTTPClientTransport()
         let imported: ImportedVPC
         let stackName: String
+        var access: StateOptions.AWSAccess?
         do {
-            let core = try AWSClientCore.resolve(environment: ProcessInfo.processInfo.environment,
-                                                 readFile: { path in try? String(contentsOfFile: path, encoding: .utf8) },
-                                                 profile: profile, region: region, transport: transport)
-            console.redaction.use(AWSSecretRedactor(credentials: core.credentials))
-            let ec2 = EC2(core: core)
+            let opened = try await StateOptions.AWSAccess.open(profile: profile, region: region, console: console)
+            access = opened
+            let ec2 = EC2(core: opened.core)
             if let stack {
                 stackName = stack
             } else {
@@ -85,10 +83,10 @@ struct ImportCommand: AsyncParsableCommand {
                 stackName = VPCImporter.stackName(fromNameTag: nameTag)
             }
             console.writeError("Reading \(vpc) in \(region)...")
-            imported = try await VPCImporter(ec2: ec2, elb: ELBv2(core: core), region: region, stack: stackName).importVPC(vpc)
-            try? await transport.shutdown()
+            imported = try await VPCImporter(ec2: ec2, elb: ELBv2(core: opened.core), region: region, stack: stackName).importVPC(vpc)
+            await opened.close()
         } catch {
-            try? await transport.shutdown()
+            await access?.close()
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
         }

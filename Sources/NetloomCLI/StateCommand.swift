@@ -165,7 +165,7 @@ struct StatePullCommand: AsyncParsableCommand {
                 try StateStore(path: path).checkpoint()
                 bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             case .s3(let bucket, let key):
-                let access = try await StateOptions.S3Access.open(spec, region: loaded.region, console: console)
+                let access = try await StateOptions.AWSAccess.open(profile: spec.profile, region: loaded.region, console: console)
                 do {
                     bytes = try await S3StateSession.pull(bucket: bucket, key: key, s3: access.s3)
                     await access.close()
@@ -241,7 +241,7 @@ struct StatePushCommand: AsyncParsableCommand {
                 try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
                 console.writeError("Pushed \(bytes.count) bytes of state to \(path).")
             case .s3(let bucket, let key):
-                let access = try await StateOptions.S3Access.open(spec, region: loaded.region, console: console)
+                let access = try await StateOptions.AWSAccess.open(profile: spec.profile, region: loaded.region, console: console)
                 do {
                     try await S3StateSession.push(bytes, bucket: bucket, key: key, s3: access.s3,
                                                   lock: .forThisProcess(command: "state push", environment: ProcessInfo.processInfo.environment))
@@ -334,9 +334,9 @@ struct StateUnlockCommand: AsyncParsableCommand {
 
     func unlockS3(bucket: String, key: String, region: String, console: Console) async throws {
         let location = "s3://\(bucket)/\(key)"
-        let access: StateOptions.S3Access
+        let access: StateOptions.AWSAccess
         do {
-            access = try await StateOptions.S3Access.open(spec, region: region, console: console)
+            access = try await StateOptions.AWSAccess.open(profile: spec.profile, region: region, console: console)
         } catch {
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
@@ -350,7 +350,7 @@ struct StateUnlockCommand: AsyncParsableCommand {
         }
     }
 
-    func unlockS3(bucket: String, key: String, access: StateOptions.S3Access, console: Console) async throws {
+    func unlockS3(bucket: String, key: String, access: StateOptions.AWSAccess, console: Console) async throws {
         let location = "s3://\(bucket)/\(key)"
         do {
             let holder: S3StateLock?

@@ -21,20 +21,23 @@ enum StateOptions {
         return .file(EngineSession.statePath(options, stack: spec.stack))
     }
 
-    /// A client for a state kept in S3, with the credentials and region every command uses.
-    struct S3Access {
-        let s3: S3
+    /// AWS clients outside a deploying run (a state in S3, an import): the credential chain and
+    /// region every command uses, secrets redacted from the console, no retry notices.
+    struct AWSAccess {
+        let core: AWSClientCore
         let transport: AsyncHTTPClientTransport
 
-        static func open(_ options: SpecOptions, region: String, console: Console) async throws -> S3Access {
+        var s3: S3 { S3(core: core) }
+
+        static func open(profile: String?, region: String, console: Console) async throws -> AWSAccess {
             let transport = AsyncHTTPClientTransport()
             do {
                 let core = try AWSClientCore.resolve(environment: ProcessInfo.processInfo.environment,
                                                      readFile: { path in try? String(contentsOfFile: path, encoding: .utf8) },
-                                                     profile: options.profile, region: region, transport: transport,
-                                                     logger: Logger(label: "netloom.state", factory: { _ in SwiftLogNoOpLogHandler() }))
+                                                     profile: profile, region: region, transport: transport,
+                                                     logger: Logger(label: "netloom.aws", factory: { _ in SwiftLogNoOpLogHandler() }))
                 console.redaction.use(AWSSecretRedactor(credentials: core.credentials))
-                return S3Access(s3: S3(core: core), transport: transport)
+                return AWSAccess(core: core, transport: transport)
             } catch {
                 try? await transport.shutdown()
                 throw error
@@ -59,7 +62,7 @@ enum StateOptions {
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             return ReadableState(store: try StateStore(path: path), name: path, done: {})
         case .s3(let bucket, let key):
-            let access = try await S3Access.open(options, region: spec.region, console: console)
+            let access = try await AWSAccess.open(profile: options.profile, region: spec.region, console: console)
             do {
                 guard let bytes = try await S3StateSession.pull(bucket: bucket, key: key, s3: access.s3) else {
                     await access.close()

@@ -198,8 +198,8 @@ public struct VPCImporter: Sendable {
         for group in importedGroups {
             guard let name = groupNames[group.groupID] else { continue }
             adopt(.securityGroup(name), .securityGroup, group.groupID)
-            var lines = ["  \(name):", "    description: \(YAMLText.quoted(group.description))"]
-            if group.groupName != "\(stack)-\(name)" { lines.append("    aws_name: \(YAMLText.quoted(group.groupName))") }
+            var lines = ["  \(name):", "    description: \(JSONText.quoted(group.description))"]
+            if group.groupName != "\(stack)-\(name)" { lines.append("    aws_name: \(JSONText.quoted(group.groupName))") }
             func peer(_ rule: EC2SecurityGroupRule) -> String? {
                 if let referenced = rule.referencedGroupID {
                     if referenced == group.groupID { return "self" }
@@ -222,7 +222,7 @@ public struct VPCImporter: Sendable {
                         notes.append("group \(group.groupName) (\(group.groupID)) has a rule netloom cannot express (\(rule.ipProtocol) \(rule.cidrIPv6 ?? rule.prefixListID ?? rule.referencedGroupID ?? "")); it is left out, and apply --adopt, which would revoke it, refuses")
                         continue
                     }
-                    var fields = ["\(egress ? "to" : "from"): \(YAMLText.quoted(peerText))", "protocol: \(proto)"]
+                    var fields = ["\(egress ? "to" : "from"): \(JSONText.quoted(peerText))", "protocol: \(proto)"]
                     if proto == "tcp" || proto == "udp" {
                         let from = rule.fromPort ?? 0, to = rule.toPort ?? 65535
                         fields.append("ports: \(from == to ? "\(from)" : "\"\(from)-\(to)\"")")
@@ -230,7 +230,7 @@ public struct VPCImporter: Sendable {
                         notes.append("group \(group.groupName) allows ICMP type \(from) only; netloom's icmp rules take every type, so the rule is left out (apply --adopt, which would revoke it, refuses)")
                         continue
                     }
-                    if let description = rule.description, !description.isEmpty { fields.append("description: \(YAMLText.quoted(description))") }
+                    if let description = rule.description, !description.isEmpty { fields.append("description: \(JSONText.quoted(description))") }
                     items.append("      - { \(fields.joined(separator: ", ")) }")
                 }
                 if items.isEmpty {
@@ -348,8 +348,8 @@ public struct VPCImporter: Sendable {
             let name = targetGroupNamer.unique(SpecNamer.sanitize(group.name, fallback: "targets"))
             targetGroupNames[group.arn] = name
             adopt(.targetGroup(name), .targetGroup, group.arn)
-            var lines = ["  \(name):", "    aws_name: \(YAMLText.quoted(group.name))", "    port: \(group.port)", "    protocol: \(group.targetProtocol)"]
-            if let path = group.healthCheckPath, path.hasPrefix("/") { lines.append("    health: { path: \(YAMLText.quoted(path)) }") }
+            var lines = ["  \(name):", "    aws_name: \(JSONText.quoted(group.name))", "    port: \(group.port)", "    protocol: \(group.targetProtocol)"]
+            if let path = group.healthCheckPath, path.hasPrefix("/") { lines.append("    health: { path: \(JSONText.quoted(path)) }") }
             var targets: [String] = []
             for target in try await elb.describeTargetHealth(targetGroupARN: group.arn) {
                 guard let instance = instanceNames[target.targetID], target.port == nil || target.port == group.port else {
@@ -388,7 +388,7 @@ public struct VPCImporter: Sendable {
             }
             let name = balancerNamer.unique(SpecNamer.sanitize(balancer.name, fallback: "balancer"))
             adopt(.loadBalancer(name), .loadBalancer, balancer.arn)
-            var lines = ["  \(name):", "    aws_name: \(YAMLText.quoted(balancer.name))", "    type: \(balancer.type)"]
+            var lines = ["  \(name):", "    aws_name: \(JSONText.quoted(balancer.name))", "    type: \(balancer.type)"]
             if ["internet-facing", "internal"].contains(balancer.scheme) {
                 lines.append("    scheme: \(balancer.scheme)")
             } else {
@@ -439,7 +439,7 @@ public struct VPCImporter: Sendable {
         ]
         if !common.isEmpty {
             out.append("tags:")
-            for (key, value) in common.sorted(by: { $0.key < $1.key }) { out.append("  \(YAMLText.quoted(key)): \(YAMLText.quoted(value))") }
+            for (key, value) in common.sorted(by: { $0.key < $1.key }) { out.append("  \(JSONText.quoted(key)): \(JSONText.quoted(value))") }
         }
         out += [
             "network:",
@@ -530,23 +530,5 @@ struct SpecNamer {
         }
         used.insert(candidate)
         return candidate
-    }
-}
-
-/// YAML scalars written so any text reads back as the same string.
-enum YAMLText {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\x%02X", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 }
