@@ -129,20 +129,23 @@ struct ReportInBrowserTests {
         // must then fill the inspector. The probe records what it saw in the DOM.
         let probe = """
         <script>
-        (function () {
+        // Run once the page has loaded and the browser has had a turn to give the window focus
+        // (a person pressing Tab has a focused window; without it no focus event fires).
+        window.addEventListener('load', function () { setTimeout(function () {
           var unfocusable = Array.from(document.querySelectorAll('svg [data-address]')).filter(function (el) { return el.tagName !== 'path' && el.getAttribute('tabindex') !== '0'; });
           var cluster = document.querySelector('[data-address="cluster:trainers"]');
+          window.focus();
           cluster.focus();
           var out = document.createElement('pre');
           out.id = 'probe';
           out.textContent = 'focused=' + (document.activeElement === cluster) + '\\nunfocusable=' + unfocusable.length + '\\n' + document.getElementById('inspector').textContent;
           document.body.appendChild(out);
-        })();
+        }, 100); });
         </script></body>
         """
         let probed = directory.appendingPathComponent("probed.html").path
         try html.replacingOccurrences(of: "</body>", with: probe).write(toFile: probed, atomically: true, encoding: .utf8)
-        let dom = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--dump-dom", "file://\(probed)"])
+        let dom = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--virtual-time-budget=5000", "--dump-dom", "file://\(probed)"])
         try #require(dom.status == 0)
         let start = try #require(dom.stdout.range(of: "<pre id=\"probe\">"), "the probe did not run")
         let text = String(dom.stdout[start.upperBound...].prefix { $0 != "<" })
