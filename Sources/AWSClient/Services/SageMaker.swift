@@ -108,10 +108,11 @@ public struct SageMaker: Sendable {
         }
     }
 
-    /// Whether SageMaker replaces a faulty node by itself.
+    /// Whether SageMaker replaces a faulty node by itself. AWS's `None` is `.disabled` here:
+    /// a case named `none` would be mistaken for `Optional.none` where the value is optional.
     public enum NodeRecovery: String, Sendable, Hashable {
         case automatic = "Automatic"
-        case none = "None"
+        case disabled = "None"
     }
 
     // MARK: CreateCluster
