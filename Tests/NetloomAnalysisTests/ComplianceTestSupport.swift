@@ -14,7 +14,7 @@ func findings(_ yaml: String, skipping: Set<String> = []) throws -> ComplianceRe
     ComplianceChecker().check(try expandSpec(yaml), skipping: skipping)
 }
 
-/// The shared examples beside the project (`/work/shared/examples` or the worktree's copies).
+/// The project's own examples (`examples/`).
 func exampleText(_ name: String) throws -> (text: String, path: String) { try ExampleSpecs.text(name) }
 
 func example(_ name: String) throws -> ExpandedStack {

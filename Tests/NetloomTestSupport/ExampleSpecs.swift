@@ -1,8 +1,8 @@
 import Foundation
 
-/// The example specs every suite reads: the shared copies beside the checkout
-/// (`../shared/examples`, kept current for all worktrees) when they exist, else the project's
-/// own `examples/`.
+/// The example specs every suite reads: the project's own `examples/`, which grow with the spec
+/// language (`hyperpod:`, `zones:`, ...). The first contract's copies beside the checkout
+/// (`../shared/examples`) are only read to prove that what once loaded still does.
 public enum ExampleSpecs {
     /// The package root: this file is `Tests/NetloomTestSupport/ExampleSpecs.swift`.
     public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -14,8 +14,13 @@ public enum ExampleSpecs {
 
     /// The path of example `name`, such as `inference.yaml`.
     public static func path(_ name: String) -> String {
+        ownDirectory.appendingPathComponent(name).path
+    }
+
+    /// The first contract's copy of example `name`, when it is beside the checkout.
+    public static func firstContractPath(_ name: String) -> String? {
         let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/examples/\(name)").path
-        return FileManager.default.fileExists(atPath: shared) ? shared : ownDirectory.appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: shared) ? shared : nil
     }
 
     /// The text of example `name` and the path it was read from.
