@@ -77,10 +77,11 @@ public struct PropertyResolution: Sendable {
         case .string(let text):
             if text.hasPrefix(ResourceReference.prefix) {
                 // A reference to no address the vocabulary knows can have no id either.
-                return .string(ResourceReference(parsing: text).flatMap { ids[$0.address.description] } ?? DesiredResource.unknownID)
+                return .string(ResourceReference(parsing: text).flatMap { ids[$0.key] } ?? DesiredResource.unknownID)
             }
             if let value = parameters[text] { return .string(value) }
-            var text = text
+            // `${ref:...}` inside a longer string (an ARN ending in a subnet id): unknown as a whole until every part is known.
+            guard var text = ResourceReference.replacingEmbedded(in: text, { ids[$0.key] }) else { return .string(DesiredResource.unknownID) }
             if text.contains("${account_id}") { text = text.replacingOccurrences(of: "${account_id}", with: accountID) }
             for (derived, kept) in keptNames where text.contains(derived) { text = text.replacingOccurrences(of: derived, with: kept) }
             return .string(text)

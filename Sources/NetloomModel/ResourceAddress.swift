@@ -42,6 +42,9 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
                 case .vpcEndpoint, .loadBalancer: 2
                 case .securityGroupRule, .iamRolePolicyAttachment, .bucketObject, .listener, .targetGroupAttachment: 2
                 case .instance, .alarm: 2
+                // An add-on is named by its cluster and the add-on's name.
+                case .eksAddon: 2
+                case .fsxFileSystem, .eksCluster, .hyperPodCluster: 1
                 case .natGateway, .securityGroup, .networkACL, .logGroup, .iamRole, .iamRolePolicy, .iamInstanceProfile, .flowLog,
                      .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup:
                     1
@@ -164,4 +167,11 @@ extension ResourceAddress {
     public static func loadBalancer(_ name: String) -> ResourceAddress { ResourceAddress(.loadBalancer, name) }
     public static func listener(loadBalancer: String, port: Int) -> ResourceAddress { ResourceAddress(.listener, loadBalancer, String(port)) }
     public static func cluster(_ name: String) -> ResourceAddress { ResourceAddress(.cluster, [name]) }
+    /// The SageMaker HyperPod cluster netloom creates for a spec cluster with `hyperpod:`.
+    public static func hyperPodCluster(_ cluster: String) -> ResourceAddress { ResourceAddress(.hyperPodCluster, cluster) }
+    /// The FSx for Lustre file system of a HyperPod cluster (`storage.fsx_lustre`).
+    public static func fsxFileSystem(_ cluster: String) -> ResourceAddress { ResourceAddress(.fsxFileSystem, cluster) }
+    /// The EKS control plane of a HyperPod cluster with `orchestrator: eks`.
+    public static func eksCluster(_ cluster: String) -> ResourceAddress { ResourceAddress(.eksCluster, cluster) }
+    public static func eksAddon(cluster: String, addon: String) -> ResourceAddress { ResourceAddress(.eksAddon, cluster, addon) }
 }

@@ -26,7 +26,7 @@ public struct AddressDemand: Sendable {
     public init(_ spec: StackSpec) {
         for cluster in spec.clusters {
             add(.init(kind: .cluster, owner: ResourceAddress.cluster(cluster.name).description, addresses: cluster.addressDemand,
-                      label: "cluster \(cluster.name): \(cluster.nodes) × \(cluster.instanceType), \(cluster.ipsPerNode) IPs/node + \(Int((cluster.headroom * 100).rounded()))% headroom"),
+                      label: Self.clusterLabel(cluster)),
                 to: SubnetKey(subnet: cluster.subnet, az: cluster.az))
         }
         for instance in spec.instances {
@@ -60,6 +60,19 @@ public struct AddressDemand: Sendable {
                     to: SubnetKey(subnet: subnet.name, az: az))
             }
         }
+    }
+
+    /// What the cluster's addresses are for: its nodes (every HyperPod group) and its file system.
+    static func clusterLabel(_ cluster: ClusterSpec) -> String {
+        let headroom = "\(cluster.ipsPerNode) IPs/node + \(Int((cluster.headroom * 100).rounded()))% headroom"
+        guard let hyperPod = cluster.hyperPod else {
+            return "cluster \(cluster.name): \(cluster.nodes) × \(cluster.instanceType), \(headroom)"
+        }
+        var groups = ["\(cluster.nodes) × \(cluster.instanceType)"]
+        if let controller = hyperPod.controller { groups.append("controller \(controller.count) × \(controller.instanceType)") }
+        if let login = hyperPod.login { groups.append("login \(login.count) × \(login.instanceType)") }
+        let fileSystem = cluster.fileSystemInterfaces > 0 ? " + \(cluster.fileSystemInterfaces) FSx for Lustre interfaces" : ""
+        return "cluster \(cluster.name): \(groups.joined(separator: ", ")), \(headroom)\(fileSystem)"
     }
 
     private mutating func add(_ placement: Placement, to key: SubnetKey) {

@@ -89,6 +89,7 @@ struct ResourceBuilder {
         buildBuckets()
         buildLogGroups()
         buildCompute()
+        buildHyperPod()
         buildLoadBalancers()
     }
 
