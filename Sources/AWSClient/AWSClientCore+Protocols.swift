@@ -46,6 +46,31 @@ extension AWSClientCore {
     }
 }
 
+extension AWSClientCore {
+    /// One REST-JSON call: `method` on `path` (members already encoded with
+    /// `AWSRESTJSONProtocol.pathSegment`), with `query` and an optional JSON body. The answer must
+    /// be a JSON object; an empty body reads as an empty object only for calls that change
+    /// something. `action` is the operation's name (`CreateCluster`), for errors, logs and
+    /// deciding whether the call only reads.
+    public func restJSONCall(service: AWSService, action: String, method: String, path: String,
+                             query: [SigV4Request.QueryItem] = [], body: AWSJSON? = nil) async throws -> AWSJSON {
+        guard case .restJSON = service.wireProtocol else {
+            throw AWSError(kind: .client, service: service.signingName, action: action, message: "\(service) does not use REST-JSON")
+        }
+        let endpoint = try endpoint(for: service)
+        let (request, payload) = AWSRESTJSONProtocol.request(method: method, path: path, query: query, body: body, endpoint: endpoint)
+        let readOnly = AWSCall.isReadOnly(action: action, method: method)
+        let response = try await send(service: service, action: action, request: request, body: payload, endpoint: endpoint,
+                                      expect: .jsonObject(allowEmpty: !readOnly), parseError: AWSRESTJSONProtocol.parseError)
+        if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
+        guard let json = AWSJSON.parse(response.body) else {
+            throw AWSError(kind: .invalidAnswer, service: service.signingName, action: action, statusCode: response.status,
+                           message: "answer is not JSON", requestID: response.header("x-amzn-requestid"))
+        }
+        return json
+    }
+}
+
 /// Collects every page of a paged API.
 public enum AWSPaging {
     /// Calls `fetchPage` with nil, then with each returned token until none is returned (an

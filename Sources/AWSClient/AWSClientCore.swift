@@ -232,6 +232,9 @@ public struct AWSErrorDetails: Sendable, Hashable {
     public var requestID: String?
     /// Set when the answer is not an AWS error document at all (HTML page, garbage).
     public var isForeignDocument: Bool
+    /// Set when the answer says the endpoint has no such operation (REST-JSON: no route for the
+    /// method and path): the error is then `.notImplemented`, whatever its status.
+    public var isUnknownOperation = false
 
     public init(code: String, message: String, requestID: String? = nil, isForeignDocument: Bool = false) {
         self.code = code
@@ -242,7 +245,7 @@ public struct AWSErrorDetails: Sendable, Hashable {
 
     public func makeError(service: String, action: String, statusCode: Int) -> AWSError {
         let kind: AWSError.Kind
-        if isForeignDocument, statusCode >= 500 {
+        if isUnknownOperation || (isForeignDocument && statusCode >= 500) {
             kind = .notImplemented
         } else {
             kind = AWSError.kind(statusCode: statusCode, code: code)

@@ -121,8 +121,17 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
         }
         // Auto Scaling has no not-found code: a missing group or policy is a `ValidationError`
         // whose message says so ("AutoScalingGroup name not found - ...", "Policy ... not found").
-        return service == "autoscaling" && code == "ValidationError" && message.lowercased().contains("not found")
+        if service == "autoscaling" && code == "ValidationError" && message.lowercased().contains("not found") { return true }
+        // SageMaker names a missing HyperPod cluster `ResourceNotFound` (caught above); moto
+        // 5.2.1 answers `ValidationException` "Could not find cluster 'x'." instead (and the
+        // same for a missing node or a tagged resource).
+        return service == "sagemaker" && code == "ValidationException" && message.lowercased().contains("could not find")
     }
+
+    /// The endpoint does not implement this operation (moto's HTML 500 page for an unknown
+    /// action, its HTML 404 for an unknown REST route such as EKS add-ons, or AWS's
+    /// `UnknownOperationException`): it will not change on a retry.
+    public var isNotImplemented: Bool { kind == .notImplemented }
 
     /// Codes services use for a bad or unknown signature or key.
     public var isAuthFailure: Bool {

@@ -11,6 +11,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
     case certificateManager
     case route53
     case autoScaling
+    case sageMaker
+    case fsx
+    case eks
 
     public enum WireProtocol: Sendable, Hashable {
         /// Form-encoded POST with `Action` and `Version`; EC2 has its own list and error shapes.
@@ -18,6 +21,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case restXML
         /// `X-Amz-Target: <prefix>.<Action>`, `application/x-amz-json-1.1`.
         case json11(targetPrefix: String)
+        /// Method and path name the operation; JSON body (`application/json`), errors named by
+        /// the `x-amzn-ErrorType` header or the body's `code`/`__type` (EKS).
+        case restJSON
     }
 
     public var wireProtocol: WireProtocol {
@@ -33,6 +39,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case .certificateManager: return .json11(targetPrefix: "CertificateManager")
         case .route53: return .restXML
         case .autoScaling: return .query(version: "2011-01-01")
+        case .sageMaker: return .json11(targetPrefix: "SageMaker")
+        case .fsx: return .json11(targetPrefix: "AWSSimbaAPIService_v20180301")
+        case .eks: return .restJSON
         }
     }
 
@@ -50,6 +59,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case .certificateManager: return "acm"
         case .route53: return "route53"
         case .autoScaling: return "autoscaling"
+        case .sageMaker: return "sagemaker"
+        case .fsx: return "fsx"
+        case .eks: return "eks"
         }
     }
 
@@ -57,6 +69,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
     var endpointPrefix: String {
         switch self {
         case .elasticLoadBalancingV2: return "elasticloadbalancing"
+        // The control plane of SageMaker is `api.sagemaker.<region>`; `runtime.sagemaker` is
+        // for invoking endpoints.
+        case .sageMaker: return "api.sagemaker"
         default: return signingName
         }
     }
@@ -76,6 +91,9 @@ public enum AWSService: String, Sendable, Hashable, CaseIterable {
         case .certificateManager: return "ACM"
         case .route53: return "ROUTE_53"
         case .autoScaling: return "AUTO_SCALING"
+        case .sageMaker: return "SAGEMAKER"
+        case .fsx: return "FSX"
+        case .eks: return "EKS"
         }
     }
 

@@ -144,6 +144,9 @@ public struct AWSServices: Sendable {
     public var acm: ACM
     public var route53: Route53
     public var autoScaling: AutoScaling
+    public var sageMaker: SageMaker
+    public var fsx: FSx
+    public var eks: EKS
 
     public init(core: AWSClientCore) {
         ec2 = EC2(core: core)
@@ -157,6 +160,9 @@ public struct AWSServices: Sendable {
         acm = ACM(core: core)
         route53 = Route53(core: core)
         autoScaling = AutoScaling(core: core)
+        sageMaker = SageMaker(core: core)
+        fsx = FSx(core: core)
+        eks = EKS(core: core)
     }
 }
 
