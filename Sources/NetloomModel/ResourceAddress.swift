@@ -30,7 +30,8 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
         /// How many `/`-separated parts an address of this kind has at most; the last takes the rest of the text.
         public var maximumParts: Int {
             switch self {
-            case .cluster: 1
+            // `cluster:NAME`, or one of its HyperPod instance groups, `cluster:NAME/GROUP`.
+            case .cluster: 2
             case .resource(let type):
                 switch type {
                 case .vpc, .internetGateway: 0
@@ -167,6 +168,8 @@ extension ResourceAddress {
     public static func loadBalancer(_ name: String) -> ResourceAddress { ResourceAddress(.loadBalancer, name) }
     public static func listener(loadBalancer: String, port: Int) -> ResourceAddress { ResourceAddress(.listener, loadBalancer, String(port)) }
     public static func cluster(_ name: String) -> ResourceAddress { ResourceAddress(.cluster, [name]) }
+    /// One HyperPod instance group of a cluster: `cluster:gpu/controller`.
+    public static func clusterGroup(_ cluster: String, _ group: String) -> ResourceAddress { ResourceAddress(.cluster, [cluster, group]) }
     /// The SageMaker HyperPod cluster netloom creates for a spec cluster with `hyperpod:`.
     public static func hyperPodCluster(_ cluster: String) -> ResourceAddress { ResourceAddress(.hyperPodCluster, cluster) }
     /// The FSx for Lustre file system of a HyperPod cluster (`storage.fsx_lustre`).

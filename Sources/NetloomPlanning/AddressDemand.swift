@@ -5,6 +5,7 @@ import NetloomSpec
 public struct Placement: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case cluster, instance, interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
+        case fileSystem = "file_system"
     }
 
     public var kind: Kind
@@ -25,9 +26,14 @@ public struct AddressDemand: Sendable {
 
     public init(_ spec: StackSpec) {
         for cluster in spec.clusters {
-            add(.init(kind: .cluster, owner: ResourceAddress.cluster(cluster.name).description, addresses: cluster.addressDemand,
+            add(.init(kind: .cluster, owner: ResourceAddress.cluster(cluster.name).description, addresses: cluster.nodeAddressDemand,
                       label: Self.clusterLabel(cluster)),
                 to: SubnetKey(subnet: cluster.subnet, az: cluster.az))
+            if let fsx = cluster.hyperPod?.fsxLustre, let az = cluster.fileSystemAZ {
+                add(.init(kind: .fileSystem, owner: ResourceAddress.fsxFileSystem(cluster.name).description, addresses: cluster.fileSystemInterfaces,
+                          label: "FSx for Lustre of cluster \(cluster.name): \(fsx.capacityGiB.grouped) GiB, \(cluster.fileSystemInterfaces) interfaces"),
+                    to: SubnetKey(subnet: cluster.subnet, az: az))
+            }
         }
         for instance in spec.instances {
             guard let subnet = spec.subnet(named: instance.subnet) else { continue }
@@ -71,8 +77,7 @@ public struct AddressDemand: Sendable {
         var groups = ["\(cluster.nodes) × \(cluster.instanceType)"]
         if let controller = hyperPod.controller { groups.append("controller \(controller.count) × \(controller.instanceType)") }
         if let login = hyperPod.login { groups.append("login \(login.count) × \(login.instanceType)") }
-        let fileSystem = cluster.fileSystemInterfaces > 0 ? " + \(cluster.fileSystemInterfaces) FSx for Lustre interfaces" : ""
-        return "cluster \(cluster.name): \(groups.joined(separator: ", ")), \(headroom)\(fileSystem)"
+        return "cluster \(cluster.name): \(groups.joined(separator: ", ")), \(headroom)"
     }
 
     private mutating func add(_ placement: Placement, to key: SubnetKey) {

@@ -134,10 +134,12 @@ extension ResourceBuilder {
 
     // MARK: FSx for Lustre
 
-    /// PERSISTENT_2 in the cluster's subnet (so its AZ), with its own group that holds the Lustre ports.
+    /// PERSISTENT_2 in the cluster's subnet set, in the cluster's AZ unless `az:` says otherwise, with its own group that holds the Lustre ports.
     mutating func buildFileSystem(_ cluster: ClusterSpec, _ hyperPod: HyperPodSpec) -> ResourceAddress? {
         guard let fsx = hyperPod.fsxLustre else { return nil }
         let address = ResourceAddress.fsxFileSystem(cluster.name)
+        let fileSystemAZ = cluster.fileSystemAZ ?? cluster.az
+        let fileSystemSubnet = ResourceAddress.subnet(SubnetKey(subnet: cluster.subnet, az: fileSystemAZ))
         let groupName = HyperPodNames.fileSystemGroup(cluster.name)
         let group = ResourceAddress.securityGroup(groupName)
         // FSx checks at creation that its group lets Lustre through: every rule of the group first.
@@ -145,8 +147,8 @@ extension ResourceBuilder {
         add(address, .fsxFileSystem, [
             "file_system_type": "LUSTRE", "deployment_type": "PERSISTENT_2",
             "storage_capacity_gib": .int(fsx.capacityGiB), "throughput_mb_per_tib": .int(fsx.throughputMBPerTiB),
-            "subnet": ref(clusterSubnet(cluster)), "az": .string(cluster.az), "security_groups": [ref(group)],
-        ], dependsOn: [clusterSubnet(cluster), group] + rules, location: fsx.location)
+            "subnet": ref(fileSystemSubnet), "az": .string(fileSystemAZ), "security_groups": [ref(group)],
+        ], dependsOn: [fileSystemSubnet, group] + rules, location: fsx.location)
         return address
     }
 

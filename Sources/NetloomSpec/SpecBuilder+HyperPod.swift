@@ -45,7 +45,7 @@ extension SpecBuilder {
         var fsx: FSxLustreSpec?
         if let storageNode = fields["storage"], let storage = reader.fields(storageNode, "\(what) storage", allowed: ["fsx_lustre"]),
            let fsxNode = storage["fsx_lustre"],
-           let lustre = reader.fields(fsxNode, "\(what) storage.fsx_lustre", allowed: ["capacity_gib", "throughput_mb_per_tib"], required: ["capacity_gib"]) {
+           let lustre = reader.fields(fsxNode, "\(what) storage.fsx_lustre", allowed: ["capacity_gib", "throughput_mb_per_tib", "az"], required: ["capacity_gib"]) {
             let capacity = lustre["capacity_gib"].flatMap { node -> Int? in
                 guard let gib = reader.int(node, "\(what) storage.fsx_lustre capacity_gib", in: 1...2_400_000) else { return nil }
                 if let problem = FSxLustreSpec.capacityProblem(gib) {
@@ -62,7 +62,13 @@ extension SpecBuilder {
                 }
                 return value
             } ?? 250
-            if let capacity { fsx = FSxLustreSpec(capacityGiB: capacity, throughputMBPerTiB: throughput, location: lustre.location) }
+            let az = lustre["az"].flatMap { azNode in
+                reader.string(azNode, "\(what) storage.fsx_lustre az").map { az in
+                    fileSystemAZNodes[name] = reader.location(azNode)
+                    return az
+                }
+            }
+            if let capacity { fsx = FSxLustreSpec(capacityGiB: capacity, throughputMBPerTiB: throughput, az: az, location: lustre.location) }
         }
         return HyperPodSpec(controller: controller, login: login, threadsPerCore: threads, nodeRecovery: recovery, lifecycleDirectory: directory,
                             lifecycleFiles: files, lifecycleBucket: bucket, fsxLustre: fsx, location: fields.location)
@@ -172,6 +178,13 @@ extension SpecBuilder {
                 if azs.count < 2 {
                     reader.error(eksSubnetNodes[cluster.name] ?? eks.location,
                                  "cluster '\(cluster.name)' eks subnets '\(subnet.name)' is in \(azs.count) AZ (\(azs.joined(separator: ", "))); the EKS control plane needs subnets in at least two AZs")
+                }
+            }
+            if let fsx = hyperPod.fsxLustre, let az = fsx.az, let subnet = spec.subnet(named: cluster.subnet) {
+                let azs = spec.azs(of: subnet)
+                if !azs.contains(az) {
+                    reader.error(fileSystemAZNodes[cluster.name] ?? fsx.location,
+                                 "cluster '\(cluster.name)' storage.fsx_lustre az '\(az.prefix(40))' is not one of the AZs of subnet '\(subnet.name)' (\(azs.joined(separator: ", "))): the file system sits in the cluster's subnet set\(DidYouMean.hint(for: az, among: azs))")
                 }
             }
             for name in HyperPodNames.derived(cluster: cluster, stack: spec.stack) {

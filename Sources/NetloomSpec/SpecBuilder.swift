@@ -536,6 +536,8 @@ final class SpecBuilder {
     var clusterAZNodes: [String: (az: String, location: SourceLocation)] = [:]
     /// Where each cluster's `eks.subnets` is written, for the two-AZ check.
     var eksSubnetNodes: [String: SourceLocation] = [:]
+    /// Where each cluster's `storage.fsx_lustre.az` is written, checked once the subnets are known.
+    var fileSystemAZNodes: [String: SourceLocation] = [:]
     var instanceAZNodes: [String: (az: String, location: SourceLocation)] = [:]
     /// Sections where some entry failed to load; checks that need the whole section skip them.
     var incompleteSections: Set<String> = []

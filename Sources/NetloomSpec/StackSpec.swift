@@ -224,10 +224,29 @@ public struct ClusterSpec: Sendable, Hashable {
 
     /// `ceil(nodes × IPs per node × (1 + headroom))`, SPEC.md section 2; with `hyperpod:`, the
     /// nodes are every group's (controller, login and workers), plus the file system's interfaces.
-    public var addressDemand: Int {
+    public var addressDemand: Int { nodeAddressDemand + fileSystemInterfaces }
+
+    /// The AZ of the cluster's file system: its `az:`, or the cluster's own.
+    public var fileSystemAZ: String? {
+        guard let fsx = hyperPod?.fsxLustre else { return nil }
+        return fsx.az ?? az
+    }
+
+    /// The instance groups of a HyperPod cluster, controller and login first; for a cluster
+    /// without `hyperpod:`, its nodes as one group named `workers`.
+    public var nodeGroups: [(name: String, instanceType: String, count: Int)] {
+        var groups: [(name: String, instanceType: String, count: Int)] = []
+        if let controller = hyperPod?.controller { groups.append((HyperPodSpec.controllerGroup, controller.instanceType, controller.count)) }
+        if let login = hyperPod?.login { groups.append((HyperPodSpec.loginGroup, login.instanceType, login.count)) }
+        groups.append((HyperPodSpec.workerGroup, instanceType, nodes))
+        return groups
+    }
+
+    /// The addresses of the nodes alone: `ceil(all nodes × IPs per node × (1 + headroom))`.
+    public var nodeAddressDemand: Int {
         let exact = Double(totalNodes) * Double(ipsPerNode) * (1 + headroom)
         // The epsilon keeps 64 × 81 × 1.25 = 6480.000000001 from rounding up to 6481.
-        return Int((exact - 1e-6).rounded(.up)) + fileSystemInterfaces
+        return Int((exact - 1e-6).rounded(.up))
     }
 
     /// Workers, plus the HyperPod controller and login nodes.
@@ -270,6 +289,8 @@ public struct LifecycleFile: Sendable, Hashable {
 public struct FSxLustreSpec: Sendable, Hashable {
     public var capacityGiB: Int
     public var throughputMBPerTiB: Int
+    /// `az:` as written; `nil`: the cluster's AZ (see `ClusterSpec.fileSystemAZ`).
+    public var az: String? = nil
     public var location: SourceLocation
 
     /// PERSISTENT_2 throughput tiers, MB/s per TiB.
@@ -462,6 +483,10 @@ public struct TargetGroupSpec: Sendable, Hashable {
 public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
     case instance(String)
     case cluster(String)
+    /// One instance group of a HyperPod cluster: `cluster:NAME/controller`, `/login` or `/workers`.
+    case clusterGroup(cluster: String, group: String)
+    /// The FSx for Lustre file system of a HyperPod cluster, named by the cluster: `fsx:NAME`.
+    case fileSystem(String)
     case subnet(String)
     case loadBalancer(String)
     case interfaceEndpoint(String)
@@ -474,6 +499,8 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
         // Instances and clusters are written as their addresses; a subnet by its set's name (no AZ).
         case .instance(let name): ResourceAddress(.resource(.instance), [name]).description
         case .cluster(let name): ResourceAddress.cluster(name).description
+        case .clusterGroup(let cluster, let group): ResourceAddress.clusterGroup(cluster, group).description
+        case .fileSystem(let name): "fsx:\(name)"
         case .subnet(let name): ResourceAddress(.resource(.subnet), [name]).description
         case .loadBalancer(let name): "lb:\(name)"
         case .interfaceEndpoint(let service): "endpoint:\(service)"
