@@ -215,7 +215,9 @@ extension ResourceBuilder {
         if let fileSystem { dependencies.append(fileSystem) }
         if let eks {
             properties["eks_cluster_arn"] = .string("arn:aws:eks:\(spec.region):${account_id}:cluster/\(eksClusterName(cluster))")
-            dependencies += [eks.cluster] + eks.addons
+            // Not the add-ons: nodes need them to run pods, not to be created, and an endpoint
+            // without add-ons (moto) still gets its cluster.
+            dependencies.append(eks.cluster)
         }
         add(address, .hyperPodCluster, properties, dependsOn: dependencies, location: hyperPod.location)
     }
