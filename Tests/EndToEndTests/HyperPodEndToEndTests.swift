@@ -20,7 +20,9 @@ struct HyperPodEndToEndTests {
     /// The project's example, edited, written in the test's directory (its state beside it).
     func spec(_ runner: CommandRunner, _ name: String, edit: (String) -> String = { $0 }) throws -> String {
         let text = try String(contentsOf: ExampleSpecs.ownDirectory.appendingPathComponent(name), encoding: .utf8)
-        let edited = edit(text).replacingOccurrences(of: "    security_groups: [efa]\n", with: "    security_groups: [efa]\n    placement: none\n")
+        var edited = edit(text)
+        edited = edited.contains("    placement: cluster\n") ? edited.replacingOccurrences(of: "    placement: cluster\n", with: "    placement: none\n")
+            : edited.replacingOccurrences(of: "    security_groups: [efa]\n", with: "    security_groups: [efa]\n    placement: none\n")
         let path = runner.workDirectory + "/\(name)"
         try edited.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -131,7 +133,7 @@ struct HyperPodEndToEndTests {
         let controlSubnets = try ["subnet:control/us-west-2a", "subnet:control/us-west-2b"].compactMap { try subnetID(runner, address: $0) }
         #expect(((eks["resourcesVpcConfig"] as? [String: Any])?["subnetIds"] as? [String])?.sorted() == controlSubnets.sorted())
 
-        let name = try #require(try clusters(runner, prefix: "llm-training-trainers-").first)
+        let name = try #require(try clusters(runner, prefix: "llm-training-trainers-").first, "apply: \(apply.stdout)\n\(apply.stderr)")
         let cluster = try #require(try runner.aws(["sagemaker", "describe-cluster", "--cluster-name", name]) as? [String: Any])
         let groups = (cluster["InstanceGroups"] as? [[String: Any]]) ?? []
         #expect(groups.map { $0["InstanceGroupName"] as? String } == ["workers"])

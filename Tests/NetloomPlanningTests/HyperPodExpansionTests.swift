@@ -191,6 +191,7 @@ struct HyperPodExpansionTests {
         #expect(cluster.properties["orchestrator"] == "eks")
         #expect(cluster.properties["instance_groups"]?.listValue?.map { $0["name"]?.stringValue } == ["workers"])
         #expect(cluster.dependsOn.contains("eks_cluster:gpu"))
+        #expect(graph["eks_addon:gpu/vpc-cni"]?.dependsOn.contains("hyperpod_cluster:gpu") == true)
         #expect(graph["fsx_file_system:gpu"] == nil)
     }
 
