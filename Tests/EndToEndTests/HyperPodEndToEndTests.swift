@@ -99,6 +99,16 @@ struct HyperPodEndToEndTests {
         #expect(parameters?["fsx_dns_name"] as? String == fileSystem["DNSName"] as? String)
         #expect((try runner.aws(["s3api", "get-bucket-versioning", "--bucket", bucket]) as? [String: Any])?["Status"] as? String == "Enabled")
 
+        // output names the cluster and the controller's SSM target, from ListClusterNodes.
+        let output = try runner.netloom("output", spec)
+        #expect(output.status == 0, "output: \(output.stderr)")
+        #expect(output.stdout.contains("hyperpod.gpu.cluster_name = \(name)"), "output: \(output.stdout)")
+        let nodes = try runner.awsList(["sagemaker", "list-cluster-nodes", "--cluster-name", name], key: "ClusterNodeSummaries")
+        let controller = try #require(nodes.first { $0["InstanceGroupName"] as? String == "controller" }?["InstanceId"] as? String)
+        let clusterID = try #require((cluster["ClusterArn"] as? String)?.split(separator: "/").last)
+        #expect(output.stdout.contains("next: aws ssm start-session --region us-east-1 --target sagemaker-cluster:\(clusterID)_controller-\(controller)"), "output: \(output.stdout)")
+        #expect(output.stdout.contains("hyperpod.gpu.file_system.id = fs-"), "output: \(output.stdout)")
+
         let second = try runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(CommandRunner.mutatingCalls(second.stderr) == 0, "second apply: \(second.stdout)\n\(second.stderr)")
@@ -144,6 +154,10 @@ struct HyperPodEndToEndTests {
         let keys = try runner.awsList(["s3api", "list-objects-v2", "--bucket", bucket], key: "Contents").compactMap { $0["Key"] as? String }
         #expect(keys == ["lifecycle/on_create.sh"])
         #expect(try fileSystems(runner, stack: "llm-training").first?["SubnetIds"] as? [String] == [subnet])
+
+        let output = try runner.netloom("output", spec)
+        #expect(output.stdout.contains("next: aws eks update-kubeconfig --region us-west-2 --name \(eksName)"), "output: \(output.stdout)")
+        #expect(output.stdout.contains("netloom does not install Helm charts"), "output: \(output.stdout)")
 
         // An edited script is one planned update, of its object only (the add-ons are still to create).
         try "#!/bin/bash\necho second\n".write(toFile: lifecycle + "/on_create.sh", atomically: true, encoding: .utf8)
