@@ -101,10 +101,18 @@ public struct ResourceOperationError: Error, Sendable, CustomStringConvertible {
     /// The AWS action that failed, when it was an AWS call.
     public var awsAction: String?
     public var isNotImplemented: Bool
+    /// A resource AWS made that did not become ready (a wait timed out or it failed): it
+    /// exists, so the state records it although the change failed.
+    var made: ObservedResource?
 
     init(address: String, operation: String, error: any Error) {
         self.address = address
         self.operation = operation
+        var error = error
+        if let unready = error as? MadeButNotReady {
+            made = unready.made
+            error = unready.cause
+        }
         if let aws = error as? AWSError {
             awsAction = aws.action
             isNotImplemented = aws.kind == .notImplemented
@@ -456,6 +464,14 @@ public struct DeployEngine: Sendable {
                     try self.state.save(result.stateRecord)
                     await registry.set(address, result.awsID, attributes: result.attributes)
                 } catch {
+                    // A cluster whose wait ran out is still AWS's and the stack's: recorded, so
+                    // output, drift and destroy know it, while the change counts as failed.
+                    if var made = (error as? ResourceOperationError)?.made, !made.awsID.isEmpty {
+                        made.address = address
+                        made.type = change.type
+                        try? self.state.save(made.stateRecord)
+                        await registry.set(address, made.awsID, attributes: made.attributes)
+                    }
                     errors[address] = error
                     continue
                 }
@@ -692,4 +708,12 @@ actor ProgressCounter {
         value += 1
         return value
     }
+}
+
+/// Thrown by a provider whose resource AWS created but which did not become ready (its wait
+/// timed out, or it failed): the run fails for it, and the state still records it.
+struct MadeButNotReady: Error, CustomStringConvertible {
+    var made: ObservedResource
+    var cause: any Error
+    var description: String { String(describing: cause) }
 }

@@ -74,14 +74,20 @@ struct FSxFileSystemProvider: ResourceProvider {
             lustre: FSx.LustreConfiguration(deploymentType: desired.string("deployment_type"), perUnitStorageThroughput: desired.int("throughput_mb_per_tib")))
         let created = try await context.services.fsx.createLustreFileSystem(input)
         var latest = created
-        try await context.waiter.wait(for: "FSx for Lustre \(created.id) (\(desired.address))") {
-            latest = try await context.services.fsx.describeFileSystems(ids: [created.id]).first ?? latest
-            let state = latest.lifecycle ?? "AVAILABLE"
-            if state == "FAILED" || state == "MISCONFIGURED" {
-                throw ResourceFailed(what: "FSx for Lustre \(created.id)", state: state, reason: latest.failureMessage)
+        do {
+            try await context.waiter.wait(for: "FSx for Lustre \(created.id) (\(desired.address))") {
+                latest = try await context.services.fsx.describeFileSystems(ids: [created.id]).first ?? latest
+                let state = latest.lifecycle ?? "AVAILABLE"
+                if state == "FAILED" || state == "MISCONFIGURED" {
+                    throw ResourceFailed(what: "FSx for Lustre \(created.id)", state: state, reason: latest.failureMessage)
+                }
+                // moto 5.2.1 reports no Lifecycle: a file system it answers for exists and is usable.
+                return (latest.lifecycle == nil || latest.isAvailable, state)
             }
-            // moto 5.2.1 reports no Lifecycle: a file system it answers for exists and is usable.
-            return (latest.lifecycle == nil || latest.isAvailable, state)
+        } catch {
+            var made = Self.observed(latest, desired: [desired])
+            made.properties = comparable(desired)
+            throw MadeButNotReady(made: made, cause: error)
         }
         var observed = Self.observed(latest, desired: [desired])
         observed.address = desired.address
@@ -150,11 +156,17 @@ struct EKSClusterProvider: ResourceProvider {
             clientRequestToken: clientToken(stack: context.stack, address: desired.address, request: .map(comparable(desired))))
         let created = try await context.services.eks.createCluster(input)
         var latest = created
-        // A control plane takes about ten minutes on AWS; moto 5.2.1 is ACTIVE at once.
-        try await context.waiter.wait(for: "EKS cluster \(created.name) (\(desired.address))") {
-            latest = try await context.services.eks.describeCluster(name: created.name)
-            if latest.isFailed { throw ResourceFailed(what: "EKS cluster \(created.name)", state: latest.status, reason: nil) }
-            return (latest.isActive, latest.status)
+        do {
+            // A control plane takes about ten minutes on AWS; moto 5.2.1 is ACTIVE at once.
+            try await context.waiter.wait(for: "EKS cluster \(created.name) (\(desired.address))") {
+                latest = try await context.services.eks.describeCluster(name: created.name)
+                if latest.isFailed { throw ResourceFailed(what: "EKS cluster \(created.name)", state: latest.status, reason: nil) }
+                return (latest.isActive, latest.status)
+            }
+        } catch {
+            var made = Self.observed(latest)
+            made.properties = comparable(desired)
+            throw MadeButNotReady(made: made, cause: error)
         }
         var observed = Self.observed(latest)
         observed.address = desired.address
@@ -358,8 +370,14 @@ struct HyperPodClusterProvider: ResourceProvider {
         // the tags travel in this call, so a run killed after it finds the cluster by them.
         let arn = try await context.services.sageMaker.createCluster(Self.createInput(desired))
         let name = desired.string("name")
-        _ = try await waitInService(name, what: "HyperPod cluster \(name) (\(desired.address))", context: context)
-        return ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired), attributes: ["arn": arn])
+        let made = ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired), attributes: ["arn": arn])
+        do {
+            _ = try await waitInService(name, what: "HyperPod cluster \(name) (\(desired.address))", context: context)
+        } catch {
+            // `--timeout` or a Failed cluster: the cluster exists; the state records it.
+            throw MadeButNotReady(made: made, cause: error)
+        }
+        return made
     }
 
     /// A changed count, node recovery or lifecycle setting is one UpdateCluster with every group

@@ -94,7 +94,30 @@ struct HyperPodProviderTests {
             default: nil
             }
         }
-        await #expect(throws: ResourceFailed.self) { _ = try await HyperPodClusterProvider().create(Self.cluster(), context: F.context(failing)) }
+        do {
+            _ = try await HyperPodClusterProvider().create(Self.cluster(), context: F.context(failing))
+            Issue.record("a Failed cluster must stop the create")
+        } catch let error as MadeButNotReady {
+            // The cluster exists: the engine records it in the state although the change failed.
+            #expect(error.made.awsID == "s-gpu-abcdefgh")
+            #expect(error.cause is ResourceFailed)
+            #expect(String(describing: error).contains("no capacity"))
+        }
+
+        // A cluster that stays Creating past the timeout: the wait ends, the cluster is kept.
+        let slow = FakeAWS { request in
+            switch request.action {
+            case "CreateCluster": FakeAWS.json(#"{"ClusterArn":"arn:c"}"#)
+            case "DescribeCluster": FakeAWS.json(#"{"ClusterName":"s-gpu-abcdefgh","ClusterArn":"arn:c","ClusterStatus":"Creating","InstanceGroups":[]}"#)
+            default: nil
+            }
+        }
+        let error = await #expect(throws: MadeButNotReady.self) { _ = try await HyperPodClusterProvider().create(Self.cluster(), context: F.context(slow)) }
+        let timedOut = try #require(error)
+        #expect(String(describing: timedOut.cause).contains("was not ready after"))
+        let operation = ResourceOperationError(address: "hyperpod_cluster:gpu", operation: "create", error: timedOut)
+        #expect(operation.made?.awsID == "s-gpu-abcdefgh")
+        #expect(operation.cause.contains("(last state: Creating)"))
     }
 
     @Test("an EKS add-on the endpoint does not implement is read as none, and its create says CreateAddon is not implemented")
