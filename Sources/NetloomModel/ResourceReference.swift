@@ -37,6 +37,9 @@ public struct ResourceReference: Sendable, Hashable, CustomStringConvertible {
     public var key: String { attribute.map { address.description + String(Self.attributeSeparator) + $0 } ?? address.description }
 
     public var description: String { Self.prefix + key }
+
+    /// The key of an attribute in the engine's table of known values.
+    public static func attributeKey(_ address: String, _ attribute: String) -> String { address + String(attributeSeparator) + attribute }
 }
 
 extension PropertyValue {

@@ -178,8 +178,13 @@ extension ResourceBuilder {
         var addons: [ResourceAddress] = []
         for addon in EKSControlPlaneSpec.addons {
             let addonAddress = ResourceAddress.eksAddon(cluster: cluster.name, addon: addon)
+            // After the HyperPod cluster: EKS's CreateCluster already installs self-managed
+            // vpc-cni, kube-proxy and coredns (bootstrapSelfManagedAddons, on by default), so
+            // nodes join without them; netloom then makes them managed add-ons. An endpoint
+            // without add-ons (moto 5.2.1) thus still gets every other piece before the run
+            // stops on CreateAddon.
             add(addonAddress, .eksAddon, ["cluster": ref(address), "cluster_name": .string(eksClusterName(cluster)), "addon_name": .string(addon)],
-                dependsOn: [address], location: eks.location)
+                dependsOn: [address, .hyperPodCluster(cluster.name)], location: eks.location)
             addons.append(addonAddress)
         }
         return (address, addons)
@@ -217,7 +222,8 @@ extension ResourceBuilder {
         if let fileSystem { dependencies.append(fileSystem) }
         if let eks {
             properties["eks_cluster_arn"] = .string("arn:aws:eks:\(spec.region):${account_id}:cluster/\(eksClusterName(cluster))")
-            dependencies += [eks.cluster] + eks.addons
+            // Not the add-ons: they come after the cluster (see buildEKS).
+            dependencies.append(eks.cluster)
         }
         add(address, .hyperPodCluster, properties, dependsOn: dependencies, location: hyperPod.location)
     }

@@ -190,7 +190,8 @@ struct HyperPodExpansionTests {
         #expect(cluster.properties["eks_cluster_arn"] == .string("arn:aws:eks:us-east-1:${account_id}:cluster/\(eksName)"))
         #expect(cluster.properties["orchestrator"] == "eks")
         #expect(cluster.properties["instance_groups"]?.listValue?.map { $0["name"]?.stringValue } == ["workers"])
-        #expect(cluster.dependsOn.contains("eks_addon:gpu/vpc-cni"))
+        #expect(cluster.dependsOn.contains("eks_cluster:gpu"))
+        #expect(graph["eks_addon:gpu/vpc-cni"]?.dependsOn.contains("hyperpod_cluster:gpu") == true)
         #expect(graph["fsx_file_system:gpu"] == nil)
     }
 
