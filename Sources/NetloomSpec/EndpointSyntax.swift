@@ -63,7 +63,7 @@ extension Endpoint {
             let groups = cluster.hyperPod == nil ? [] : cluster.nodeGroups.map(\.name)
             guard groups.contains(group) else {
                 return groups.isEmpty
-                    ? "cluster '\(clusterName.prefix(60))' has no hyperpod: block, so no instance groups; use cluster:\(clusterName.prefix(60))"
+                    ? "cluster '\(clusterName.prefix(60))' has no hyperpod: block, so no instance groups; use \(Endpoint.cluster(String(clusterName.prefix(60))))"
                     : "cluster '\(clusterName.prefix(60))' has no instance group '\(group.prefix(40))' (it has \(groups.joined(separator: ", ")))\(DidYouMean.hint(for: group, among: groups))"
             }
             return nil
