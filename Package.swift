@@ -59,6 +59,8 @@ let package = Package(
         .target(name: "NetloomEngine", dependencies: [
             "NetloomPlanning", "NetloomModel", "AWSClient",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // MD5, to compare an object's content with the ETag S3 lists for it.
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The command line: one file per command, rendering of text and JSON.

@@ -1,3 +1,4 @@
+import AWSClient
 import ArgumentParser
 import Foundation
 import NetloomEngine
@@ -8,9 +9,10 @@ import NetloomSpec
 struct OutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "output",
-        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names, buckets, HyperPod VpcConfig.",
+        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names, buckets, HyperPod VpcConfig and clusters.",
         discussion: """
-        Read from the state written by apply; no AWS call.
+        Read from the state written by apply. The one AWS call: for a Slurm HyperPod cluster netloom
+        made, ListClusterNodes, to name the controller node's SSM session target.
 
         Examples:
           netloom output examples/inference.yaml
@@ -44,7 +46,8 @@ struct OutputCommand: AsyncParsableCommand {
             console.error(String(describing: error))
             throw ExitStatus.runtimeFailure
         }
-        let document = Self.document(loaded, records: records)
+        let controllers = await Self.controllerNodes(loaded, records: records, profile: spec.profile, console: console)
+        let document = Self.document(loaded, records: records, controllerNodes: controllers)
         switch output.format {
         case .json: console.write(JSONText.render(document))
         case .text: console.write(Self.text(document))
@@ -59,7 +62,59 @@ struct OutputCommand: AsyncParsableCommand {
         return result
     }
 
-    static func document(_ spec: StackSpec, records: [String: StateRecord]) -> PropertyValue {
+    /// The controller node's instance id of each Slurm HyperPod cluster in the state, from
+    /// ListClusterNodes; a cluster whose nodes cannot be listed is left out (the output then
+    /// gives the command that lists them).
+    static func controllerNodes(_ spec: StackSpec, records: [String: StateRecord], profile: String?, console: Console) async -> [String: String] {
+        let slurm = spec.clusters.filter { $0.hyperPod != nil && $0.orchestrator == .slurm }
+            .compactMap { cluster in records[ResourceAddress.hyperPodCluster(cluster.name).description].map { (cluster.name, $0.awsID) } }
+        guard !slurm.isEmpty, let access = try? await StateOptions.AWSAccess.open(profile: profile, region: spec.region, console: console) else { return [:] }
+        var result: [String: String] = [:]
+        for (cluster, name) in slurm {
+            let nodes = try? await SageMaker(core: access.core).listClusterNodes(clusterName: name)
+            if let node = nodes?.filter({ $0.instanceGroupName == HyperPodSpec.controllerGroup }).map(\.instanceID).sorted().first { result[cluster] = node }
+        }
+        await access.close()
+        return result
+    }
+
+    /// A HyperPod cluster netloom made: its ids and the commands a user types next.
+    static func hyperPodCluster(_ cluster: ClusterSpec, records: [String: StateRecord], region: String, controllerNode: String?) -> [String: PropertyValue]? {
+        guard cluster.hyperPod != nil, let record = records[ResourceAddress.hyperPodCluster(cluster.name).description] else { return nil }
+        var result: [String: PropertyValue] = ["cluster_name": .string(record.awsID), "orchestrator": .string(cluster.orchestrator.rawValue)]
+        let arn = record.attributes["arn"] ?? ""
+        if !arn.isEmpty { result["cluster_arn"] = .string(arn) }
+        if let role = records[ResourceAddress.iamRole(HyperPodNames.executionRole(cluster.name)).description] { result["execution_role"] = .string(role.awsID) }
+        if let bucket = records[ResourceAddress.bucket(HyperPodNames.lifecycleBucket(cluster.name)).description] {
+            result["lifecycle_s3_uri"] = .string("s3://\(bucket.awsID)/\(HyperPodNames.lifecyclePrefix)")
+        }
+        if let fsx = records[ResourceAddress.fsxFileSystem(cluster.name).description] {
+            result["file_system"] = ["id": .string(fsx.awsID), "dns_name": .string(fsx.attributes["dns_name"] ?? ""), "mount_name": .string(fsx.attributes["mount_name"] ?? "")]
+        }
+        var next: [PropertyValue] = []
+        switch cluster.orchestrator {
+        case .slurm:
+            // The SSM target of a HyperPod node: sagemaker-cluster:<cluster id>_<group>-<instance id>.
+            let clusterID = arn.split(separator: "/").last.map(String.init) ?? record.awsID
+            if let controllerNode {
+                let target = "sagemaker-cluster:\(clusterID)_\(HyperPodSpec.controllerGroup)-\(controllerNode)"
+                result["controller_ssm_target"] = .string(target)
+                next.append(.string("aws ssm start-session --region \(region) --target \(target)"))
+            } else {
+                next.append(.string("aws sagemaker list-cluster-nodes --region \(region) --cluster-name \(record.awsID)  # the controller node's id, for the SSM target sagemaker-cluster:\(clusterID)_\(HyperPodSpec.controllerGroup)-<instance id>"))
+            }
+        case .eks:
+            if let eks = records[ResourceAddress.eksCluster(cluster.name).description] {
+                result["eks_cluster"] = .string(eks.awsID)
+                next.append(.string("aws eks update-kubeconfig --region \(region) --name \(eks.awsID)"))
+            }
+            next.append(.string("helm install hyperpod-dependencies <sagemaker-hyperpod-cli>/helm_chart/HyperPodHelmChart --namespace kube-system  # HyperPod's dependencies chart (github.com/aws/sagemaker-hyperpod-cli); netloom does not install Helm charts"))
+        }
+        result["next"] = .list(next)
+        return result
+    }
+
+    static func document(_ spec: StackSpec, records: [String: StateRecord], controllerNodes: [String: String] = [:]) -> PropertyValue {
         var document: [String: PropertyValue] = ["stack": .string(spec.stack), "region": .string(spec.region)]
         document["vpc_id"] = records[ResourceAddress.vpc.description].map { .string($0.awsID) } ?? .null
         document["subnets"] = .map(ids(records, type: .subnet))
@@ -77,9 +132,13 @@ struct OutputCommand: AsyncParsableCommand {
         for cluster in spec.clusters {
             let groups = cluster.securityGroups.compactMap { records[ResourceAddress.securityGroup($0).description]?.awsID }
             let subnets = [records[ResourceAddress.subnet(SubnetKey(subnet: cluster.subnet, az: cluster.az)).description]?.awsID].compactMap { $0 }
-            hyperpod[cluster.name] = .map(["VpcConfig": .map([
+            var entry: [String: PropertyValue] = ["VpcConfig": .map([
                 "SecurityGroupIds": .list(groups.map { .string($0) }), "Subnets": .list(subnets.map { .string($0) }),
-            ])])
+            ])]
+            if let made = hyperPodCluster(cluster, records: records, region: spec.region, controllerNode: controllerNodes[cluster.name]) {
+                entry["cluster"] = .map(made)
+            }
+            hyperpod[cluster.name] = .map(entry)
         }
         document["hyperpod"] = .map(hyperpod)
         return .map(document)
@@ -97,6 +156,14 @@ struct OutputCommand: AsyncParsableCommand {
         }
         for (name, value) in (map["hyperpod"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("hyperpod.\(name).VpcConfig = \(JSONText.render(value.mapValue?["VpcConfig"] ?? .null))")
+            guard let cluster = value.mapValue?["cluster"]?.mapValue else { continue }
+            for key in ["cluster_name", "cluster_arn", "orchestrator", "execution_role", "lifecycle_s3_uri", "eks_cluster", "controller_ssm_target"] {
+                if let field = cluster[key] { lines.append("hyperpod.\(name).\(key) = \(field)") }
+            }
+            if let fileSystem = cluster["file_system"]?.mapValue {
+                for key in ["id", "dns_name", "mount_name"] { lines.append("hyperpod.\(name).file_system.\(key) = \(fileSystem[key]?.description ?? "")") }
+            }
+            for command in cluster["next"]?.listValue ?? [] { lines.append("next: \(command)") }
         }
         return lines.joined(separator: "\n")
     }

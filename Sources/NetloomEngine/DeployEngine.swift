@@ -77,10 +77,11 @@ public struct PropertyResolution: Sendable {
         case .string(let text):
             if text.hasPrefix(ResourceReference.prefix) {
                 // A reference to no address the vocabulary knows can have no id either.
-                return .string(ResourceReference(parsing: text).flatMap { ids[$0.address.description] } ?? DesiredResource.unknownID)
+                return .string(ResourceReference(parsing: text).flatMap { ids[$0.key] } ?? DesiredResource.unknownID)
             }
             if let value = parameters[text] { return .string(value) }
-            var text = text
+            // `${ref:...}` inside a longer string (an ARN ending in a subnet id): unknown as a whole until every part is known.
+            guard var text = ResourceReference.replacingEmbedded(in: text, { ids[$0.key] }) else { return .string(DesiredResource.unknownID) }
             if text.contains("${account_id}") { text = text.replacingOccurrences(of: "${account_id}", with: accountID) }
             for (derived, kept) in keptNames where text.contains(derived) { text = text.replacingOccurrences(of: derived, with: kept) }
             return .string(text)
@@ -100,10 +101,18 @@ public struct ResourceOperationError: Error, Sendable, CustomStringConvertible {
     /// The AWS action that failed, when it was an AWS call.
     public var awsAction: String?
     public var isNotImplemented: Bool
+    /// A resource AWS made that did not become ready (a wait timed out or it failed): it
+    /// exists, so the state records it although the change failed.
+    var made: ObservedResource?
 
     init(address: String, operation: String, error: any Error) {
         self.address = address
         self.operation = operation
+        var error = error
+        if let unready = error as? MadeButNotReady {
+            made = unready.made
+            error = unready.cause
+        }
         if let aws = error as? AWSError {
             awsAction = aws.action
             isNotImplemented = aws.kind == .notImplemented
@@ -183,8 +192,22 @@ actor IDRegistry {
 
     init(_ ids: [String: String]) { self.ids = ids }
 
-    func set(_ address: String, _ id: String) { ids[address] = id }
+    func set(_ address: String, _ id: String, attributes: [String: String] = [:]) {
+        ids[address] = id
+        for (key, value) in attributes { ids[ResourceReference.attributeKey(address, key)] = value }
+    }
     func remove(_ address: String) { ids[address] = nil }
+
+    /// Ids by address, and each attribute by `ADDRESS#ATTRIBUTE` for `ref:ADDRESS#ATTRIBUTE`;
+    /// later entries win.
+    static func known(_ items: [(address: String, id: String, attributes: [String: String])]) -> [String: String] {
+        var ids: [String: String] = [:]
+        for item in items {
+            ids[item.address] = item.id
+            for (key, value) in item.attributes { ids[ResourceReference.attributeKey(item.address, key)] = value }
+        }
+        return ids
+    }
 }
 
 /// Plans and applies a stack: batched reads, a bounded-parallel graph walk, state written after
@@ -234,7 +257,7 @@ public struct DeployEngine: Sendable {
         context.accountID = resolution.accountID
         context.readsLeftoversOutsideStackVPCs = everywhere
         let records = try state.resources()
-        var ids = records.mapValues(\.awsID)
+        var ids = IDRegistry.known(records.values.map { ($0.address, $0.awsID, $0.attributes) })
         let byType = Dictionary(grouping: graph.resources, by: \.type)
         var observed: [String: ObservedResource] = [:]
         var unmanaged: [ObservedResource] = []
@@ -271,6 +294,7 @@ public struct DeployEngine: Sendable {
                 } else {
                     observed[item.address] = item
                     ids[item.address] = item.awsID
+                    for (key, value) in item.attributes { ids[ResourceReference.attributeKey(item.address, key)] = value }
                 }
             }
         }
@@ -387,9 +411,8 @@ public struct DeployEngine: Sendable {
 
         let others = deploy.plan.changes.filter { $0.action != .delete }
         let changing = Set(others.map(\.address))
-        var ids = try? state.resources().mapValues(\.awsID)
-        for (address, item) in deploy.live.resources { ids?[address] = item.awsID }
-        let registry = IDRegistry(ids ?? [:])
+        let recorded = (try? state.resources().values.map { ($0.address, $0.awsID, $0.attributes) }) ?? []
+        let registry = IDRegistry(IDRegistry.known(recorded + deploy.live.resources.map { ($0.key, $0.value.awsID, $0.value.attributes) }))
         var dependencies: [String: [String]] = [:]
         for change in others { dependencies[change.address] = deploy.graph[change.address]?.dependsOn.filter(changing.contains) ?? [] }
         let byAddress = Dictionary(others.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
@@ -439,8 +462,16 @@ public struct DeployEngine: Sendable {
                     result.address = address
                     result.type = change.type
                     try self.state.save(result.stateRecord)
-                    await registry.set(address, result.awsID)
+                    await registry.set(address, result.awsID, attributes: result.attributes)
                 } catch {
+                    // A cluster whose wait ran out is still AWS's and the stack's: recorded, so
+                    // output, drift and destroy know it, while the change counts as failed.
+                    if var made = (error as? ResourceOperationError)?.made, !made.awsID.isEmpty {
+                        made.address = address
+                        made.type = change.type
+                        try? self.state.save(made.stateRecord)
+                        await registry.set(address, made.awsID, attributes: made.attributes)
+                    }
                     errors[address] = error
                     continue
                 }
@@ -677,4 +708,12 @@ actor ProgressCounter {
         value += 1
         return value
     }
+}
+
+/// Thrown by a provider whose resource AWS created but which did not become ready (its wait
+/// timed out, or it failed): the run fails for it, and the state still records it.
+struct MadeButNotReady: Error, CustomStringConvertible {
+    var made: ObservedResource
+    var cause: any Error
+    var description: String { String(describing: cause) }
 }

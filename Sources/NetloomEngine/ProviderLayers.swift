@@ -36,6 +36,11 @@ extension LoadBalancerProvider { var deleteLayer: Int { 3 } }
 extension ListenerProvider { var deleteLayer: Int { 4 } }
 extension TargetGroupAttachmentProvider { var deleteLayer: Int { 4 } }
 extension AlarmProvider { var deleteLayer: Int { 4 } }
+// EKS add-ons (made after the cluster) go first, then the HyperPod cluster, its file system, its control plane.
+extension EKSClusterProvider { var deleteLayer: Int { 2 } }
+extension FSxFileSystemProvider { var deleteLayer: Int { 3 } }
+extension EKSAddonProvider { var deleteLayer: Int { 5 } }
+extension HyperPodClusterProvider { var deleteLayer: Int { 4 } }
 
 extension BucketConfigurationProvider {
     /// A lifecycle rule goes before the others: moto refuses to drop versioning under one.

@@ -22,15 +22,22 @@ public struct StackComparer: Sendable {
     /// why), delete what the stack has and the spec does not. `resolution` already keeps the
     /// names found in `live` (`keepingNames`).
     public func plan(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> Plan {
-        var ids = state.mapValues(\.awsID)
-        for (address, item) in live.resources { ids[address] = item.awsID }
+        let ids = IDRegistry.known(state.values.map { ($0.address, $0.awsID, $0.attributes) }
+                                   + live.resources.map { ($0.key, $0.value.awsID, $0.value.attributes) })
+        var attributeKeys: [String: [String]] = [:]
+        for record in state.values { for key in record.attributes.keys { attributeKeys[record.address, default: []].append(ResourceReference.attributeKey(record.address, key)) } }
+        for (address, item) in live.resources { for key in item.attributes.keys { attributeKeys[address, default: []].append(ResourceReference.attributeKey(address, key)) } }
         // What will change gets a new id: its dependents see "(known after apply)".
         var changes: [PlannedChange] = []
         var replacedOrCreated: Set<String> = []
         for resource in graph.resources {
             let provider = providers.provider(for: resource.type)
             var visibleIDs = ids
-            for address in replacedOrCreated { visibleIDs[address] = nil }
+            for address in replacedOrCreated {
+                visibleIDs[address] = nil
+                // Its attributes (`ADDRESS#ATTRIBUTE`) are new too.
+                for key in attributeKeys[address] ?? [] { visibleIDs[key] = nil }
+            }
             let want = provider.comparable(resolution.resolve(resource, ids: visibleIDs))
             guard let observed = live.resources[resource.address] else {
                 let reason = state[resource.address] != nil ? "deleted outside netloom: it is in the state but not in AWS" : "not in AWS yet"
@@ -71,8 +78,8 @@ public struct StackComparer: Sendable {
     /// own), resources the state has and AWS no longer does, and rules, routes or entries added
     /// to the stack's resources. Fields whose value is known only after an apply are skipped.
     public func drift(_ graph: ResourceGraph, live: LiveView, resolution: PropertyResolution, state: [String: StateRecord]) -> [DriftItem] {
-        var ids = state.mapValues(\.awsID)
-        for (address, item) in live.resources { ids[address] = item.awsID }
+        let ids = IDRegistry.known(state.values.map { ($0.address, $0.awsID, $0.attributes) }
+                                   + live.resources.map { ($0.key, $0.value.awsID, $0.value.attributes) })
         var items: [DriftItem] = []
         for resource in graph.resources {
             guard let observed = live.resources[resource.address] else {

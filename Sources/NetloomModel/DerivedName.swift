@@ -9,11 +9,18 @@ public enum DerivedName {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case bucket, iamRole = "iam_role", instanceProfile = "iam_instance_profile", loadBalancer = "load_balancer"
         case targetGroup = "target_group", placementGroup = "placement_group", alarm
+        /// A HyperPod cluster's lifecycle bucket: `sagemaker-` first, because the managed
+        /// AmazonSageMakerClusterInstanceRolePolicy reads only buckets named `sagemaker-*`.
+        case lifecycleBucket = "lifecycle_bucket"
+        case hyperPodCluster = "hyperpod_cluster", eksCluster = "eks_cluster"
 
         /// AWS's longest name for the kind.
         public var maxLength: Int {
             switch self {
-            case .bucket: 63
+            case .bucket, .lifecycleBucket: 63
+            // SageMaker: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$; EKS: 1-100 of [0-9A-Za-z_-], a letter or digit first.
+            case .hyperPodCluster: 63
+            case .eksCluster: 100
             case .iamRole: 64
             case .instanceProfile: 128
             case .loadBalancer, .targetGroup: 32
@@ -22,8 +29,11 @@ public enum DerivedName {
         }
 
         /// What follows the hash: a bucket ends in the account id (12 digits after a '-').
-        var suffix: String { self == .bucket ? "-${account_id}" : "" }
-        var suffixLength: Int { self == .bucket ? 13 : 0 }
+        var isBucket: Bool { self == .bucket || self == .lifecycleBucket }
+        var suffix: String { isBucket ? "-${account_id}" : "" }
+        var suffixLength: Int { isBucket ? 13 : 0 }
+        /// What comes before the stack's name.
+        public var prefix: String { self == .lifecycleBucket ? "sagemaker-" : "" }
     }
 
     static let hashLength = 8
@@ -32,27 +42,27 @@ public enum DerivedName {
     /// the whole fits `kind.maxLength`. `identity` is what makes the resource unique in its
     /// stack (its address); the hash is taken over the stack and it.
     public static func make(_ kind: Kind, stack: String, name: String, identity: String) -> String {
-        let room = kind.maxLength - kind.suffixLength - hashLength - 1
+        let room = kind.maxLength - kind.suffixLength - hashLength - 1 - kind.prefix.count
         var readable = Substring("\(stack)-\(name)".prefix(room))
         while readable.last == "-" { readable = readable.dropLast() }
-        return "\(readable)-\(hash(stack: stack, identity: identity))\(kind.suffix)"
+        return "\(kind.prefix)\(readable)-\(hash(stack: stack, identity: identity))\(kind.suffix)"
     }
 
     /// What every name `make` or `previous` gives a stack's resources of `kind` begins with:
     /// a listing can be cut to these before the ownership check.
     public static func stackPrefix(_ kind: Kind, stack: String) -> String {
-        let room = kind.maxLength - kind.suffixLength - hashLength - 1
+        let room = kind.maxLength - kind.suffixLength - hashLength - 1 - kind.prefix.count
         // A name begins with a letter, so the readable part keeps the '-' after the stack
         // whenever one more character fits after it.
-        if stack.count + 2 <= room { return "\(stack)-" }
+        if stack.count + 2 <= room { return "\(kind.prefix)\(stack)-" }
         var prefix = Substring(stack.prefix(room))
         while prefix.last == "-" { prefix = prefix.dropLast() }
-        return String(prefix)
+        return kind.prefix + String(prefix)
     }
 
     /// The name netloom gave before this scheme (`<stack>-<name>`): resources made then keep it.
     public static func previous(_ kind: Kind, stack: String, name: String) -> String {
-        "\(stack)-\(name)\(kind.suffix)"
+        "\(kind.prefix)\(stack)-\(name)\(kind.suffix)"
     }
 
     /// Eight characters of [a-z2-7] (40 bits) of FNV-1a over the stack and the identity, with a

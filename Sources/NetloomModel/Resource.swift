@@ -33,6 +33,11 @@ public enum ResourceType: String, Sendable, Hashable, Codable, CaseIterable, Com
     case loadBalancer = "load_balancer"
     case listener
     case targetGroupAttachment = "target_group_attachment"
+    // HyperPod clusters (a cluster with `hyperpod:`): appended so the existing order is kept.
+    case fsxFileSystem = "fsx_file_system"
+    case eksCluster = "eks_cluster"
+    case eksAddon = "eks_addon"
+    case hyperPodCluster = "hyperpod_cluster"
 
     public var description: String { rawValue }
 

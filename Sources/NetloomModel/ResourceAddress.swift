@@ -30,7 +30,8 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
         /// How many `/`-separated parts an address of this kind has at most; the last takes the rest of the text.
         public var maximumParts: Int {
             switch self {
-            case .cluster: 1
+            // `cluster:NAME`, or one of its HyperPod instance groups, `cluster:NAME/GROUP`.
+            case .cluster: 2
             case .resource(let type):
                 switch type {
                 case .vpc, .internetGateway: 0
@@ -42,6 +43,9 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
                 case .vpcEndpoint, .loadBalancer: 2
                 case .securityGroupRule, .iamRolePolicyAttachment, .bucketObject, .listener, .targetGroupAttachment: 2
                 case .instance, .alarm: 2
+                // An add-on is named by its cluster and the add-on's name.
+                case .eksAddon: 2
+                case .fsxFileSystem, .eksCluster, .hyperPodCluster: 1
                 case .natGateway, .securityGroup, .networkACL, .logGroup, .iamRole, .iamRolePolicy, .iamInstanceProfile, .flowLog,
                      .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup:
                     1
@@ -164,4 +168,13 @@ extension ResourceAddress {
     public static func loadBalancer(_ name: String) -> ResourceAddress { ResourceAddress(.loadBalancer, name) }
     public static func listener(loadBalancer: String, port: Int) -> ResourceAddress { ResourceAddress(.listener, loadBalancer, String(port)) }
     public static func cluster(_ name: String) -> ResourceAddress { ResourceAddress(.cluster, [name]) }
+    /// One HyperPod instance group of a cluster: `cluster:gpu/controller`.
+    public static func clusterGroup(_ cluster: String, _ group: String) -> ResourceAddress { ResourceAddress(.cluster, [cluster, group]) }
+    /// The SageMaker HyperPod cluster netloom creates for a spec cluster with `hyperpod:`.
+    public static func hyperPodCluster(_ cluster: String) -> ResourceAddress { ResourceAddress(.hyperPodCluster, cluster) }
+    /// The FSx for Lustre file system of a HyperPod cluster (`storage.fsx_lustre`).
+    public static func fsxFileSystem(_ cluster: String) -> ResourceAddress { ResourceAddress(.fsxFileSystem, cluster) }
+    /// The EKS control plane of a HyperPod cluster with `orchestrator: eks`.
+    public static func eksCluster(_ cluster: String) -> ResourceAddress { ResourceAddress(.eksCluster, cluster) }
+    public static func eksAddon(cluster: String, addon: String) -> ResourceAddress { ResourceAddress(.eksAddon, cluster, addon) }
 }

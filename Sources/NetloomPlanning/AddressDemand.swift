@@ -5,6 +5,7 @@ import NetloomSpec
 public struct Placement: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case cluster, instance, interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
+        case fileSystem = "file_system"
     }
 
     public var kind: Kind
@@ -25,9 +26,14 @@ public struct AddressDemand: Sendable {
 
     public init(_ spec: StackSpec) {
         for cluster in spec.clusters {
-            add(.init(kind: .cluster, owner: ResourceAddress.cluster(cluster.name).description, addresses: cluster.addressDemand,
-                      label: "cluster \(cluster.name): \(cluster.nodes) × \(cluster.instanceType), \(cluster.ipsPerNode) IPs/node + \(Int((cluster.headroom * 100).rounded()))% headroom"),
+            add(.init(kind: .cluster, owner: ResourceAddress.cluster(cluster.name).description, addresses: cluster.nodeAddressDemand,
+                      label: Self.clusterLabel(cluster)),
                 to: SubnetKey(subnet: cluster.subnet, az: cluster.az))
+            if let fsx = cluster.hyperPod?.fsxLustre, let az = cluster.fileSystemAZ {
+                add(.init(kind: .fileSystem, owner: ResourceAddress.fsxFileSystem(cluster.name).description, addresses: cluster.fileSystemInterfaces,
+                          label: "FSx for Lustre of cluster \(cluster.name): \(fsx.capacityGiB.grouped) GiB, \(cluster.fileSystemInterfaces) interfaces"),
+                    to: SubnetKey(subnet: cluster.subnet, az: az))
+            }
         }
         for instance in spec.instances {
             guard let subnet = spec.subnet(named: instance.subnet) else { continue }
@@ -60,6 +66,18 @@ public struct AddressDemand: Sendable {
                     to: SubnetKey(subnet: subnet.name, az: az))
             }
         }
+    }
+
+    /// What the cluster's addresses are for: its nodes (every HyperPod group) and its file system.
+    static func clusterLabel(_ cluster: ClusterSpec) -> String {
+        let headroom = "\(cluster.ipsPerNode) IPs/node + \(Int((cluster.headroom * 100).rounded()))% headroom"
+        guard let hyperPod = cluster.hyperPod else {
+            return "cluster \(cluster.name): \(cluster.nodes) × \(cluster.instanceType), \(headroom)"
+        }
+        var groups = ["\(cluster.nodes) × \(cluster.instanceType)"]
+        if let controller = hyperPod.controller { groups.append("controller \(controller.count) × \(controller.instanceType)") }
+        if let login = hyperPod.login { groups.append("login \(login.count) × \(login.instanceType)") }
+        return "cluster \(cluster.name): \(groups.joined(separator: ", ")), \(headroom)"
     }
 
     private mutating func add(_ placement: Placement, to key: SubnetKey) {

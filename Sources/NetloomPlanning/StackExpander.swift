@@ -89,6 +89,7 @@ struct ResourceBuilder {
         buildBuckets()
         buildLogGroups()
         buildCompute()
+        buildHyperPod()
         buildLoadBalancers()
     }
 
@@ -500,8 +501,24 @@ struct ResourceBuilder {
                 switch placement.kind {
                 case .cluster:
                     guard let cluster = spec.cluster(named: ResourceAddress(parsing: placement.owner)?.name ?? "") else { continue }
-                    interfaces.append(NetworkInterface(id: placement.owner, kind: .clusterNode, owner: placement.owner, subnet: allocation.key, privateIP: ip,
-                                                       publicIP: false, securityGroups: cluster.securityGroups, count: cluster.nodes, service: nil))
+                    guard cluster.hyperPod != nil else {
+                        interfaces.append(NetworkInterface(id: placement.owner, kind: .clusterNode, owner: placement.owner, subnet: allocation.key, privateIP: ip,
+                                                           publicIP: false, securityGroups: cluster.securityGroups, count: cluster.nodes, service: nil))
+                        continue
+                    }
+                    // HyperPod gives every group the cluster's VpcConfig: same subnet, same groups.
+                    // Each group is its own interface so `cluster:NAME/GROUP` can name it; workers first.
+                    var groupIP = ip.value
+                    for group in cluster.nodeGroups.sorted(by: { ($0.name == HyperPodSpec.workerGroup ? 0 : 1, $0.name) < ($1.name == HyperPodSpec.workerGroup ? 0 : 1, $1.name) }) {
+                        interfaces.append(NetworkInterface(id: ResourceAddress.clusterGroup(cluster.name, group.name).description, kind: .clusterNode, owner: placement.owner,
+                                                           subnet: allocation.key, privateIP: IPv4Address(groupIP), publicIP: false,
+                                                           securityGroups: cluster.securityGroups, count: group.count, service: nil))
+                        groupIP += UInt32(group.count * cluster.ipsPerNode)
+                    }
+                case .fileSystem:
+                    guard let owner = ResourceAddress(parsing: placement.owner) else { continue }
+                    interfaces.append(NetworkInterface(id: placement.owner, kind: .fileSystem, owner: placement.owner, subnet: allocation.key, privateIP: ip,
+                                                       publicIP: false, securityGroups: [HyperPodNames.fileSystemGroup(owner.name)], count: 1, service: nil))
                 case .instance:
                     guard let instance = instanceSpec(for: placement.owner) else { continue }
                     interfaces.append(NetworkInterface(id: placement.owner, kind: .instance, owner: placement.owner, subnet: allocation.key, privateIP: ip,

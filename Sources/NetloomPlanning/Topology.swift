@@ -64,9 +64,12 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
 public struct NetworkInterface: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case instance, clusterNode = "cluster_node", interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
+        /// An FSx for Lustre file system's interfaces (AWS-managed, like an endpoint's).
+        case fileSystem = "file_system"
     }
 
-    /// Unique: `instance:api/0`, `cluster:trainers`, `vpc_endpoint:ssm/us-west-2a`, `load_balancer:public/eu-west-1a`.
+    /// Unique: `instance:api/0`, `cluster:trainers` (a HyperPod cluster's groups: `cluster:gpu/controller`),
+    /// `vpc_endpoint:ssm/us-west-2a`, `load_balancer:public/eu-west-1a`, `fsx_file_system:gpu`.
     public var id: String
     public var kind: Kind
     /// The resource (or cluster) the interface belongs to: `instance:api/0`, `vpc_endpoint:ssm`, `load_balancer:public`.

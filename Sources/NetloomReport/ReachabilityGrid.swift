@@ -85,8 +85,10 @@ public struct ReachabilityGrid: Sendable {
         case .instance(let name):
             for group in spec.targetGroups where group.targets.contains("instance:\(name)") { add(Probe(ipProtocol: .tcp, port: group.port)) }
             addIngress(of: spec.instances.first { $0.name == name }?.securityGroups ?? [])
-        case .cluster(let name):
+        case .cluster(let name), .clusterGroup(let name, _):
             addIngress(of: spec.clusters.first { $0.name == name }?.securityGroups ?? [])
+        case .fileSystem(let name):
+            addIngress(of: [HyperPodNames.fileSystemGroup(name)])
         case .loadBalancer(let name):
             for listener in spec.loadBalancer(named: name)?.listeners ?? [] {
                 add(Probe(ipProtocol: listener.protocol.uppercased() == "UDP" ? .udp : .tcp, port: listener.port))

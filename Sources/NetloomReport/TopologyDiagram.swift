@@ -31,6 +31,7 @@ public struct TopologyDiagram: Sendable, Hashable {
     public struct Content: Sendable, Hashable {
         public enum Kind: String, Sendable, Hashable {
             case cluster, instance, natGateway = "nat_gateway", interfaceEndpoint = "interface_endpoint", loadBalancer = "load_balancer"
+            case fileSystem = "file_system"
         }
 
         public var kind: Kind
@@ -149,6 +150,9 @@ public struct TopologyDiagram: Sendable, Hashable {
             var extra = ["\(placement.addresses) addresses"]
             if let cluster {
                 extra.insert("\(cluster.nodes) × \(cluster.instanceType), \(cluster.orchestrator.rawValue), placement \(cluster.placement.rawValue)", at: 0)
+                if cluster.hyperPod != nil {
+                    extra.insert("HyperPod groups: " + cluster.nodeGroups.map { "\($0.name) \($0.count) × \($0.instanceType)" }.joined(separator: ", "), at: 1)
+                }
                 if cluster.placement == .cluster {
                     parts.append(node(ResourceAddress.placementGroup(cluster.name).description, "placement group (cluster)", []))
                 }
@@ -164,6 +168,8 @@ public struct TopologyDiagram: Sendable, Hashable {
             return Content(kind: .interfaceEndpoint, node: Node(address: placement.owner, label: "endpoint ENIs", details: [placement.label]), parts: parts)
         case .loadBalancer:
             return Content(kind: .loadBalancer, node: node(placement.owner, "LB " + String(placement.owner.drop(while: { $0 != ":" }).dropFirst()), [placement.label]), parts: [])
+        case .fileSystem:
+            return Content(kind: .fileSystem, node: node(placement.owner, "FSx " + String(placement.owner.drop(while: { $0 != ":" }).dropFirst()), [placement.label]), parts: [])
         }
     }
 

@@ -275,6 +275,7 @@ public struct TopologySVGRenderer: Sendable {
         case .natGateway: "⇄"
         case .interfaceEndpoint: "◆"
         case .loadBalancer: "⚖"
+        case .fileSystem: "⛁"
         }
         var label = "\(icon) \(content.node.label)"
         if label.count > 36 { label = String(label.prefix(35)) + "…" }

@@ -7,20 +7,26 @@ public struct EndpointSyntaxError: Error, Sendable, Hashable, CustomStringConver
 }
 
 extension Endpoint {
-    public static let kinds = ["instance", "cluster", "subnet", "lb", "endpoint", "service", "ip"]
+    public static let kinds = ["instance", "cluster", "fsx", "subnet", "lb", "endpoint", "service", "ip"]
 
-    /// Parses `instance:NAME`, `cluster:NAME`, `subnet:NAME`, `lb:NAME`, `endpoint:SERVICE`,
+    /// Parses `instance:NAME`, `cluster:NAME`, `cluster:NAME/GROUP`, `fsx:NAME`, `subnet:NAME`, `lb:NAME`, `endpoint:SERVICE`,
     /// `service:s3`, `internet` or `ip:A.B.C.D`. Names are not resolved here (see `undefinedName(in:)`).
     public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
         if text == "internet" { return .success(.internet) }
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].isEmpty else {
-            return .failure(.init(message: "'\(text.prefix(60))' is not a reachability end: use instance:NAME, cluster:NAME, subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3, internet or ip:A.B.C.D"))
+            return .failure(.init(message: "'\(text.prefix(60))' is not a reachability end: use instance:NAME, cluster:NAME, cluster:NAME/GROUP, fsx:NAME, subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3, internet or ip:A.B.C.D"))
         }
         let (kind, name) = (parts[0], parts[1])
         switch kind {
         case "instance": return .success(.instance(name))
-        case "cluster": return .success(.cluster(name))
+        case "cluster":
+            let pieces = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard pieces.count <= 2, pieces.allSatisfy({ !$0.isEmpty }) else {
+                return .failure(.init(message: "'\(text.prefix(60))' is not a cluster end: use cluster:NAME or cluster:NAME/GROUP (controller, login or workers)"))
+            }
+            return .success(pieces.count == 2 ? .clusterGroup(cluster: pieces[0], group: pieces[1]) : .cluster(name))
+        case "fsx": return .success(.fileSystem(name))
         case "subnet": return .success(.subnet(name))
         case "lb": return .success(.loadBalancer(name))
         case "endpoint": return .success(.interfaceEndpoint(name))
@@ -42,7 +48,8 @@ extension Endpoint {
     func candidates(in spec: StackSpec) -> (what: String, names: [String], name: String)? {
         switch self {
         case .instance(let name): ("instance", spec.instances.map(\.name), name)
-        case .cluster(let name): ("cluster", spec.clusters.map(\.name), name)
+        case .cluster(let name), .clusterGroup(let name, _): ("cluster", spec.clusters.map(\.name), name)
+        case .fileSystem(let name): ("file system (a cluster with hyperpod.storage.fsx_lustre)", spec.clusters.filter { $0.hyperPod?.fsxLustre != nil }.map(\.name), name)
         case .subnet(let name): ("subnet", spec.subnets.map(\.name), name)
         case .loadBalancer(let name): ("load balancer", spec.loadBalancers.map(\.name), name)
         case .interfaceEndpoint(let name): ("interface endpoint", spec.network.interfaceEndpoints, name)
@@ -52,6 +59,15 @@ extension Endpoint {
 
     /// A message when the end names something `spec` does not define, with a did-you-mean.
     public func undefinedName(in spec: StackSpec) -> String? {
+        if case .clusterGroup(let clusterName, let group) = self, let cluster = spec.cluster(named: clusterName) {
+            let groups = cluster.hyperPod == nil ? [] : cluster.nodeGroups.map(\.name)
+            guard groups.contains(group) else {
+                return groups.isEmpty
+                    ? "cluster '\(clusterName.prefix(60))' has no hyperpod: block, so no instance groups; use \(Endpoint.cluster(String(clusterName.prefix(60))))"
+                    : "cluster '\(clusterName.prefix(60))' has no instance group '\(group.prefix(40))' (it has \(groups.joined(separator: ", ")))\(DidYouMean.hint(for: group, among: groups))"
+            }
+            return nil
+        }
         guard let (what, names, name) = candidates(in: spec), !names.contains(name) else { return nil }
         let where_ = what == "interface endpoint" ? " in network.endpoints.interface" : ""
         return "\(what) '\(name.prefix(60))' is not defined\(where_)\(DidYouMean.hint(for: name, among: names.sorted()))"

@@ -338,7 +338,7 @@ extension SpecBuilder {
         case .success(let endpoint):
             switch endpoint {
             case .instance(let name): refer(.instance, name, node)
-            case .cluster(let name): refer(.cluster, name, node)
+            case .cluster(let name), .clusterGroup(let name, _), .fileSystem(let name): refer(.cluster, name, node)
             case .subnet(let name): refer(.subnet, name, node)
             case .loadBalancer(let name): refer(.loadBalancer, name, node)
             case .interfaceEndpoint(let name): refer(.interfaceEndpoint, name, node)

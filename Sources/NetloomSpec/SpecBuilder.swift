@@ -96,6 +96,7 @@ final class SpecBuilder {
         spec.state = state
         clusters = resolveClusterAZs(clusters, spec: spec)
         spec.clusters = clusters.sorted { $0.name < $1.name }
+        resolveHyperPod(&spec)
         spec.network.endpointSubnet = resolveEndpointSubnet(spec, node: top["network"])
         if !spec.network.interfaceEndpoints.isEmpty, spec.network.endpointSecurityGroup == nil {
             spec.securityGroups.append(Self.defaultEndpointGroup(spec.network))
@@ -494,7 +495,8 @@ final class SpecBuilder {
         reader.namedEntries(node, "clusters").compactMap { name, keyNode, value in
             namedLines.append(("clusters", name, reader.location(keyNode)))
             let what = "cluster '\(name)'"
-            guard let fields = reader.fields(value, what, allowed: ["orchestrator", "instance_type", "nodes", "subnet", "az", "placement", "headroom", "ips_per_node", "security_groups"],
+            guard let fields = reader.fields(value, what, allowed: ["orchestrator", "instance_type", "nodes", "subnet", "az", "placement", "headroom", "ips_per_node", "security_groups",
+                                                                    "hyperpod", "eks"],
                                              required: ["orchestrator", "instance_type", "nodes", "subnet"]) else { return nil }
             let orchestrator = fields["orchestrator"].flatMap { reader.oneOf($0, "\(what) orchestrator", Orchestrator.self) }
             let instanceType = fields["instance_type"].flatMap { readInstanceType($0, what) }
@@ -506,15 +508,36 @@ final class SpecBuilder {
             let headroom = fields["headroom"].flatMap { readHeadroom($0, what) } ?? 0.25
             let ipsPerNode = fields["ips_per_node"].flatMap { reader.int($0, "\(what) ips_per_node", in: 1...1024) }
             let groups = fields["security_groups"].map { readGroupList($0, what) } ?? []
+            let hyperPod = fields["hyperpod"].flatMap { readHyperPod($0, cluster: name, orchestrator: orchestrator) }
+            if fields["hyperpod"] != nil, let typeNode = fields["instance_type"], let instanceType, !instanceType.hasPrefix("ml.") {
+                reader.error(typeNode, "\(what) instance_type '\(instanceType.prefix(40))' is not a SageMaker type: a cluster with hyperpod: takes ml.* types (ml.\(instanceType.prefix(36)))")
+            }
+            let eks = fields["eks"].flatMap { readEKSControlPlane($0, cluster: name) }
+            if let eksKey = fields.keyNode("eks") {
+                if let orchestrator, orchestrator != .eks {
+                    reader.error(eksKey, "\(what) eks: is for orchestrator eks only (this cluster's orchestrator is \(orchestrator.rawValue))")
+                } else if fields["hyperpod"] == nil {
+                    reader.error(eksKey, "\(what) eks: describes the control plane netloom creates with the HyperPod cluster; add hyperpod: too")
+                }
+            } else if orchestrator == .eks, let hyperPodKey = fields.keyNode("hyperpod") {
+                reader.error(hyperPodKey, "\(what) with orchestrator eks and hyperpod: needs eks: { version: \"1.31\", subnets: SET } for its control plane")
+            }
             guard let orchestrator, let instanceType, let nodes, let subnet else { return nil }
-            return ClusterSpec(name: name, orchestrator: orchestrator, instanceType: instanceType, nodes: nodes, subnet: subnet,
-                               az: az ?? "", placement: placement ?? (InstanceTypes.supportsEFA(instanceType) ? .cluster : .none),
-                               headroom: headroom, ipsPerNode: ipsPerNode ?? orchestrator.defaultIPsPerNode,
-                               securityGroups: groups, location: reader.location(keyNode))
+            var cluster = ClusterSpec(name: name, orchestrator: orchestrator, instanceType: instanceType, nodes: nodes, subnet: subnet,
+                                      az: az ?? "", placement: placement ?? (InstanceTypes.supportsEFA(instanceType) ? .cluster : .none),
+                                      headroom: headroom, ipsPerNode: ipsPerNode ?? orchestrator.defaultIPsPerNode,
+                                      securityGroups: groups, location: reader.location(keyNode))
+            cluster.hyperPod = hyperPod
+            cluster.eks = orchestrator == .eks && hyperPod != nil ? eks : nil
+            return cluster
         }
     }
 
     var clusterAZNodes: [String: (az: String, location: SourceLocation)] = [:]
+    /// Where each cluster's `eks.subnets` is written, for the two-AZ check.
+    var eksSubnetNodes: [String: SourceLocation] = [:]
+    /// Where each cluster's `storage.fsx_lustre.az` is written, checked once the subnets are known.
+    var fileSystemAZNodes: [String: SourceLocation] = [:]
     var instanceAZNodes: [String: (az: String, location: SourceLocation)] = [:]
     /// Sections where some entry failed to load; checks that need the whole section skip them.
     var incompleteSections: Set<String> = []

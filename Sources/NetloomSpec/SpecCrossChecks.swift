@@ -16,6 +16,22 @@ struct SpecCrossChecks {
         checkLoadBalancers()
         checkBucketNames()
         checkLogGroupNames()
+        checkClusterPartEnds()
+    }
+
+    /// `cluster:NAME/GROUP` and `fsx:NAME` in assertions: the cluster itself is checked as a
+    /// reference; here, that it has that group or a file system.
+    func checkClusterPartEnds() {
+        for assertion in spec.assertions {
+            for end in [assertion.from, assertion.to] {
+                switch end {
+                case .clusterGroup(let name, _), .fileSystem(let name):
+                    guard spec.cluster(named: name) != nil, let problem = end.undefinedName(in: spec) else { continue }
+                    reader.error(assertion.location, "assertion '\(assertion.name.prefix(60))': \(problem)")
+                default: continue
+                }
+            }
+        }
     }
 
     /// Every name written in a section, including entries whose body has errors of its own:

@@ -217,15 +217,124 @@ public struct ClusterSpec: Sendable, Hashable {
     public var ipsPerNode: Int
     public var securityGroups: [String]
     public var location: SourceLocation
+    /// `hyperpod:`: netloom creates the SageMaker HyperPod cluster itself. `nil`: only its network, as before.
+    public var hyperPod: HyperPodSpec? = nil
+    /// `eks:`: the EKS control plane of an `orchestrator: eks` cluster with `hyperpod:`.
+    public var eks: EKSControlPlaneSpec? = nil
 
-    /// `ceil(nodes × IPs per node × (1 + headroom))`, SPEC.md section 2.
-    public var addressDemand: Int {
-        let exact = Double(nodes) * Double(ipsPerNode) * (1 + headroom)
+    /// `ceil(nodes × IPs per node × (1 + headroom))`, SPEC.md section 2; with `hyperpod:`, the
+    /// nodes are every group's (controller, login and workers), plus the file system's interfaces.
+    public var addressDemand: Int { nodeAddressDemand + fileSystemInterfaces }
+
+    /// The AZ of the cluster's file system: its `az:`, or the cluster's own.
+    public var fileSystemAZ: String? {
+        guard let fsx = hyperPod?.fsxLustre else { return nil }
+        return fsx.az ?? az
+    }
+
+    /// The instance groups of a HyperPod cluster, controller and login first; for a cluster
+    /// without `hyperpod:`, its nodes as one group named `workers`.
+    public var nodeGroups: [(name: String, instanceType: String, count: Int)] {
+        var groups: [(name: String, instanceType: String, count: Int)] = []
+        if let controller = hyperPod?.controller { groups.append((HyperPodSpec.controllerGroup, controller.instanceType, controller.count)) }
+        if let login = hyperPod?.login { groups.append((HyperPodSpec.loginGroup, login.instanceType, login.count)) }
+        groups.append((HyperPodSpec.workerGroup, instanceType, nodes))
+        return groups
+    }
+
+    /// The addresses of the nodes alone: `ceil(all nodes × IPs per node × (1 + headroom))`.
+    public var nodeAddressDemand: Int {
+        let exact = Double(totalNodes) * Double(ipsPerNode) * (1 + headroom)
         // The epsilon keeps 64 × 81 × 1.25 = 6480.000000001 from rounding up to 6481.
         return Int((exact - 1e-6).rounded(.up))
     }
 
+    /// Workers, plus the HyperPod controller and login nodes.
+    public var totalNodes: Int { nodes + (hyperPod?.controller?.count ?? 0) + (hyperPod?.login?.count ?? 0) }
+
+    /// The network interfaces of the cluster's FSx for Lustre file system, which live in the
+    /// cluster's subnet: netloom reserves one per 2,400 GiB storage unit (at least one) and one
+    /// more for the metadata server, an estimate since FSx does not publish the count.
+    public var fileSystemInterfaces: Int {
+        guard let fsx = hyperPod?.fsxLustre else { return 0 }
+        return max(1, (fsx.capacityGiB + 2399) / 2400) + 1
+    }
+
     public var usesEFA: Bool { InstanceTypes.supportsEFA(instanceType) }
+}
+
+/// One HyperPod instance group other than the workers: the Slurm controller or the login nodes.
+public struct HyperPodGroupSpec: Sendable, Hashable {
+    public var instanceType: String
+    public var count: Int
+    public var location: SourceLocation
+}
+
+public enum NodeRecovery: String, Sendable, Hashable, CaseIterable {
+    case automatic
+    case none
+
+    /// SageMaker's spelling in CreateCluster.
+    public var awsValue: String { self == .automatic ? "Automatic" : "None" }
+}
+
+/// A file of the lifecycle scripts HyperPod runs on every node, uploaded to the lifecycle bucket.
+public struct LifecycleFile: Sendable, Hashable {
+    /// The object key below the cluster's prefix: the path relative to the `lifecycle:` directory.
+    public var key: String
+    public var content: String
+}
+
+/// `storage.fsx_lustre`: an FSx for Lustre PERSISTENT_2 file system beside the cluster.
+public struct FSxLustreSpec: Sendable, Hashable {
+    public var capacityGiB: Int
+    public var throughputMBPerTiB: Int
+    /// `az:` as written; `nil`: the cluster's AZ (see `ClusterSpec.fileSystemAZ`).
+    public var az: String? = nil
+    public var location: SourceLocation
+
+    /// PERSISTENT_2 throughput tiers, MB/s per TiB.
+    public static let throughputTiers = [125, 250, 500, 1000]
+
+    /// PERSISTENT_2: 1,200 GiB or a multiple of 2,400 GiB (and FSx's largest is 2,400 × 1,000).
+    public static func capacityProblem(_ gib: Int) -> String? {
+        if gib == 1200 || (gib > 0 && gib % 2400 == 0 && gib <= 2_400_000) { return nil }
+        return "must be 1200 or a multiple of 2400 GiB (FSx for Lustre PERSISTENT_2), found \(gib)"
+    }
+}
+
+public struct HyperPodSpec: Sendable, Hashable {
+    /// Slurm: required; EKS: `nil` (EKS is its own controller).
+    public var controller: HyperPodGroupSpec?
+    public var login: HyperPodGroupSpec?
+    public var threadsPerCore: Int
+    public var nodeRecovery: NodeRecovery
+    /// `lifecycle:` as written, relative to the spec file; `nil`: netloom's generated scripts.
+    public var lifecycleDirectory: String?
+    /// The files of `lifecycle:` (sorted by key), read when the spec loads; empty without it.
+    public var lifecycleFiles: [LifecycleFile]
+    /// `lifecycle_bucket:` as given; `nil`: netloom derives `sagemaker-<stack>-...`.
+    public var lifecycleBucket: String?
+    public var fsxLustre: FSxLustreSpec?
+    public var location: SourceLocation
+
+    /// The script HyperPod runs when a node is created (`LifeCycleConfig.OnCreate`).
+    public static let onCreateScript = "on_create.sh"
+    /// The names of the instance groups netloom creates (SageMaker: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$).
+    public static let controllerGroup = "controller"
+    public static let loginGroup = "login"
+    public static let workerGroup = "workers"
+}
+
+public struct EKSControlPlaneSpec: Sendable, Hashable {
+    /// Kubernetes version, such as "1.31".
+    public var version: String
+    /// A subnet set in at least two AZs.
+    public var subnets: String
+    public var location: SourceLocation
+
+    /// The add-ons netloom installs on the control plane, by EKS name.
+    public static let addons = ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
 }
 
 public struct RootVolumeSpec: Sendable, Hashable {
@@ -374,6 +483,10 @@ public struct TargetGroupSpec: Sendable, Hashable {
 public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
     case instance(String)
     case cluster(String)
+    /// One instance group of a HyperPod cluster: `cluster:NAME/controller`, `/login` or `/workers`.
+    case clusterGroup(cluster: String, group: String)
+    /// The FSx for Lustre file system of a HyperPod cluster, named by the cluster: `fsx:NAME`.
+    case fileSystem(String)
     case subnet(String)
     case loadBalancer(String)
     case interfaceEndpoint(String)
@@ -386,6 +499,8 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
         // Instances and clusters are written as their addresses; a subnet by its set's name (no AZ).
         case .instance(let name): ResourceAddress(.resource(.instance), [name]).description
         case .cluster(let name): ResourceAddress.cluster(name).description
+        case .clusterGroup(let cluster, let group): ResourceAddress.clusterGroup(cluster, group).description
+        case .fileSystem(let name): "fsx:\(name)"
         case .subnet(let name): ResourceAddress(.resource(.subnet), [name]).description
         case .loadBalancer(let name): "lb:\(name)"
         case .interfaceEndpoint(let service): "endpoint:\(service)"

@@ -12,7 +12,7 @@ struct ComplianceExampleTests {
     func hyperpodEKS() throws {
         #expect(try ids("hyperpod-eks.yaml") == [
             "NL-COST-002 nat_gateway:us-west-2b", "NL-SG-007 security_group:endpoints", "NL-SG-010 sg_rule:efa/egress/all/any",
-        ])
+        ])  // the file system's group netloom adds (netloom-fsx-trainers) is used by the file system: no NL-SG-008
     }
 
     @Test("hyperpod-slurm-dev lacks flow logs")

@@ -157,6 +157,14 @@ let ruleCases: [RuleCase] = [
              fixed: stack(network: "  flow_logs: { retention_days: 30 }\n  endpoints: { gateway: [s3], interface: [ecr.api, ecr.dkr, logs, sts], subnet: train }\n",
                           subnets: "  public: { tier: public, size: /24 }\n  train: { tier: isolated, size: /24 }\n", cluster(subnet: "train"))),
 
+    RuleCase(id: "NL-HP-001", violating: hyperPodStack(fileSystemAZ: "us-east-1b", acl: lustreACL(allowLustre: false)),
+             fixed: hyperPodStack(fileSystemAZ: "us-east-1b", acl: lustreACL(allowLustre: true))),
+    RuleCase(id: "NL-HP-002", violating: hyperPodStack(fileSystemAZ: "us-east-1b"), fixed: hyperPodStack()),
+    RuleCase(id: "NL-HP-003", violating: hyperPodStack(extra: "      lifecycle_bucket: team-lifecycle-scripts\n"),
+             fixed: hyperPodStack(extra: "      lifecycle_bucket: sagemaker-team-lifecycle-scripts\n")),
+    RuleCase(id: "NL-HP-004", violating: hyperPodStack(eks: true, control: "/28"), fixed: hyperPodStack(eks: true, control: "/26")),
+    RuleCase(id: "NL-HP-005", violating: hyperPodStack(nat: "none", endpoints: ""), fixed: hyperPodStack()),
+
     RuleCase(id: "NL-COST-001", violating: stack(nat: "single", subnets: privateSubnets, "usage: { nat_gb: 100 }\n"),
              fixed: stack(nat: "single", network: "  flow_logs: { retention_days: 30 }\n  endpoints: { gateway: [s3] }\n", subnets: privateSubnets,
                           "usage: { nat_gb: 100 }\n")),
@@ -167,6 +175,52 @@ let ruleCases: [RuleCase] = [
                           "security_groups:\n  g: { description: g, ingress: [], egress: [] }\n" + instance(subnet: "private", "    count: 2\n"))),
     RuleCase(id: "NL-COST-003", violating: stack(group("").replacingOccurrences(of: "type: gp3", with: "type: gp2")), fixed: stack(group(""))),
 ]
+
+/// A HyperPod cluster `c` in the private subnet set (2 AZs), Slurm with a controller and a
+/// file system, or EKS with its control plane in the `control` set sized `control`.
+private func hyperPodStack(nat: String = "single", endpoints: String = "  endpoints: { gateway: [s3] }\n", fileSystemAZ: String? = nil, acl: String = "",
+                           extra: String = "", eks: Bool = false, control: String = "/26") -> String {
+    let hyperPod = eks
+        ? "    hyperpod: { threads_per_core: 1 }\n    eks: { version: \"1.31\", subnets: control }\n"
+        : "    hyperpod:\n      controller: { instance_type: ml.m5.12xlarge }\n\(extra)      storage:\n        fsx_lustre: { capacity_gib: 1200\(fileSystemAZ.map { ", az: \($0)" } ?? "") }\n"
+    return stack(azs: "[us-east-1a, us-east-1b]", nat: nat, network: "  flow_logs: { retention_days: 30 }\n" + endpoints,
+                 subnets: "  public: { tier: public, size: /24 }\n  private: { tier: private, size: /24 }\n  control: { tier: private, size: \(control) }\n", """
+    security_groups:
+      efa:
+        description: EFA
+        ingress:
+          - { from: self, protocol: all }
+        egress:
+          - { to: self, protocol: all }
+          - { to: any, protocol: tcp, ports: 443 }
+    \(acl)clusters:
+      c:
+        orchestrator: \(eks ? "eks" : "slurm")
+        instance_type: ml.p5.48xlarge
+        nodes: 2
+        subnet: private
+        security_groups: [efa]
+    \(hyperPod)
+    """)
+}
+
+/// An ACL on the cluster's subnets that lets HTTPS and replies through, and Lustre when asked.
+private func lustreACL(allowLustre: Bool) -> String {
+    let lustre = allowLustre
+        ? "      - { rule: 110, action: allow, protocol: tcp, ports: 988, cidr: 10.0.0.0/16 }\n      - { rule: 120, action: allow, protocol: tcp, ports: \"1018-1023\", cidr: 10.0.0.0/16 }\n"
+        : ""
+    return """
+    network_acls:
+      cluster:
+        subnets: [private]
+        ingress:
+          - { rule: 100, action: allow, protocol: tcp, ports: "1024-65535", cidr: 0.0.0.0/0 }
+    \(lustre)    egress:
+          - { rule: 100, action: allow, protocol: tcp, ports: 443, cidr: 0.0.0.0/0 }
+          - { rule: 105, action: allow, protocol: tcp, ports: "1024-65535", cidr: 0.0.0.0/0 }
+    \(lustre)
+    """
+}
 
 private func loadBalancer(scheme: String, publicTarget: Bool = false) -> String {
     """

@@ -121,7 +121,7 @@ struct CommandLineTests {
         #expect(run.status == 0)
         #expect(run.stdout.contains("└─ us-east-1a"))
         #expect(run.stdout.contains("compute        10.1.0.0/23"))
-        #expect(run.stdout.contains("507 usable / 320 demanded"))
+        #expect(run.stdout.contains("507 usable / 402 demanded"))
         #expect(run.stdout.contains("cluster gpu: 8 × ml.p4d.24xlarge"))
         #expect(!run.stdout.contains("\u{1B}["), "no colour when NO_COLOR is set or output is not a terminal")
     }

@@ -8,15 +8,17 @@ import NetloomTestSupport
 /// Specs as the export tests read them: the examples, and variants of them written to a
 /// temporary file.
 enum ExportFixtures {
+    /// The example as the export reads it: the network, without the HyperPod cluster that
+    /// `netloom apply` creates and the export does not translate (see `withoutHyperPod`).
     static func source(example name: String) throws -> ExportSource {
-        ExportSource(try StackExpander.expand(try SpecLoader.load(contentsOf: ExampleSpecs.path(name))))
+        try source(example: name, editing: { $0 })
     }
 
     /// The example with `edit` applied to its text, loaded from a file of its own.
     static func source(example name: String, editing edit: (String) -> String) throws -> ExportSource {
         let path = NSTemporaryDirectory() + "netloom-export-\(UUID().uuidString)-\(name)"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try edit(try ExampleSpecs.text(name).text).write(toFile: path, atomically: true, encoding: .utf8)
+        try edit(withoutHyperPod(try ExampleSpecs.text(name).text)).write(toFile: path, atomically: true, encoding: .utf8)
         return ExportSource(try StackExpander.expand(try SpecLoader.load(contentsOf: path)))
     }
 
@@ -65,5 +67,23 @@ enum ExportFixtures {
     /// leave without any.
     static func endpointsWithEgress(_ text: String) -> String {
         text.replacingOccurrences(of: "    egress: []", with: "    egress:\n      - { to: vpc, protocol: tcp, ports: 443 }")
+    }
+
+    /// A spec without its clusters' `hyperpod:` and `eks:` blocks: the HyperPod cluster, its
+    /// file system and EKS control plane are made by `netloom apply`, which the export does not
+    /// translate; the network around them is what the export tests check.
+    static func withoutHyperPod(_ text: String) -> String {
+        var kept: [Substring] = []
+        var skipping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "    hyperpod:" || line == "    eks:" || line.hasPrefix("    eks: {") {
+                skipping = true
+                continue
+            }
+            if skipping, line.hasPrefix("      ") { continue }
+            skipping = false
+            kept.append(line)
+        }
+        return kept.joined(separator: "\n")
     }
 }

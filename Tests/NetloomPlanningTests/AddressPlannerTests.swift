@@ -24,8 +24,9 @@ struct AddressPlannerTests {
         let training = expanded.addressPlan.allocations.filter { $0.key.subnet == "training" }
         #expect(training.map(\.key.az) == ["us-west-2a", "us-west-2b"])
         #expect(training.allSatisfy { $0.cidr.prefix == 19 })
-        #expect(training.first { $0.key.az == "us-west-2a" }?.demand == 6_480 + 7)
-        #expect(expanded.spec.cluster(named: "trainers")?.addressDemand == 6_480)
+        // The cluster's 6,480 and its 2,400 GiB file system's 2 interfaces; 7 endpoint interfaces.
+        #expect(training.first { $0.key.az == "us-west-2a" }?.demand == 6_482 + 7)
+        #expect(expanded.spec.cluster(named: "trainers")?.addressDemand == 6_482)
     }
 
     @Test("8 Slurm nodes at 32 IPs with 25% headroom get a /23")
@@ -33,7 +34,8 @@ struct AddressPlannerTests {
         let expanded = try StackExpander.expand(try loadExample("hyperpod-slurm-dev.yaml"))
         let compute = try #require(expanded.addressPlan.allocations.first { $0.key.subnet == "compute" })
         #expect(compute.cidr.prefix == 23)
-        #expect(compute.demand == 320)
+        // 10 nodes (8 workers, controller, login) × 32 × 1.25 = 400, and 2 FSx interfaces.
+        #expect(compute.demand == 402)
     }
 
     @Test("pinned CIDRs are used as written")
@@ -75,7 +77,8 @@ struct AddressPlannerTests {
         } catch {
             #expect(error.diagnostics.count == 1)
             let message = error.diagnostics[0].message
-            #expect(message.hasPrefix("the subnets need 16,896 addresses but the VPC 10.0.0.0/20 has 4,096: 12,800 addresses missing; the smallest VPC that fits is /17"))
+            // With the example's two /28 control-plane subnets (hyperpod's eks:) on top of the rest.
+            #expect(message.hasPrefix("the subnets need 16,928 addresses but the VPC 10.0.0.0/20 has 4,096: 12,832 addresses missing; the smallest VPC that fits is /17"))
         }
     }
 

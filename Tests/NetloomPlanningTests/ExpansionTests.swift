@@ -63,7 +63,9 @@ struct ExpansionTests {
         #expect(route.properties["target"] == "ref:nat_gateway:us-west-2b")
         #expect(expanded.graph["route:public/us-west-2a/0.0.0.0/0"]?.properties["target"] == "ref:internet_gateway")
         let s3 = try #require(expanded.graph["vpc_endpoint:s3"])
-        #expect(s3.properties["route_tables"] == .list(["ref:route_table:training/us-west-2a", "ref:route_table:training/us-west-2b"]))
+        // Every private subnet's table: the training subnets and the EKS control plane's.
+        #expect(s3.properties["route_tables"] == .list(["ref:route_table:control/us-west-2a", "ref:route_table:control/us-west-2b",
+                                                         "ref:route_table:training/us-west-2a", "ref:route_table:training/us-west-2b"]))
         let ssm = try #require(expanded.graph["vpc_endpoint:ssm"])
         #expect(ssm.properties["security_groups"] == .list(["ref:security_group:endpoints"]))
         #expect(ssm.properties["subnets"] == .list(["ref:subnet:training/us-west-2a", "ref:subnet:training/us-west-2b"]))

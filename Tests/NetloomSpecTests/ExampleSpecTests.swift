@@ -49,7 +49,8 @@ struct ExampleSpecTests {
         let spec = try SpecLoader.load(contentsOf: ExampleSpecs.path("hyperpod-slurm-dev.yaml"))
         #expect(spec.cluster(named: "gpu")?.az == "us-east-1a")
         #expect(spec.cluster(named: "gpu")?.placement == .cluster)
-        #expect(spec.cluster(named: "gpu")?.addressDemand == 320)
+        // 8 workers, a controller and a login node: 10 × 32 × 1.25 = 400, and 2 FSx interfaces.
+        #expect(spec.cluster(named: "gpu")?.addressDemand == 402)
     }
 
     @Test("interface endpoints without a group get netloom's HTTPS-from-the-VPC group")

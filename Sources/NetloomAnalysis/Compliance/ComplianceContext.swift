@@ -14,6 +14,10 @@ public struct ComplianceContext: Sendable {
         var users: [String: [ResourceAddress]] = [:]
         for instance in spec.instances { for group in instance.securityGroups { users[group, default: []].append(.instance(instance.name)) } }
         for cluster in spec.clusters { for group in cluster.securityGroups { users[group, default: []].append(.cluster(cluster.name)) } }
+        // A HyperPod cluster's file system carries the group netloom makes for it.
+        for cluster in spec.clusters where cluster.hyperPod?.fsxLustre != nil {
+            users[HyperPodNames.fileSystemGroup(cluster.name), default: []].append(.fsxFileSystem(cluster.name))
+        }
         for lb in spec.loadBalancers { for group in lb.securityGroups { users[group, default: []].append(.loadBalancer(lb.name)) } }
         if let group = spec.network.endpointSecurityGroup {
             for service in spec.network.interfaceEndpoints { users[group, default: []].append(.vpcEndpoint(service)) }

@@ -71,22 +71,36 @@ public struct CostEstimator: Sendable {
             }
         }
 
-        // Clusters: node-hours; SageMaker bills ml.* types itself, so they stay out of the total.
+        // Clusters: node-hours per group; SageMaker bills ml.* types itself, so they stay out of the total.
         for cluster in spec.clusters {
-            let nodeHours = Double(cluster.nodes) * hours
-            let address = ResourceAddress.cluster(cluster.name)
-            let component = "\(cluster.nodes) × \(cluster.instanceType) (\(cluster.orchestrator.rawValue))"
-            let ec2Price = prices.ec2Hour(InstanceTypes.ec2Name(cluster.instanceType))
-            if cluster.instanceType.hasPrefix("ml.") {
+            for group in cluster.nodeGroups {
+            let nodeHours = Double(group.count) * hours
+            let address = cluster.hyperPod == nil ? ResourceAddress.cluster(cluster.name) : ResourceAddress.clusterGroup(cluster.name, group.name)
+            let component = "\(cluster.hyperPod == nil ? "" : "\(group.name): ")\(group.count) × \(group.instanceType) (\(cluster.orchestrator.rawValue))"
+            let ec2Price = prices.ec2Hour(InstanceTypes.ec2Name(group.instanceType))
+            if group.instanceType.hasPrefix("ml.") {
                 let equivalent = ec2Price.map { nodeHours * $0.usd }
+                // The table holds no SageMaker rate, so the line says so rather than guessing one.
                 items.append(CostItem(address: address.description, component: component, quantity: nodeHours, unit: "node-hour", unitUSD: nil, monthlyUSD: nil,
                                       billedBy: "sagemaker", ec2EquivalentUSD: equivalent,
-                                      note: "billed by SageMaker at ml.* rates, not in the total" + (equivalent.map { "; EC2 on-demand equivalent $\($0.dollars)" } ?? "")))
+                                      note: "price unknown: billed by SageMaker at its ml.* rate, which the price table lacks; not in the total" + (equivalent.map { "; EC2 on-demand equivalent $\($0.dollars)" } ?? "")))
             } else if let ec2Price {
                 priced(address, component, nodeHours, ec2Price)
             } else {
                 items.append(CostItem(address: address.description, component: component, quantity: nodeHours, unit: "node-hour", unitUSD: nil, monthlyUSD: nil,
-                                      note: "price unknown: \(cluster.instanceType) is not in the price table"))
+                                      note: "price unknown: \(group.instanceType) is not in the price table"))
+            }
+            }
+            if let fsx = cluster.hyperPod?.fsxLustre {
+                let address = ResourceAddress.fsxFileSystem(cluster.name)
+                let component = "FSx for Lustre PERSISTENT_2, \(fsx.capacityGiB.grouped) GiB at \(fsx.throughputMBPerTiB) MB/s/TiB"
+                let gbMonths = Double(fsx.capacityGiB) * hours / prices.hoursPerMonth
+                if let price = prices.fsxLustrePersistent2GBMonth[fsx.throughputMBPerTiB] {
+                    priced(address, component, gbMonths, price)
+                } else {
+                    items.append(CostItem(address: address.description, component: component, quantity: gbMonths, unit: "GB-month", unitUSD: nil, monthlyUSD: nil,
+                                          note: "price unknown: no FSx for Lustre price for \(fsx.throughputMBPerTiB) MB/s/TiB"))
+                }
             }
         }
 

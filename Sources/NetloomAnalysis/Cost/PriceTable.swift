@@ -14,6 +14,7 @@ public struct PriceTable: Sendable {
     static let vpcPricing = "aws.amazon.com/vpc/pricing"
     static let ec2Pricing = "aws.amazon.com/ec2/pricing/on-demand"
     static let ebsPricing = "aws.amazon.com/ebs/pricing"
+    static let fsxPricing = "aws.amazon.com/fsx/lustre/pricing (us-east-1, Persistent-2 SSD)"
 
     public var region = "us-east-1"
     public var hoursPerMonth = 730.0
@@ -62,6 +63,15 @@ public struct PriceTable: Sendable {
         "g5.2xlarge": Price(usd: 1.212, unit: "hour", asOf: "2026-11", source: ec2Pricing),
         "p4d.24xlarge": Price(usd: 21.96, unit: "hour", asOf: "2025-06 price cut", source: notes),
         "p5.48xlarge": Price(usd: 55.04, unit: "hour", asOf: "2025-06 price cut", source: notes),
+    ]
+
+    /// FSx for Lustre PERSISTENT_2 SSD storage by throughput tier (MB/s per TiB): throughput is
+    /// bought with the capacity, so the tier sets the GB-month price.
+    public var fsxLustrePersistent2GBMonth: [Int: Price] = [
+        125: Price(usd: 0.145, unit: "GB-month", asOf: "2025", source: fsxPricing),
+        250: Price(usd: 0.210, unit: "GB-month", asOf: "2025", source: fsxPricing),
+        500: Price(usd: 0.340, unit: "GB-month", asOf: "2025", source: fsxPricing),
+        1000: Price(usd: 0.600, unit: "GB-month", asOf: "2025", source: fsxPricing),
     ]
 
     public init() {}

@@ -15,14 +15,20 @@ struct EndResolver: Sendable {
         spec = expanded.spec
         var byEnd: [Endpoint: [Int]] = [:]
         for (index, interface) in expanded.topology.interfaces.enumerated() {
+            let owner = ResourceAddress(parsing: interface.owner)?.name ?? ""
             let end: Endpoint? = switch interface.kind {
-            case .instance: .instance(ResourceAddress(parsing: interface.owner)?.name ?? "")
-            case .clusterNode: .cluster(ResourceAddress(parsing: interface.owner)?.name ?? "")
-            case .loadBalancer: .loadBalancer(ResourceAddress(parsing: interface.owner)?.name ?? "")
+            case .instance: .instance(owner)
+            case .clusterNode: .cluster(owner)
+            case .loadBalancer: .loadBalancer(owner)
             case .interfaceEndpoint: interface.service.map(Endpoint.interfaceEndpoint)
+            case .fileSystem: .fileSystem(owner)
             case .natGateway: nil
             }
             if let end { byEnd[end, default: []].append(index) }
+            // A HyperPod group's interface answers to `cluster:NAME/GROUP` as well as `cluster:NAME`.
+            if interface.kind == .clusterNode, let id = ResourceAddress(parsing: interface.id), id.parts.count == 2 {
+                byEnd[.clusterGroup(cluster: owner, group: id.parts[1]), default: []].append(index)
+            }
         }
         interfacesByEnd = byEnd
         var index: [SubnetKey: Int] = [:]
@@ -40,7 +46,7 @@ struct EndResolver: Sendable {
                 : ResolvedEnds(ends: found, problem: nil)
         }
         switch endpoint {
-        case .instance, .cluster, .loadBalancer, .interfaceEndpoint:
+        case .instance, .cluster, .clusterGroup, .fileSystem, .loadBalancer, .interfaceEndpoint:
             return owned()
         case .subnet(let name):
             let ends = topology.subnets.indices.filter { topology.subnets[$0].key.subnet == name }.map { index in
@@ -76,13 +82,14 @@ struct EndResolver: Sendable {
         }
     }
 
-    /// Whether an interface holds an address: its own, or for a cluster any address of its nodes
-    /// (each node takes `ips_per_node` consecutive addresses from the interface's first).
+    /// Whether an interface holds an address: its own, or for a cluster (or one HyperPod group)
+    /// any address of its nodes (each node takes `ips_per_node` consecutive addresses from the
+    /// interface's first).
     func holds(_ interface: NetworkInterface, _ address: IPv4Address) -> Bool {
         if interface.privateIP == address { return true }
         guard interface.kind == .clusterNode,
               let cluster = spec.cluster(named: ResourceAddress(parsing: interface.owner)?.name ?? "") else { return false }
-        let span = UInt64(cluster.nodes) * UInt64(cluster.ipsPerNode)
+        let span = UInt64(interface.count) * UInt64(cluster.ipsPerNode)
         return address.value >= interface.privateIP.value && UInt64(address.value - interface.privateIP.value) < span
     }
 

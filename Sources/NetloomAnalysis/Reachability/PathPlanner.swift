@@ -28,7 +28,7 @@ struct PathPlanner {
             // AWS-managed interfaces pick source ports from 1024-65535 (AWS-NOTES.md).
             let ephemeral: PortRange = switch interface.kind {
             case .instance, .clusterNode: .linuxEphemeral
-            case .natGateway, .loadBalancer, .interfaceEndpoint: .awsManagedEphemeral
+            case .natGateway, .loadBalancer, .interfaceEndpoint, .fileSystem: .awsManagedEphemeral
             }
             return InsideEnd(interface: index, subnet: subnet, address: interface.privateIP, publicIP: interface.publicIP, ephemeral: ephemeral)
         case .subnetAddress(let subnet, let address):

@@ -1,4 +1,6 @@
 import AWSClient
+import Crypto
+import Foundation
 import NetloomModel
 
 // S3 buckets and their configurations. A bucket's id is its name; a configuration's id is the
@@ -236,11 +238,20 @@ struct BucketObjectProvider: ResourceProvider {
     let readsAfterParents = true
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
+        // Objects with content (a HyperPod cluster's lifecycle scripts) are matched by key and
+        // compared by their ETag, the MD5 of the content for a single PUT to an SSE-S3 bucket
+        // (the lifecycle bucket's encryption): one listing per bucket, no download.
+        let contentKeys = Set(scope.desired.filter { Self.body(of: $0) != nil }.map { CompositeID($0.string("bucket"), $0.string("key")).description })
         var items: [(identity: String, observed: ObservedResource)] = []
         for bucket in try await context.bucketNames(scope) {
-            for object in try await context.services.s3.listObjects(bucket) where object.key.hasSuffix("/") && object.size == 0 {
+            for object in try await context.services.s3.listObjects(bucket) {
                 let id = CompositeID(bucket, object.key).description
-                items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["key": .string(object.key)])))
+                if contentKeys.contains(id) {
+                    let etag = object.eTag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                    items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["key": .string(object.key), "content_md5": .string(etag)])))
+                } else if object.key.hasSuffix("/") && object.size == 0 {
+                    items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["key": .string(object.key)])))
+                }
             }
         }
         // Objects users put in the bucket are data, not drift: only folder markers the spec
@@ -248,11 +259,36 @@ struct BucketObjectProvider: ResourceProvider {
         return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("bucket"), $0.string("key")).description }, state: scope.state).filter { !$0.isUnmanaged }
     }
 
-    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] { ["key": .string(desired.string("key"))] }
+    /// The bytes an object with content holds: `content` as written, or `json` rendered with
+    /// sorted keys; `nil` for a folder marker.
+    static func body(of desired: DesiredResource) -> [UInt8]? {
+        if let content = desired.properties["content"]?.stringValue { return Array(content.utf8) }
+        if let json = desired.properties["json"], json.mapValue != nil { return Array((JSONText.render(json) + "\n").utf8) }
+        return nil
+    }
+
+    static func md5(_ bytes: [UInt8]) -> String { Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+
+    func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
+        var fields: [String: PropertyValue] = ["key": .string(desired.string("key"))]
+        // Content that refers to what does not exist yet (the file system's DNS name) is unknown until then.
+        if let body = Self.body(of: desired) {
+            fields["content_md5"] = DesiredResource.containsUnknown(desired.properties["json"] ?? .null) ? .string(DesiredResource.unknownID) : .string(Self.md5(body))
+        }
+        return fields
+    }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
-        try await context.services.s3.putObject(desired.string("bucket"), key: desired.string("key"), body: [])
+        let body = Self.body(of: desired) ?? []
+        try await context.services.s3.putObject(desired.string("bucket"), key: desired.string("key"), body: body,
+                                                contentType: desired.string("key").hasSuffix(".json") ? "application/json" : "application/octet-stream")
         return ObservedResource(address: desired.address, type: type, awsID: CompositeID(desired.string("bucket"), desired.string("key")).description, properties: comparable(desired))
+    }
+
+    /// An edited script is uploaded again (the versioned bucket keeps the old one).
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        _ = try await create(desired, context: context)
+        return updated(observed, to: desired)
     }
 
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
