@@ -494,7 +494,7 @@ struct CloudFormationTranslator {
         case .hostedZone:
             set("Name", "name")
             _ = reader.take("private")
-            if let vpc = reader.take("vpc") { properties["VPCs"] = [["VPCId": value(vpc, of: address), "VPCRegion": ["Ref": "AWS::Region"]]] }
+            if let vpc = reader.take("private_vpc") { properties["VPCs"] = [["VPCId": value(vpc, of: address), "VPCRegion": ["Ref": "AWS::Region"]]] }
             if let list = tagList(reader.take("tags")) { properties["HostedZoneTags"] = list }
             add(address, "AWS::Route53::HostedZone", properties)
         case .certificate:

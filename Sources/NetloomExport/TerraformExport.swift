@@ -339,7 +339,7 @@ struct TerraformTranslator {
         case .hostedZone:
             set("name", "name")
             _ = reader.take("private")
-            if let vpc = reader.take("vpc") { block["vpc"] = .list([.map(["vpc_id": value(vpc, of: address)])]) }
+            if let vpc = reader.take("private_vpc") { block["vpc"] = .list([.map(["vpc_id": value(vpc, of: address)])]) }
         case .certificate:
             set("domain_name", "domain")
             if let names = reader.take("alternative_names"), !(names.listValue ?? []).isEmpty { block["subject_alternative_names"] = value(names, of: address) }

@@ -14,7 +14,7 @@ extension ResourceBuilder {
     mutating func buildServing() {
         for zone in spec.zones where !zone.existing {
             var properties: [String: PropertyValue] = ["name": .string(zone.name), "private": .bool(zone.isPrivate)]
-            if zone.isPrivate { properties["vpc"] = ref(.vpc) }
+            if zone.isPrivate { properties["private_vpc"] = ref(.vpc) }
             add(.hostedZone(zone.name), .hostedZone, properties, dependsOn: zone.isPrivate ? [.vpc] : [], location: zone.location)
         }
         for certificate in spec.certificates {

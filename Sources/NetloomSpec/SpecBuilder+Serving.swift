@@ -37,8 +37,8 @@ extension SpecBuilder {
             let tls = proto == "HTTPS" || proto == "TLS"
             if tls {
                 switch (listener.has("certificate"), listener.has("certificate_arn")) {
-                case (true, true): reader.error(listener.location, "a \(proto) listener takes certificate (a certificate of the spec) or certificate_arn, not both")
-                case (false, false): reader.error(listener.location, "a \(proto) listener needs certificate (a certificate of the spec) or certificate_arn (an ACM certificate)")
+                case (true, true): reader.error(listener.location, "an \(proto) listener takes certificate (a certificate of the spec) or certificate_arn, not both")
+                case (false, false): reader.error(listener.location, "an \(proto) listener needs certificate (a certificate of the spec) or certificate_arn (an ACM certificate)")
                 default: break
                 }
                 if sslPolicy == nil, !listener.has("ssl_policy") { sslPolicy = ListenerSpec.defaultSSLPolicy }
@@ -144,7 +144,7 @@ extension SpecBuilder {
     func readRecords(_ node: Node) -> [RecordSpec] {
         guard let items = reader.list(node, "records") else { return [] }
         var records: [RecordSpec] = []
-        var seen: [String: SourceLocation] = [:]
+        var seen: [[String]: SourceLocation] = [:]
         for item in items {
             guard let fields = reader.fields(item, "a record", allowed: ["name", "zone", "alias", "type", "values", "ttl"], required: ["name", "zone"]) else { continue }
             let name = fields["name"].flatMap { node -> String? in
@@ -189,7 +189,7 @@ extension SpecBuilder {
                 }
             }
             guard let name, let zone, let type else { continue }
-            let key = "\(zone)|\(name)|\(type)"
+            let key = [zone, name, type]
             if let first = seen[key] {
                 reader.error(fields.location, "\(what) of type \(type) is written twice in zone '\(zone)' (first on line \(first.line))")
                 continue

@@ -64,9 +64,9 @@ struct ServingExpansionTests {
     func expansionDependencies() throws {
         let stack = try expanded()
         let zone = try resource(stack, "hosted_zone:example.com")
-        #expect(zone.properties["private"] == false && zone.properties["vpc"] == nil)
-        let internal = try resource(stack, "hosted_zone:internal.example.com")
-        #expect(internal.properties["vpc"] == .reference(.vpc) && internal.dependsOn == ["vpc"])
+        #expect(zone.properties["private"] == false && zone.properties["private_vpc"] == nil)
+        let privateZone = try resource(stack, "hosted_zone:internal.example.com")
+        #expect(privateZone.properties["private_vpc"] == .reference(.vpc) && privateZone.dependsOn == ["vpc"])
         #expect(!stack.graph.resources.contains { $0.address == "hosted_zone:corp.example.org" }, "an existing zone is never made")
 
         let certificate = try resource(stack, "certificate:api")

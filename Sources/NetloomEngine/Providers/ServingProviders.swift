@@ -87,7 +87,7 @@ struct HostedZoneProvider: ResourceProvider {
         }) {
             var item = item
             let details = try await context.services.route53.getHostedZone(id: item.awsID)
-            if item.properties["private"]?.boolValue == true { item.properties["vpc"] = ProviderSupport.sortedIDs(details.vpcs.map(\.id)) }
+            if item.properties["private"]?.boolValue == true { item.properties["private_vpc"] = ProviderSupport.sortedIDs(details.vpcs.map(\.id)) }
             item.attributes["name_servers"] = details.nameServers.joined(separator: ",")
             observed.append(item)
         }
@@ -96,13 +96,13 @@ struct HostedZoneProvider: ResourceProvider {
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
         var result: [String: PropertyValue] = ["name": .string(desired.string("name")), "private": .bool(desired.bool("private")), "tags": desired.tags.propertyMap]
-        if desired.bool("private") { result["vpc"] = ProviderSupport.sortedIDs([desired.string("vpc")]) }
+        if desired.bool("private") { result["private_vpc"] = ProviderSupport.sortedIDs([desired.string("private_vpc")]) }
         return result
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
         let reference = Self.callerReferencePrefix(stack: context.stack) + String(Int(Date().timeIntervalSince1970 * 1000))
-        let vpc = desired.bool("private") ? Route53.VPC(id: desired.string("vpc"), region: context.region) : nil
+        let vpc = desired.bool("private") ? Route53.VPC(id: desired.string("private_vpc"), region: context.region) : nil
         let created = try await context.services.route53.createHostedZone(
             Route53.CreateHostedZoneInput(name: desired.string("name"), callerReference: reference, comment: "netloom stack \(context.stack)", vpc: vpc))
         try await context.services.route53.changeTagsForResource(id: created.zone.id, add: desired.tags)
@@ -114,8 +114,8 @@ struct HostedZoneProvider: ResourceProvider {
         if changed.contains("tags") || observed.attributes["untagged"] != nil {
             try await context.services.route53.changeTagsForResource(id: observed.awsID, add: desired.tags)
         }
-        if changed.contains("vpc"), desired.bool("private") {
-            try await context.services.route53.associateVPCWithHostedZone(id: observed.awsID, vpc: Route53.VPC(id: desired.string("vpc"), region: context.region))
+        if changed.contains("private_vpc"), desired.bool("private") {
+            try await context.services.route53.associateVPCWithHostedZone(id: observed.awsID, vpc: Route53.VPC(id: desired.string("private_vpc"), region: context.region))
         }
         return updated(observed, to: desired)
     }
@@ -163,7 +163,7 @@ struct CertificateProvider: ResourceProvider {
     /// address, so AWS answers a repeated request (within an hour) with the first certificate.
     static func idempotencyToken(stack: String, address: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(stack)|\(address)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in "\(stack) \(address)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return "netloom" + String(hash, radix: 16)
     }
 
