@@ -90,6 +90,27 @@ struct ServingEndToEndTests {
         #expect(try runner.countTagged(stack: "model-api").isEmpty)
     }
 
+    @Test("a certificate that is not issued before --timeout ends the run with exit 1, recorded in the state, and no listener uses it")
+    func timeoutWhileWaitingForIssue() async throws {
+        // A moto of its own that takes ten minutes to issue a certificate.
+        let moto = try await SharedMotoServers.instance.server(for: #fileID + "/slow-acm", extraEnvironment: ["MOTO_ACM_VALIDATION_WAIT": "600"])
+        try moto.reset()
+        let runner = try CommandRunner(moto: moto, region: "eu-west-1")
+        let spec = try inferenceSpec(runner)
+
+        let apply = try runner.netloom("apply", spec, "--auto-approve", "--timeout", "40s")
+        #expect(apply.status == 1, "apply: \(apply.stdout)\n\(apply.stderr)")
+        let state = try runner.netloom("state", "list", spec)
+        #expect(state.stdout.contains("certificate:api"), "the certificate is not in the state: \(state.stdout)")
+        #expect(!state.stdout.contains("listener:public/443"), "a listener uses a certificate that is not issued: \(state.stdout)")
+        let pending = try runner.awsList(["acm", "list-certificates", "--certificate-statuses", "PENDING_VALIDATION"], key: "CertificateSummaryList")
+        #expect(pending.count == 1, "\(pending)")
+
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        #expect(destroy.status == 0, "destroy: \(destroy.stdout)\n\(destroy.stderr)")
+        #expect(try runner.awsList(["acm", "list-certificates"], key: "CertificateSummaryList").isEmpty)
+    }
+
     @Test("an existing zone is looked up, netloom's record is written into it and destroy deletes only that record")
     func existingZoneKeepsItsOtherRecords() async throws {
         let moto = try await freshMoto()
