@@ -348,6 +348,11 @@ struct ListenerProvider: ResourceProvider {
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         let tls = ["HTTPS", "TLS"].contains(desired.string("protocol"))
+        if !tls, desired.properties["redirect"] == nil {
+            try await context.services.elb.modifyListener(arn: observed.awsID, listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80,
+                                                          forwardTo: desired.string("forward"))
+            return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        }
         try await context.services.elb.modifyListener(ELBv2.ModifyListenerInput(
             arn: observed.awsID, listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80, defaultAction: action(desired),
             certificateARN: tls ? desired.properties["certificate_arn"]?.stringValue : nil, sslPolicy: tls ? desired.properties["ssl_policy"]?.stringValue : nil))
