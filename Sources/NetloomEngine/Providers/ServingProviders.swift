@@ -29,8 +29,8 @@ extension ProviderContext {
     /// Every certificate of the account with its tags, once per refresh.
     func accountCertificates() async throws -> [(ACM.CertificateSummary, [AWSTag])] {
         try await cache.value("acm-certificates") { [self] in
-            // Without statuses ListCertificates answers only some of them on AWS (ISSUED and
-            // pending ones); a certificate that failed or timed out must be found too.
+            // Every status asked for by name: a certificate that failed or timed out must be
+            // found too, whatever the default filter of ListCertificates includes.
             let all = try await services.acm.listCertificates(statuses: ["PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"])
             var result: [(ACM.CertificateSummary, [AWSTag])] = []
             for summary in all {
