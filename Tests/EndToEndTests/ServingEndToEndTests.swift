@@ -141,6 +141,16 @@ struct ServingEndToEndTests {
         let again = try runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(CommandRunner.mutatingCalls(again.stderr) == 0, "second apply: \(again.stdout)\n\(again.stderr)")
 
+        // Changed by hand: drift names the record and its field, apply puts it back.
+        _ = try runner.aws(["route53", "change-resource-record-sets", "--hosted-zone-id", zoneID, "--change-batch",
+                            #"{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"docs.corp.example.org","Type":"CNAME","TTL":120,"ResourceRecords":[{"Value":"elsewhere.example.net"}]}}]}"#])
+        let drift = try runner.netloom("drift", spec)
+        #expect(drift.status == 2 && drift.stdout.contains("dns_record:corp.example.org/docs.corp.example.org/CNAME") && drift.stdout.contains("elsewhere.example.net"),
+                "drift: \(drift.stdout)\n\(drift.stderr)")
+        let repair = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(repair.status == 0)
+        #expect(try runner.netloom("drift", spec).status == 0)
+
         let destroy = try runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "destroy: \(destroy.stdout)\n\(destroy.stderr)")
         let left = try names()
