@@ -111,6 +111,37 @@ struct ServingEndToEndTests {
         #expect(try runner.awsList(["acm", "list-certificates"], key: "CertificateSummaryList").isEmpty)
     }
 
+    @Test("a private zone is associated with the stack's VPC; a second apply is a no-op; destroy deletes it")
+    func privateZone() async throws {
+        let moto = try await freshMoto()
+        let runner = try CommandRunner(moto: moto, region: "eu-west-1")
+        let spec = runner.workDirectory + "/private.yaml"
+        try """
+            stack: private-dns
+            region: eu-west-1
+            network:
+              cidr: 10.2.0.0/16
+              azs: [eu-west-1a]
+            zones:
+              internal.example.com: { private: true }
+            records:
+              - { name: db.internal.example.com, zone: internal.example.com, type: A, values: [10.2.0.10], ttl: 60 }
+            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let apply = try runner.netloom("apply", spec, "--auto-approve")
+        try #require(apply.status == 0, "apply: \(apply.stdout)\n\(apply.stderr)")
+        let vpc = try #require(try runner.awsList(["ec2", "describe-vpcs", "--filters", "Name=tag:netloom:stack,Values=private-dns"], key: "Vpcs").first?["VpcId"] as? String)
+        let zone = try #require(try runner.awsList(["route53", "list-hosted-zones"], key: "HostedZones").first { Self.bare($0["Name"] as? String) == "internal.example.com" })
+        #expect((zone["Config"] as? [String: Any])?["PrivateZone"] as? Bool == true)
+        let zoneID = try #require(zone["Id"] as? String)
+        let details = try #require(try runner.aws(["route53", "get-hosted-zone", "--id", zoneID]) as? [String: Any])
+        #expect(((details["VPCs"] as? [[String: Any]]) ?? []).contains { $0["VPCId"] as? String == vpc }, "\(details)")
+        let again = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(CommandRunner.mutatingCalls(again.stderr) == 0, "second apply: \(again.stdout)\n\(again.stderr)")
+        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        #expect(destroy.status == 0, "destroy: \(destroy.stdout)\n\(destroy.stderr)")
+        #expect(try runner.awsList(["route53", "list-hosted-zones"], key: "HostedZones").isEmpty)
+    }
+
     @Test("an existing zone is looked up, netloom's record is written into it and destroy deletes only that record")
     func existingZoneKeepsItsOtherRecords() async throws {
         let moto = try await freshMoto()
