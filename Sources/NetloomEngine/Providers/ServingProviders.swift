@@ -67,23 +67,25 @@ struct HostedZoneProvider: ResourceProvider {
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         guard needsRead(type, scope) else { return [] }
         let wanted = Dictionary(scope.desired.map { ($0.string("name"), $0.address) }, uniquingKeysWith: { first, _ in first })
-        var items: [(Route53.HostedZone, [AWSTag])] = []
+        // (zone, its tags in AWS, the tags that say whose it is)
+        var items: [(Route53.HostedZone, [AWSTag], [AWSTag])] = []
         for zone in try await context.services.route53.listHostedZones() {
-            var tags = try await context.services.route53.listTagsForResource(id: zone.id)
-            // A zone made by this stack whose ChangeTagsForResource never ran: its caller
-            // reference says whose it is; the update tags it.
+            let tags = try await context.services.route53.listTagsForResource(id: zone.id)
+            var ownership = tags
+            // A zone made by this stack whose ChangeTagsForResource never ran (a killed run):
+            // its caller reference says whose it is. Its tags compare as missing, so the plan
+            // tags it.
             if tags.value(forKey: "netloom:stack") == nil, zone.callerReference.hasPrefix(Self.callerReferencePrefix(stack: context.stack)),
                let address = wanted[bareDNSName(zone.name)] {
-                tags += [AWSTag("netloom:stack", context.stack), AWSTag("netloom:address", address), AWSTag("netloom:untagged", "true")]
+                ownership += [AWSTag("netloom:stack", context.stack), AWSTag("netloom:address", address)]
             }
-            items.append((zone, tags))
+            items.append((zone, tags, ownership))
         }
         var observed: [ObservedResource] = []
-        for item in ProviderSupport.byAddressTag(items, stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.id }, tags: { $0.1 }, observe: { zone, tags in
+        for item in ProviderSupport.byAddressTag(items, stack: context.stack, adoption: context.adoption, type: type, id: { $0.0.id }, tags: { $0.2 }, observe: { zone, tags, _ in
             ObservedResource(address: "", type: type, awsID: zone.id, properties: [
-                "name": .string(bareDNSName(zone.name)), "private": .bool(zone.isPrivate),
-                "tags": comparableTags(tags.filter { $0.key != "netloom:untagged" }),
-            ], attributes: tags.value(forKey: "netloom:untagged") == nil ? [:] : ["untagged": "true"])
+                "name": .string(bareDNSName(zone.name)), "private": .bool(zone.isPrivate), "tags": comparableTags(tags),
+            ])
         }) {
             var item = item
             let details = try await context.services.route53.getHostedZone(id: item.awsID)
@@ -111,7 +113,7 @@ struct HostedZoneProvider: ResourceProvider {
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        if changed.contains("tags") || observed.attributes["untagged"] != nil {
+        if changed.contains("tags") {
             try await context.services.route53.changeTagsForResource(id: observed.awsID, add: desired.tags)
         }
         if changed.contains("private_vpc"), desired.bool("private") {

@@ -109,6 +109,30 @@ struct ServingProviderTests {
     }
 }
 
+extension ServingProviderTests {
+    @Test("zone: one left untagged by a killed run is found by its caller reference, and its missing tags make the plan tag it; another stack's is not")
+    func untaggedZoneFoundByCallerReference() async throws {
+        let zones = "<ListHostedZonesResponse><HostedZones>"
+            + "<HostedZone><Id>/hostedzone/Z1</Id><Name>example.com.</Name><CallerReference>netloom-s-1700000000000</CallerReference><Config><PrivateZone>false</PrivateZone></Config></HostedZone>"
+            + "<HostedZone><Id>/hostedzone/Z2</Id><Name>example.com.</Name><CallerReference>netloom-other-1700000000000</CallerReference><Config><PrivateZone>false</PrivateZone></Config></HostedZone>"
+            + "</HostedZones><IsTruncated>false</IsTruncated></ListHostedZonesResponse>"
+        let fake = FakeAWS { request in
+            if request.path.hasSuffix("/hostedzone") { return FakeAWS.xml(200, zones) }
+            if request.path.contains("/tags/hostedzone/") { return FakeAWS.xml(200, "<ListTagsForResourceResponse><ResourceTagSet><Tags></Tags></ResourceTagSet></ListTagsForResourceResponse>") }
+            if request.path.hasSuffix("/hostedzone/Z1") {
+                return FakeAWS.xml(200, "<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z1</Id><Name>example.com.</Name><CallerReference>netloom-s-1700000000000</CallerReference></HostedZone><DelegationSet><NameServers><NameServer>ns-1.example.net</NameServer></NameServers></DelegationSet></GetHostedZoneResponse>")
+            }
+            return nil
+        }
+        let desired = F.desired("hosted_zone:example.com", .hostedZone, ["name": "example.com", "private": false])
+        let read = try await HostedZoneProvider().read(F.scope([desired]), context: F.context(fake))
+        #expect(read.map(\.awsID) == ["Z1"])
+        let zone = try #require(read.first)
+        #expect(zone.address == "hosted_zone:example.com" && zone.attributes["name_servers"] == "ns-1.example.net")
+        #expect(zone.properties["tags"] != HostedZoneProvider().comparable(desired)["tags"], "the plan must tag it")
+    }
+}
+
 /// Counts calls from the fake's answer closure, which runs on any task.
 private final class AnswerCount: @unchecked Sendable {
     private var value = 0
