@@ -77,12 +77,6 @@ struct PropertyReader {
     /// Properties present that nothing took.
     var unread: [String] { resource.properties.keys.filter { !used.contains($0) }.sorted() }
 
-    /// Marks every property read: for a resource reported whole as inexpressible.
+    /// Marks every property read: for a resource another one carries (a certificate's validation in CloudFormation).
     mutating func takeAll() { used = Set(resource.properties.keys) }
-}
-
-extension ResourceType {
-    /// Types the exports do not translate yet (zones, certificates and records of `zones:`,
-    /// `certificates:` and `records:`): each is reported as inexpressible, never dropped.
-    var isServingDNS: Bool { [.hostedZone, .certificate, .certificateValidation, .dnsRecord].contains(self) }
 }
