@@ -128,6 +128,23 @@ struct OutputCommand: AsyncParsableCommand {
             ])
         }
         document["load_balancers"] = .map(balancers)
+        // What clients type: every alias record's name, https:// when its load balancer serves
+        // HTTPS on 443. Only for specs with records or zones, so other documents keep their shape.
+        if !spec.records.isEmpty || !spec.zones.isEmpty {
+            var urls: [String: PropertyValue] = [:]
+            for record in spec.records {
+                guard let balancer = record.aliasLoadBalancer.flatMap(spec.loadBalancer(named:)) else { continue }
+                let https = balancer.listeners.contains { $0.port == 443 && $0.protocol == "HTTPS" }
+                urls[record.name] = .string((https ? "https://" : "http://") + record.name)
+            }
+            document["urls"] = .map(urls)
+            var zones: [String: PropertyValue] = [:]
+            for record in records.values where record.type == .hostedZone {
+                let servers = (record.attributes["name_servers"] ?? "").split(separator: ",").map { PropertyValue.string(String($0)) }
+                zones[ResourceAddress(parsing: record.address)?.path ?? record.address] = .map(["id": .string(record.awsID), "name_servers": .list(servers)])
+            }
+            document["zones"] = .map(zones)
+        }
         var hyperpod: [String: PropertyValue] = [:]
         for cluster in spec.clusters {
             let groups = cluster.securityGroups.compactMap { records[ResourceAddress.securityGroup($0).description]?.awsID }
@@ -153,6 +170,14 @@ struct OutputCommand: AsyncParsableCommand {
         }
         for (name, value) in (map["load_balancers"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("load_balancers.\(name).dns_name = \(value.mapValue?["dns_name"]?.description ?? "")")
+        }
+        for (name, value) in (map["urls"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append("urls.\(name) = \(value.stringValue ?? "")")
+        }
+        for (name, value) in (map["zones"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let servers = value.mapValue?["name_servers"]?.listValue?.compactMap(\.stringValue) ?? []
+            lines.append("zones.\(name).id = \(value.mapValue?["id"]?.stringValue ?? "")")
+            if !servers.isEmpty { lines.append("zones.\(name).name_servers = \(servers.joined(separator: ", "))") }
         }
         for (name, value) in (map["hyperpod"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("hyperpod.\(name).VpcConfig = \(JSONText.render(value.mapValue?["VpcConfig"] ?? .null))")

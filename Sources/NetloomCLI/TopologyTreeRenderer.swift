@@ -63,7 +63,7 @@ struct TopologyTreeRenderer {
         for bucket in spec.buckets { lines.append("bucket \(bucket.name)\(bucket.versioning ? ", versioned" : "")\(bucket.encryption.map { ", \($0.rawValue)" } ?? "")") }
         for role in spec.roles { lines.append("role \(role.name) (assumed by \(role.assumedBy))") }
         for lb in spec.loadBalancers {
-            let listeners = lb.listeners.map { "\($0.protocol) \($0.port) -> \($0.forward)" }.joined(separator: ", ")
+            let listeners = lb.listeners.map { "\($0.protocol) \($0.port) -> \($0.actionLabel)" }.joined(separator: ", ")
             lines.append("\(lb.type) load balancer \(lb.name) (\(lb.scheme)): \(listeners)")
         }
         return lines.joined(separator: "\n")

@@ -8,6 +8,7 @@ extension ElasticIPProvider { var deleteLayer: Int { 0 } }
 extension LogGroupProvider { var deleteLayer: Int { 0 } }
 extension IAMRoleProvider { var deleteLayer: Int { 0 } }
 extension BucketProvider { var deleteLayer: Int { 0 } }
+extension HostedZoneProvider { var deleteLayer: Int { 0 } }
 extension PlacementGroupProvider { var deleteLayer: Int { 0 } }
 
 extension InternetGatewayProvider { var deleteLayer: Int { 1 } }
@@ -20,6 +21,7 @@ extension IAMRolePolicyAttachmentProvider { var deleteLayer: Int { 1 } }
 extension IAMInstanceProfileProvider { var deleteLayer: Int { 1 } }
 extension BucketObjectProvider { var deleteLayer: Int { 1 } }
 extension TargetGroupProvider { var deleteLayer: Int { 1 } }
+extension CertificateProvider { var deleteLayer: Int { 1 } }
 
 extension RouteTableAssociationProvider { var deleteLayer: Int { 2 } }
 extension NATGatewayProvider { var deleteLayer: Int { 2 } }
@@ -28,6 +30,8 @@ extension SecurityGroupRuleProvider { var deleteLayer: Int { 2 } }
 extension NetworkACLEntryProvider { var deleteLayer: Int { 2 } }
 extension NetworkACLAssociationProvider { var deleteLayer: Int { 2 } }
 extension FlowLogProvider { var deleteLayer: Int { 2 } }
+// Its CNAMEs go before the zone, and it goes before the certificate (whose listeners went first).
+extension CertificateValidationProvider { var deleteLayer: Int { 2 } }
 
 extension RouteProvider { var deleteLayer: Int { 3 } }
 extension InstanceProvider { var deleteLayer: Int { 3 } }
@@ -41,6 +45,7 @@ extension EKSClusterProvider { var deleteLayer: Int { 2 } }
 extension FSxFileSystemProvider { var deleteLayer: Int { 3 } }
 extension EKSAddonProvider { var deleteLayer: Int { 5 } }
 extension HyperPodClusterProvider { var deleteLayer: Int { 4 } }
+extension DNSRecordProvider { var deleteLayer: Int { 4 } }
 
 extension BucketConfigurationProvider {
     /// A lifecycle rule goes before the others: moto refuses to drop versioning under one.

@@ -19,6 +19,7 @@ public struct ProviderRegistry: Sendable {
         BucketConfigurationProvider(type: .bucketPublicAccessBlock), BucketConfigurationProvider(type: .bucketLifecycle), BucketObjectProvider(),
         AlarmProvider(), TargetGroupProvider(), LoadBalancerProvider(), ListenerProvider(), TargetGroupAttachmentProvider(),
         FSxFileSystemProvider(), EKSClusterProvider(), EKSAddonProvider(), HyperPodClusterProvider(),
+        HostedZoneProvider(), CertificateProvider(), CertificateValidationProvider(), DNSRecordProvider(),
     ])
 
     /// The same registry with `provider` in place of the one for its type.

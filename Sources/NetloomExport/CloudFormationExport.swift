@@ -62,6 +62,7 @@ struct CloudFormationTranslator {
         switch resource.type {
         case .iamRolePolicyAttachment: return resource.properties["role"]?.reference?.description
         case .targetGroupAttachment: return resource.properties["target_group"]?.reference?.description
+        case .certificateValidation: return resource.properties["certificate"]?.reference?.description
         case .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle: return resource.properties["bucket"]?.reference?.description
         case .securityGroupRule:
             if resource.properties["aws_default"]?.boolValue == true { return resource.properties["security_group"]?.reference?.description }
@@ -163,6 +164,8 @@ struct CloudFormationTranslator {
         case (.elasticIP, _): return ["Fn::GetAtt": [.string(id), "AllocationId"]]
         case (.securityGroup, _): return ["Fn::GetAtt": [.string(id), "GroupId"]]
         case (_, "arn"): return ["Fn::GetAtt": [.string(id), "Arn"]]
+        case (_, "dns_name"): return ["Fn::GetAtt": [.string(id), "DNSName"]]
+        case (_, "canonical_zone"): return ["Fn::GetAtt": [.string(id), "CanonicalHostedZoneID"]]
         default: return ["Ref": .string(id)]
         }
     }
@@ -479,8 +482,12 @@ struct CloudFormationTranslator {
         case .listener:
             set("LoadBalancerArn", "load_balancer"); set("Port", "port"); set("Protocol", "protocol")
             if let certificate = reader.take("certificate_arn") { properties["Certificates"] = [["CertificateArn": value(certificate, of: address)]] }
+            set("SslPolicy", "ssl_policy")
             if let group = reader.take("forward") {
                 properties["DefaultActions"] = [["Type": "forward", "TargetGroupArn": value(group, of: address)]]
+            }
+            if reader.take("redirect") != nil {
+                properties["DefaultActions"] = [["Type": "redirect", "RedirectConfig": ["Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"]]]
             }
             untaggable()
             add(address, "AWS::ElasticLoadBalancingV2::Listener", properties)
@@ -488,6 +495,48 @@ struct CloudFormationTranslator {
             // HyperPod's pieces are made by `netloom apply`; this export does not translate them yet.
             problems.add(.inexpressible, address, "\(resource.type) (a cluster's hyperpod:) is not translated to CloudFormation by this export; apply it with netloom")
             return
+        case .hostedZone:
+            set("Name", "name")
+            _ = reader.take("private")
+            if let vpc = reader.take("private_vpc") { properties["VPCs"] = [["VPCId": value(vpc, of: address), "VPCRegion": ["Ref": "AWS::Region"]]] }
+            if let list = tagList(reader.take("tags")) { properties["HostedZoneTags"] = list }
+            add(address, "AWS::Route53::HostedZone", properties)
+        case .certificate:
+            set("DomainName", "domain")
+            if let names = reader.take("alternative_names"), !(names.listValue ?? []).isEmpty { properties["SubjectAlternativeNames"] = value(names, of: address) }
+            properties["ValidationMethod"] = "DNS"
+            // CloudFormation writes the validation records itself and waits for ISSUED: the
+            // validation resource becomes the certificate's DomainValidationOptions.
+            if let validation = byAddress[ResourceAddress.certificateValidation(ResourceAddress(parsing: address)?.name ?? "").description],
+               let zone = validation.properties["zone"] {
+                if zone.reference != nil {
+                    let names = validation.properties["names"]?.listValue ?? []
+                    properties["DomainValidationOptions"] = .list(names.map { ["DomainName": $0, "HostedZoneId": value(zone, of: address)] })
+                } else {
+                    problems.add(.inexpressible, address, "CloudFormation validates a certificate only in a zone given by id; an existing: true zone is looked up by name")
+                }
+            }
+            tags()
+            add(address, "AWS::CertificateManager::Certificate", properties)
+        case .certificateValidation:
+            // Part of the certificate (above).
+            reader.takeAll()
+        case .dnsRecord:
+            if let zone = reader.take("zone") {
+                if zone.reference != nil {
+                    properties["HostedZoneId"] = value(zone, of: address)
+                } else if let name = zone.stringValue.flatMap(ExistingZone.name(in:)) {
+                    properties["HostedZoneName"] = .string(name + ".")
+                }
+            }
+            set("Name", "name"); set("Type", "type")
+            if let ttl = reader.take("ttl") { properties["TTL"] = .string(ttl.description) }
+            set("ResourceRecords", "values")
+            if let balancer = reader.take("alias")?.reference?.description {
+                properties["AliasTarget"] = ["DNSName": reference(balancer, attribute: "dns_name"), "HostedZoneId": reference(balancer, attribute: "canonical_zone"),
+                                             "EvaluateTargetHealth": true]
+            }
+            add(address, "AWS::Route53::RecordSet", properties)
         }
         finish()
     }

@@ -92,6 +92,10 @@ struct TerraformTranslator {
         case .eksAddon: "aws_eks_addon"
         // The hashicorp/aws provider has no HyperPod cluster resource.
         case .hyperPodCluster: "aws_sagemaker_cluster"
+        case .hostedZone: "aws_route53_zone"
+        case .certificate: "aws_acm_certificate"
+        case .certificateValidation: "aws_acm_certificate_validation"
+        case .dnsRecord: "aws_route53_record"
         }
     }
 
@@ -137,6 +141,16 @@ struct TerraformTranslator {
     }
 
     // MARK: values
+
+    /// A zone as Terraform names it: a zone of the export, or an `existing: true` zone read
+    /// with a data source by its name.
+    mutating func zoneID(_ zone: PropertyValue, of address: String) -> PropertyValue {
+        if zone.reference != nil { return value(zone, of: address, attribute: "zone_id") }
+        guard let name = zone.stringValue.flatMap(ExistingZone.name(in:)) else { return value(zone, of: address) }
+        let label = "zone_" + ExportNames.terraform(name)
+        data["aws_route53_zone", default: [:]][label] = .map(["name": .string(name)])
+        return .string("${data.aws_route53_zone.\(label).zone_id}")
+    }
 
     /// `${TYPE.NAME.ATTRIBUTE}` for a resource of the export.
     func expression(_ address: String, _ attribute: String) -> String {
@@ -320,8 +334,40 @@ struct TerraformTranslator {
             if resource.properties["type"]?.stringValue != "network", let groups { block["security_groups"] = value(groups, of: address) }
         case .listener:
             set("load_balancer_arn", "load_balancer"); set("port", "port"); set("protocol", "protocol"); set("certificate_arn", "certificate_arn")
+            set("ssl_policy", "ssl_policy")
             if let group = reader.take("forward") {
                 block["default_action"] = .list([.map(["type": "forward", "target_group_arn": value(group, of: address)])])
+            }
+            if reader.take("redirect") != nil {
+                block["default_action"] = .list([.map(["type": "redirect", "redirect": .list([.map(["protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"])])])])
+            }
+        case .hostedZone:
+            set("name", "name")
+            _ = reader.take("private")
+            if let vpc = reader.take("private_vpc") { block["vpc"] = .list([.map(["vpc_id": value(vpc, of: address)])]) }
+        case .certificate:
+            set("domain_name", "domain")
+            if let names = reader.take("alternative_names"), !(names.listValue ?? []).isEmpty { block["subject_alternative_names"] = value(names, of: address) }
+            block["validation_method"] = "DNS"
+        case .certificateValidation:
+            // ACM's validation CNAMEs as one aws_route53_record per name (for_each over the
+            // certificate's domain_validation_options), and the wait for ISSUED.
+            _ = reader.take("names")
+            guard let certificate = reader.take("certificate")?.reference?.description, let zone = reader.take("zone") else { break }
+            let records = "\(names[address] ?? "validation")_validation"
+            resources["aws_route53_record", default: [:]][records] = .map([
+                "for_each": .string("${{for option in \(expression(certificate, "domain_validation_options").dropFirst(2).dropLast()) : option.domain_name => option}}"),
+                "zone_id": zoneID(zone, of: address), "name": "${each.value.resource_record_name}", "type": "${each.value.resource_record_type}",
+                "records": ["${each.value.resource_record_value}"], "ttl": 300, "allow_overwrite": true,
+            ])
+            block["certificate_arn"] = .string(expression(certificate, "arn"))
+            block["validation_record_fqdns"] = .string("${[for record in aws_route53_record.\(records) : record.fqdn]}")
+        case .dnsRecord:
+            if let zone = reader.take("zone") { block["zone_id"] = zoneID(zone, of: address) }
+            set("name", "name"); set("type", "type"); set("ttl", "ttl"); set("records", "values")
+            if let balancer = reader.take("alias")?.reference?.description {
+                block["alias"] = .list([.map(["name": .string(expression(balancer, "dns_name")), "zone_id": .string(expression(balancer, "zone_id")),
+                                              "evaluate_target_health": true])])
             }
         case .targetGroupAttachment:
             set("target_group_arn", "target_group"); set("target_id", "instance"); set("port", "port")

@@ -38,6 +38,15 @@ public enum ResourceType: String, Sendable, Hashable, Codable, CaseIterable, Com
     case eksCluster = "eks_cluster"
     case eksAddon = "eks_addon"
     case hyperPodCluster = "hyperpod_cluster"
+    /// A Route 53 hosted zone netloom owns (an `existing: true` zone is only looked up).
+    case hostedZone = "hosted_zone"
+    /// An ACM public certificate, validated through DNS.
+    case certificate
+    /// The DNS validation of a certificate: its CNAME records in the zone, and the wait for
+    /// `ISSUED` that every listener using the certificate stands on.
+    case certificateValidation = "certificate_validation"
+    /// A Route 53 record set: an alias to a load balancer or a plain record.
+    case dnsRecord = "dns_record"
 
     public var description: String { rawValue }
 

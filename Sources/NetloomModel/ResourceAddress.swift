@@ -46,6 +46,9 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
                 // An add-on is named by its cluster and the add-on's name.
                 case .eksAddon: 2
                 case .fsxFileSystem, .eksCluster, .hyperPodCluster: 1
+                // A record is named by its zone, its name and its type: `dns_record:example.com/api.example.com/A`.
+                case .dnsRecord: 3
+                case .hostedZone, .certificate, .certificateValidation: 1
                 case .natGateway, .securityGroup, .networkACL, .logGroup, .iamRole, .iamRolePolicy, .iamInstanceProfile, .flowLog,
                      .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup:
                     1
@@ -167,6 +170,12 @@ extension ResourceAddress {
     }
     public static func loadBalancer(_ name: String) -> ResourceAddress { ResourceAddress(.loadBalancer, name) }
     public static func listener(loadBalancer: String, port: Int) -> ResourceAddress { ResourceAddress(.listener, loadBalancer, String(port)) }
+    /// A hosted zone by the spec's name for it, which is its DNS name (`hosted_zone:example.com`).
+    public static func hostedZone(_ name: String) -> ResourceAddress { ResourceAddress(.hostedZone, name) }
+    public static func certificate(_ name: String) -> ResourceAddress { ResourceAddress(.certificate, name) }
+    public static func certificateValidation(_ certificate: String) -> ResourceAddress { ResourceAddress(.certificateValidation, certificate) }
+    /// A record set; `name` is the full DNS name without the trailing dot.
+    public static func dnsRecord(zone: String, name: String, type: String) -> ResourceAddress { ResourceAddress(.dnsRecord, zone, name, type) }
     public static func cluster(_ name: String) -> ResourceAddress { ResourceAddress(.cluster, [name]) }
     /// One HyperPod instance group of a cluster: `cluster:gpu/controller`.
     public static func clusterGroup(_ cluster: String, _ group: String) -> ResourceAddress { ResourceAddress(.cluster, [cluster, group]) }

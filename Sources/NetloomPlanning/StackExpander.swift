@@ -91,6 +91,7 @@ struct ResourceBuilder {
         buildCompute()
         buildHyperPod()
         buildLoadBalancers()
+        buildServing()
     }
 
     // MARK: VPC, subnets, gateways, routes
@@ -472,11 +473,22 @@ struct ResourceBuilder {
             ], dependsOn: subnets + groups + (lb.isInternetFacing ? [.internetGateway] : []), location: lb.location,
                 previousNames: lb.awsName == nil ? ["name": balancerName.previous] : [:])
             for listener in lb.listeners {
-                var properties: [String: PropertyValue] = ["load_balancer": ref(address), "port": .int(listener.port), "protocol": .string(listener.protocol),
-                                                           "forward": ref(.targetGroup(listener.forward))]
+                var properties: [String: PropertyValue] = ["load_balancer": ref(address), "port": .int(listener.port), "protocol": .string(listener.protocol)]
+                var needs = [address]
+                if let forward = listener.forward {
+                    properties["forward"] = ref(.targetGroup(forward))
+                    needs.append(.targetGroup(forward))
+                }
+                if listener.redirectsToHTTPS { properties["redirect"] = "https" }
                 if let certificate = listener.certificateARN { properties["certificate_arn"] = .string(certificate) }
-                add(.listener(loadBalancer: lb.name, port: listener.port), .listener, properties,
-                    dependsOn: [address, .targetGroup(listener.forward)], location: listener.location)
+                if let certificate = listener.certificate {
+                    // The listener stands on the validation, not only the certificate: AWS refuses
+                    // (and moto accepts) a listener whose certificate is not ISSUED yet.
+                    properties["certificate_arn"] = ref(.certificate(certificate))
+                    needs += [.certificate(certificate), .certificateValidation(certificate)]
+                }
+                if let policy = listener.sslPolicy { properties["ssl_policy"] = .string(policy) }
+                add(.listener(loadBalancer: lb.name, port: listener.port), .listener, properties, dependsOn: needs, location: listener.location)
             }
         }
     }

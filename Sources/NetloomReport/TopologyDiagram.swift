@@ -131,7 +131,7 @@ public struct TopologyDiagram: Sendable, Hashable {
         loadBalancers = spec.loadBalancers.map { lb in
             let listeners = lb.listeners.map { listener in
                 node(ResourceAddress.listener(loadBalancer: lb.name, port: listener.port).description,
-                     "\(listener.protocol) \(listener.port) → \(listener.forward)")
+                     "\(listener.protocol) \(listener.port) → \(listener.actionLabel)")
             }
             let subnets = spec.subnet(named: lb.subnet).map { subnet in
                 spec.azs(of: subnet).map { ResourceAddress.subnet(SubnetKey(subnet: lb.subnet, az: $0)).description }

@@ -234,22 +234,18 @@ extension SpecBuilder {
             if let items = fields["listeners"].flatMap({ reader.list($0, "\(what) listeners") }) {
                 if items.isEmpty { reader.error(fields["listeners"]!, "\(what) needs at least one listener") }
                 for item in items {
-                    guard let listener = reader.fields(item, "a listener of \(what)", allowed: ["port", "protocol", "forward", "certificate_arn"],
-                                                       required: ["port", "protocol", "forward"]) else { continue }
-                    let port = listener["port"].flatMap { reader.int($0, "listener port", in: 1...65535) }
-                    let options = type == "network" ? ["TCP", "TLS", "UDP", "TCP_UDP"] : ["HTTP", "HTTPS"]
-                    let proto = listener["protocol"].flatMap { reader.oneOf($0, "listener protocol of \(type ?? "a") load balancer", options) }
-                    let forward = listener["forward"].flatMap { forwardNode in reader.string(forwardNode, "listener forward").map { refer(.targetGroup, $0, forwardNode); return $0 } }
-                    let certificate = listener["certificate_arn"].flatMap { reader.string($0, "listener certificate_arn") }
-                    if let proto, proto == "HTTPS" || proto == "TLS", certificate == nil {
-                        reader.error(listener.location, "a \(proto) listener needs certificate_arn (an ACM certificate)")
+                    guard let listener = readListener(item, of: what, type: type) else { continue }
+                    if let first = ports[listener.port] {
+                        reader.error(listener.location, "\(what) has two listeners on port \(listener.port) (first on line \(first.line))")
                     }
-                    if let port {
-                        if let first = ports[port] { reader.error(listener["port"]!, "\(what) has two listeners on port \(port) (first on line \(first.line))") }
-                        ports[port] = listener.location
+                    ports[listener.port] = listener.location
+                    listeners.append(listener)
+                }
+                // A redirect sends clients to HTTPS on port 443, which this balancer must serve.
+                if !listeners.contains(where: { $0.port == 443 && $0.protocol == "HTTPS" }) {
+                    for listener in listeners where listener.redirectsToHTTPS {
+                        reader.error(listener.location, "listener \(listener.port) of \(what) redirects to HTTPS on port 443, but \(what) has no HTTPS listener on port 443")
                     }
-                    guard let port, let proto, let forward else { continue }
-                    listeners.append(ListenerSpec(port: port, protocol: proto, forward: forward, certificateARN: certificate, location: listener.location))
                 }
             }
             guard let type, let subnet else { return nil }
@@ -350,7 +346,7 @@ extension SpecBuilder {
 
     func readUsage(_ node: Node) -> UsageSpec {
         var usage = UsageSpec.defaults(at: reader.location(node))
-        guard let fields = reader.fields(node, "usage", allowed: ["nat_gb", "endpoint_gb", "s3_gb", "logs_gb", "internet_egress_gb", "lb_lcu", "hours"]) else { return usage }
+        guard let fields = reader.fields(node, "usage", allowed: ["nat_gb", "endpoint_gb", "s3_gb", "logs_gb", "internet_egress_gb", "lb_lcu", "hours", "dns_queries_m"]) else { return usage }
         func number(_ key: String, _ range: ClosedRange<Double> = 0...1e9) -> Double? { fields[key].flatMap { reader.double($0, "usage.\(key)", in: range) } }
         usage.natGB = number("nat_gb") ?? 0
         usage.endpointGB = number("endpoint_gb") ?? 0
@@ -359,6 +355,7 @@ extension SpecBuilder {
         usage.internetEgressGB = number("internet_egress_gb") ?? 0
         usage.lbLCU = number("lb_lcu", 0...1e6) ?? 0
         usage.hours = number("hours", 0...744) ?? 730
+        usage.dnsQueriesMillions = number("dns_queries_m", 0...1e7) ?? 0
         return usage
     }
 }

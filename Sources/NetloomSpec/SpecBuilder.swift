@@ -6,6 +6,7 @@ struct PendingReference {
     enum Kind: String {
         case subnet, securityGroup = "security group", role, targetGroup = "target group", instance, cluster
         case loadBalancer = "load balancer", bucket, logGroup = "log group", interfaceEndpoint = "interface endpoint"
+        case zone, certificate
     }
     var kind: Kind
     var name: String
@@ -20,6 +21,10 @@ final class SpecBuilder {
     var references: [PendingReference] = []
     /// Named entries with the line of their name, for `# netloom:skip=` comments.
     var namedLines: [(section: String, name: String, location: SourceLocation)] = []
+    /// Each name a certificate covers, where it is written (checked against the zone later).
+    var certificateNameNodes: [(certificate: String, name: String, location: SourceLocation)] = []
+    /// Each record's name and zone, where the name is written.
+    var recordNameNodes: [(name: String, zone: String, location: SourceLocation)] = []
 
     init(reader: YAMLReader, text: String) {
         self.reader = reader
@@ -29,6 +34,7 @@ final class SpecBuilder {
     static let topLevelKeys = [
         "stack", "region", "tags", "network", "subnets", "security_groups", "network_acls", "clusters", "instances",
         "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage", "state",
+        "zones", "certificates", "records",
     ]
 
     func refer(_ kind: PendingReference.Kind, _ name: String, _ node: Node) {
@@ -77,6 +83,9 @@ final class SpecBuilder {
         let loadBalancers = top["load_balancers"].map { readLoadBalancers($0) } ?? []
         let targetGroups = top["target_groups"].map { readTargetGroups($0) } ?? []
         let assertions = top["assertions"].map { readAssertions($0) } ?? []
+        let zones = top["zones"].map { readZones($0) } ?? []
+        let certificates = top["certificates"].map { readCertificates($0) } ?? []
+        let records = top["records"].map { readRecords($0) } ?? []
         let usage = top["usage"].map { readUsage($0) } ?? .defaults()
         let hasPrivateSubnet = subnets.contains { $0.tier == .private }
         let network = top["network"].flatMap { readNetwork($0, region: region, hasPrivateSubnet: hasPrivateSubnet) }
@@ -94,6 +103,9 @@ final class SpecBuilder {
             targetGroups: targetGroups.sorted { $0.name < $1.name }, assertions: assertions, usage: usage,
             skips: [], location: location)
         spec.state = state
+        spec.zones = zones.sorted { $0.name < $1.name }
+        spec.certificates = certificates.sorted { $0.name < $1.name }
+        spec.records = records
         clusters = resolveClusterAZs(clusters, spec: spec)
         spec.clusters = clusters.sorted { $0.name < $1.name }
         resolveHyperPod(&spec)

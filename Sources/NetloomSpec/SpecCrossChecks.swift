@@ -17,6 +17,7 @@ struct SpecCrossChecks {
         checkBucketNames()
         checkLogGroupNames()
         checkClusterPartEnds()
+        checkServing()
     }
 
     /// `cluster:NAME/GROUP` and `fsx:NAME` in assertions: the cluster itself is checked as a
@@ -49,6 +50,8 @@ struct SpecCrossChecks {
         case .bucket: section = "buckets"
         case .logGroup: section = "log_groups"
         case .interfaceEndpoint: return spec.network.interfaceEndpoints
+        case .zone: section = "zones"
+        case .certificate: section = "certificates"
         }
         return builder.namedLines.filter { $0.section == section }.map(\.name)
     }
@@ -182,7 +185,7 @@ struct SpecCrossChecks {
                 }
             }
             for listener in lb.listeners {
-                guard let group = spec.targetGroup(named: listener.forward) else { continue }
+                guard let group = listener.forward.flatMap(spec.targetGroup(named:)) else { continue }
                 let compatible = lb.type == "application" ? ["HTTP", "HTTPS"] : ["TCP", "TLS", "UDP", "TCP_UDP"]
                 if !compatible.contains(group.protocol) {
                     reader.error(listener.location, "listener \(listener.port) of \(lb.type) load balancer '\(lb.name)' forwards to target group '\(group.name)', whose protocol \(group.protocol) a \(lb.type) load balancer cannot use")

@@ -27,6 +27,12 @@ public struct StackSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// `state:`: where the state lives when neither `--state` nor `NETLOOM_STATE` says.
     public var state: StateLocation? = nil
+    /// `zones:`, sorted by name (the zone's DNS name).
+    public var zones: [ZoneSpec] = []
+    /// `certificates:`, sorted by name.
+    public var certificates: [CertificateSpec] = []
+    /// `records:`, sorted by zone, name and type.
+    public var records: [RecordSpec] = []
 
     public func subnet(named name: String) -> SubnetSpec? { subnets.first { $0.name == name } }
     public func securityGroup(named name: String) -> SecurityGroupSpec? { securityGroups.first { $0.name == name } }
@@ -36,6 +42,8 @@ public struct StackSpec: Sendable, Hashable {
     public func loadBalancer(named name: String) -> LoadBalancerSpec? { loadBalancers.first { $0.name == name } }
     public func role(named name: String) -> RoleSpec? { roles.first { $0.name == name } }
     public func bucket(named name: String) -> BucketSpec? { buckets.first { $0.name == name } }
+    public func zone(named name: String) -> ZoneSpec? { zones.first { $0.name == name } }
+    public func certificate(named name: String) -> CertificateSpec? { certificates.first { $0.name == name } }
 
     /// The AZs of a subnet set, sorted (the set's own list or the network's).
     public func azs(of subnet: SubnetSpec) -> [String] { (subnet.azs ?? network.azs).sorted() }
@@ -442,9 +450,77 @@ public struct AlarmSpec: Sendable, Hashable {
 public struct ListenerSpec: Sendable, Hashable {
     public var port: Int
     public var `protocol`: String
-    public var forward: String
+    /// The target group the listener forwards to; `nil` for a redirect listener.
+    public var forward: String?
     public var certificateARN: String?
     public var location: SourceLocation
+    /// `certificate:`: a certificate of the spec's `certificates:` (instead of `certificate_arn`).
+    public var certificate: String? = nil
+    /// The TLS policy of an HTTPS or TLS listener (the default when the spec gives none); `nil` otherwise.
+    public var sslPolicy: String? = nil
+    /// `redirect: https`: the listener only answers 301 to HTTPS on port 443.
+    public var redirectsToHTTPS: Bool = false
+
+    /// The TLS policy HTTPS and TLS listeners get when the spec names none: TLS 1.3 and 1.2 only.
+    public static let defaultSSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    /// What the listener does with a request, as diagrams write it: the target group's name, or `redirect https`.
+    public var actionLabel: String { forward ?? "redirect https" }
+    public var usesTLS: Bool { ["HTTPS", "TLS"].contains(`protocol`.uppercased()) }
+}
+
+/// `zones:`: a Route 53 hosted zone, named by its DNS name (`example.com`).
+public struct ZoneSpec: Sendable, Hashable {
+    public var name: String
+    /// Associated with the stack's VPC and answered only inside it.
+    public var isPrivate: Bool
+    /// Made elsewhere: looked up by name, never created or deleted (only netloom's records in it are).
+    public var existing: Bool
+    public var location: SourceLocation
+}
+
+/// `certificates:`: an ACM public certificate validated through DNS in one of the spec's zones.
+public struct CertificateSpec: Sendable, Hashable {
+    public var name: String
+    public var domain: String
+    public var zone: String
+    /// Sorted, without the domain itself.
+    public var alternativeNames: [String]
+    public var location: SourceLocation
+
+    /// The domain and every alternative name.
+    public var names: [String] { [domain] + alternativeNames }
+
+    /// Whether the certificate's names cover `host`: equal, or a `*.` name matching exactly one
+    /// more label (`*.example.com` covers `api.example.com`, not `a.b.example.com` nor `example.com`).
+    public func covers(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return names.contains { name in
+            let name = name.lowercased()
+            if name == host { return true }
+            guard name.hasPrefix("*.") else { return false }
+            let suffix = name.dropFirst(1)
+            guard host.hasSuffix(suffix) else { return false }
+            let label = host.dropLast(suffix.count)
+            return !label.isEmpty && !label.contains(".")
+        }
+    }
+}
+
+/// `records:`: a record set in one of the spec's zones: an alias to a load balancer, or a
+/// plain record with its type, values and TTL.
+public struct RecordSpec: Sendable, Hashable {
+    /// The full DNS name, lowercased, without the trailing dot.
+    public var name: String
+    public var zone: String
+    /// `A` for an alias.
+    public var type: String
+    /// The load balancer of an alias record (`lb:NAME`).
+    public var aliasLoadBalancer: String?
+    public var values: [String]
+    public var ttl: Int?
+    public var location: SourceLocation
+
+    public var address: ResourceAddress { .dnsRecord(zone: zone, name: name, type: type) }
 }
 
 public struct LoadBalancerSpec: Sendable, Hashable {
@@ -535,6 +611,8 @@ public struct UsageSpec: Sendable, Hashable {
     public var lbLCU: Double
     public var hours: Double
     public var location: SourceLocation?
+    /// `dns_queries_m`: millions of DNS queries a month to the spec's plain records.
+    public var dnsQueriesMillions: Double = 0
 
     public static func defaults(at location: SourceLocation? = nil) -> UsageSpec {
         UsageSpec(natGB: 0, endpointGB: 0, s3GB: 0, logsGB: 0, internetEgressGB: 0, lbLCU: 0, hours: 730, location: location)

@@ -22,10 +22,10 @@ struct ComplianceExampleTests {
         ])
     }
 
-    @Test("inference serves plain HTTP, has one NAT for two AZs of servers and no flow logs")
+    @Test("inference serves HTTPS (port 80 only redirects), has one NAT for two AZs of servers and no flow logs")
     func inference() throws {
         #expect(try ids("inference.yaml") == [
-            "NL-LB-001 listener:public/80", "NL-LOG-002 instance:api", "NL-NET-002 vpc", "NL-NET-003 nat_gateway:eu-west-1a",
+            "NL-LOG-002 instance:api", "NL-NET-002 vpc", "NL-NET-003 nat_gateway:eu-west-1a",
             "NL-SG-007 security_group:alb", "NL-SG-007 security_group:api", "NL-SG-010 sg_rule:api/egress/all/any",
         ])
     }

@@ -143,6 +143,11 @@ let ruleCases: [RuleCase] = [
     RuleCase(id: "NL-LB-002", violating: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, loadBalancer(scheme: "internal", publicTarget: true)),
              fixed: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, loadBalancer(scheme: "internal"))),
 
+    RuleCase(id: "NL-LB-003", violating: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer(policy: "ELBSecurityPolicy-TLS-1-1-2017-01")),
+             fixed: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer())),
+    RuleCase(id: "NL-LB-004", violating: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer(record: "www.example.com")),
+             fixed: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer(certificate: "'*.example.com'", record: "www.example.com"))),
+
     RuleCase(id: "NL-ML-001", violating: stack(subnets: privateSubnets, cluster(egress: "      - { to: any, protocol: all }\n")),
              fixed: stack(subnets: privateSubnets, cluster())),
     RuleCase(id: "NL-ML-002", violating: stack(subnets: privateSubnets, cluster(placement: "none")), fixed: stack(subnets: privateSubnets, cluster())),
@@ -222,7 +227,23 @@ private func lustreACL(allowLustre: Bool) -> String {
     """
 }
 
-private func loadBalancer(scheme: String, publicTarget: Bool = false) -> String {
+/// An internet-facing HTTPS load balancer with a certificate for `certificate` and an alias `record` to it.
+private func httpsBalancer(policy: String = "", certificate: String = "api.example.com", record: String = "api.example.com") -> String {
+    loadBalancer(scheme: "internet-facing", listeners: """
+          - { port: 443, protocol: HTTPS, certificate: api, forward: app\(policy.isEmpty ? "" : ", ssl_policy: \(policy)") }
+          - { port: 80, protocol: HTTP, redirect: https }
+    """) + """
+    zones:
+      example.com: {}
+    certificates:
+      api: { domain: \(certificate), zone: example.com }
+    records:
+      - { name: \(record), zone: example.com, alias: lb:web }
+
+    """
+}
+
+private func loadBalancer(scheme: String, publicTarget: Bool = false, listeners: String = "      - { port: 80, protocol: HTTP, forward: app }") -> String {
     """
     security_groups:
       g: { description: targets, ingress: [], egress: [] }
@@ -241,7 +262,7 @@ private func loadBalancer(scheme: String, publicTarget: Bool = false) -> String 
         subnet: public
         security_groups: [g]
         listeners:
-          - { port: 80, protocol: HTTP, forward: app }
+    \(listeners)
     target_groups:
       app:
         port: 8080

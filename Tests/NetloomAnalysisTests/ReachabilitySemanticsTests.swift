@@ -302,11 +302,11 @@ struct LoadBalancerTests {
     @Test("the internet reaches the listener, and the load balancer forwards to a target on the target group port")
     func fullChain() throws {
         let analyzer = try ReachabilityAnalyzer(TestStacks.example("inference.yaml"))
-        let verdict = analyzer.check("internet", "lb:public", .tcp, 80)
+        let verdict = analyzer.check("internet", "lb:public", .tcp, 443)
         #expect(verdict.reachable)
         let addresses = verdict.addresses
-        let listener = try #require(addresses.firstIndex(of: "listener:public/80"))
-        // Before the listener: the ALB's own group admits port 80 from anywhere.
+        let listener = try #require(addresses.firstIndex(of: "listener:public/443"))
+        // Before the listener: the ALB's own group admits port 443 from anywhere.
         #expect(addresses[..<listener].contains("security_group:alb"))
         #expect(verdict.path[..<listener].contains { $0.component == "internet_gateway" })
         // After it: the ALB's group lets 5000 out to sg:api, the app ACL and the api group let it in.
@@ -317,9 +317,17 @@ struct LoadBalancerTests {
         #expect(after.contains { $0.address.hasPrefix("instance:api") })
     }
 
+    @Test("the redirect listener on 80 is a hop that only answers: the path ends there")
+    func redirectOnlyAnswers() throws {
+        let verdict = try ReachabilityAnalyzer(TestStacks.example("inference.yaml")).check("internet", "lb:public", .tcp, 80)
+        #expect(verdict.reachable)
+        #expect(verdict.path.last?.address == "listener:public/80" && verdict.path.last?.detail.contains("301") == true)
+        #expect(!verdict.addresses.contains { $0.hasPrefix("instance:") })
+    }
+
     @Test("a port without a listener is refused with ELB_LISTENERS_MISMATCH")
     func noListener() throws {
-        let verdict = try ReachabilityAnalyzer(TestStacks.example("inference.yaml")).check("internet", "lb:public", .tcp, 443)
+        let verdict = try ReachabilityAnalyzer(TestStacks.example("inference.yaml")).check("internet", "lb:public", .tcp, 8443)
         #expect(!verdict.reachable)
         #expect(verdict.codes == ["ELB_LISTENERS_MISMATCH"])
     }
@@ -329,7 +337,7 @@ struct LoadBalancerTests {
         var text = try String(contentsOfFile: "\(TestStacks.examplesDirectory)/inference.yaml", encoding: .utf8)
         text = text.replacingOccurrences(of: "- { from: sg:alb, protocol: tcp, ports: 5000 }", with: "- { from: 203.0.113.0/24, protocol: tcp, ports: 5000 }")
         let analyzer = try ReachabilityAnalyzer(TestStacks.expand(text))
-        let verdict = analyzer.check("internet", "lb:public", .tcp, 80)
+        let verdict = analyzer.check("internet", "lb:public", .tcp, 443)
         #expect(!verdict.reachable)
         #expect(verdict.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" && $0.address == "security_group:api" })
         #expect(!analyzer.check("lb:public", "instance:api", .tcp, 5000).reachable)

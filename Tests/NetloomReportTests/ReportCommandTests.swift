@@ -100,7 +100,7 @@ struct ReportCommandTests {
     func escaping() throws {
         let (text, path) = try ExampleSpecs.text("inference.yaml")
         let hostile = #"<script>alert("x")</script> & 'quoted'"#
-        let edited = text.replacingOccurrences(of: "name: clients reach the API through the load balancer", with: "name: \"\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"")
+        let edited = text.replacingOccurrences(of: "name: clients reach the API over HTTPS", with: "name: \"\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"")
         #expect(edited != text)
         let expanded = try StackExpander.expand(try SpecLoader.parse(edited, file: path))
         let html = HTMLReport().render(HTMLReport.Inputs(expanded: expanded))

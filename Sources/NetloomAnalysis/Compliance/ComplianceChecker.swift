@@ -77,6 +77,8 @@ struct SkipScope: Sendable, Hashable {
         "alarms": [.resource(.alarm)],
         "load_balancers": [.resource(.loadBalancer), .resource(.listener)],
         "target_groups": [.resource(.targetGroup), .resource(.targetGroupAttachment)],
+        "zones": [.resource(.hostedZone)],
+        "certificates": [.resource(.certificate), .resource(.certificateValidation)],
     ]
 
     func owns(_ address: ResourceAddress) -> Bool {

@@ -176,12 +176,13 @@ extension RuleCatalog {
     static let loadBalancerRules: [ComplianceRule] = [
         ComplianceRule("NL-LB-001", .medium, title: "Internet-facing listener without TLS",
                        rationale: "Plain HTTP from the internet exposes prompts, outputs and any tokens in headers to everyone on the path.",
-                       fix: "Use protocol: HTTPS with a certificate on port 443, and keep port 80 only to redirect.",
+                       fix: "Use protocol: HTTPS with a certificate on port 443, and keep port 80 only as `redirect: https`.",
                        checkov: ["CKV_AWS_2"], trivy: ["AVD-AWS-0054"]) { context in
             context.spec.loadBalancers.filter(\.isInternetFacing).flatMap { lb in
-                lb.listeners.filter { $0.protocol.uppercased() == "HTTP" }.map { listener in
+                // A `redirect: https` listener serves nothing over HTTP: it only sends clients to 443.
+                lb.listeners.filter { $0.protocol.uppercased() == "HTTP" && !$0.redirectsToHTTPS }.map { listener in
                     RuleHit(address: .listener(loadBalancer: lb.name, port: listener.port),
-                            message: "internet-facing load balancer '\(lb.name)' serves plain HTTP on port \(listener.port) (forwarding to '\(listener.forward)')",
+                            message: "internet-facing load balancer '\(lb.name)' serves plain HTTP on port \(listener.port) (forwarding to '\(listener.actionLabel)')",
                             location: listener.location)
                 }
             }

@@ -144,6 +144,24 @@ public struct CostEstimator: Sendable {
         let alarms = expanded.graph.resources(of: .alarm)
         for alarm in alarms { pricedText(alarm.address, "CloudWatch alarm", 1, prices.alarmMonth) }
 
+        // DNS and certificates: zones netloom owns (an existing zone is billed where it was made),
+        // queries to plain records (alias queries to a load balancer are free), ACM for free.
+        for zone in spec.zones where !zone.existing {
+            priced(.hostedZone(zone.name), zone.isPrivate ? "Route 53 private hosted zone" : "Route 53 hosted zone", 1, prices.hostedZoneMonth)
+        }
+        if !spec.records.isEmpty || usage.dnsQueriesMillions > 0 {
+            let plain = spec.records.contains { $0.aliasLoadBalancer == nil }
+            if plain || spec.records.isEmpty {
+                priced(.all(.dnsRecord), "DNS queries (dns_queries_m)", usage.dnsQueriesMillions, prices.dnsQueriesMillion,
+                       note: spec.records.contains { $0.aliasLoadBalancer != nil } ? "queries to alias records are free; all priced as standard queries" : nil)
+            } else {
+                priced(.all(.dnsRecord), "DNS queries to alias records (free)", usage.dnsQueriesMillions, prices.aliasQueriesMillion)
+            }
+        }
+        for certificate in spec.certificates {
+            priced(.certificate(certificate.name), "ACM public certificate (free)", 1, prices.publicCertificate)
+        }
+
         if usage.internetEgressGB > 0 {
             priced(.internetGateway, "data out to internet (egress_gb)", usage.internetEgressGB, prices.internetEgressGB)
         }

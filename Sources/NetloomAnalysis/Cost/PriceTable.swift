@@ -15,6 +15,8 @@ public struct PriceTable: Sendable {
     static let ec2Pricing = "aws.amazon.com/ec2/pricing/on-demand"
     static let ebsPricing = "aws.amazon.com/ebs/pricing"
     static let fsxPricing = "aws.amazon.com/fsx/lustre/pricing (us-east-1, Persistent-2 SSD)"
+    static let route53Pricing = "aws.amazon.com/route53/pricing"
+    static let acmPricing = "aws.amazon.com/certificate-manager/pricing"
 
     public var region = "us-east-1"
     public var hoursPerMonth = 730.0
@@ -37,6 +39,15 @@ public struct PriceTable: Sendable {
     public var internetEgressGB = Price(usd: 0.09, unit: "GB", asOf: "2026-11", source: notes)
     /// Traffic between AZs is billed on both sides: $0.01/GB out and $0.01/GB in.
     public var crossAZGB = Price(usd: 0.02, unit: "GB", asOf: "2026-11", source: vpcPricing)
+
+    /// Route 53: a hosted zone (public or private) for the first 25 zones of an account; standard
+    /// queries for the first billion a month. Queries to an alias record that points at a load
+    /// balancer are free. Figures from the price page as known in 2025 (AWS-NOTES.md has none).
+    public var hostedZoneMonth = Price(usd: 0.50, unit: "zone-month", asOf: "2025", source: route53Pricing)
+    public var dnsQueriesMillion = Price(usd: 0.40, unit: "million queries", asOf: "2025", source: route53Pricing)
+    public var aliasQueriesMillion = Price(usd: 0, unit: "million queries", asOf: "2025", source: route53Pricing)
+    /// ACM public certificates used by integrated services (load balancers) cost nothing.
+    public var publicCertificate = Price(usd: 0, unit: "certificate-month", asOf: "2025", source: acmPricing)
 
     /// Per GB-month by volume type. gp3 from AWS-NOTES.md; the others from the EBS price page
     /// (provisioned IOPS and throughput of io1/io2/gp3 beyond the baseline are not included).

@@ -113,17 +113,26 @@ public struct ReachabilityAnalyzer: Sendable {
         var explanations = ExplanationList()
         for listener in listeners {
             let listenerProtocol: IPProtocol = listener.protocol.uppercased() == "UDP" ? .udp : .tcp
-            let targets: [ConnectionEnd] = spec.targetGroup(named: listener.forward).map { group in
+            let group = listener.forward.flatMap(spec.targetGroup(named:))
+            let targets: [ConnectionEnd] = group.map { group in
                 group.targets.flatMap { resolver.resolve(.instance($0)).ends }
             } ?? []
-            let targetPort = spec.targetGroup(named: listener.forward)?.port ?? listener.port
+            let targetPort = group?.port ?? listener.port
             for source in sources {
                 for balancerEnd in balancerInterfaces {
                     switch evaluatePair(source, balancerEnd, listenerProtocol, listener.port) {
                     case .blocked(let reasons): explanations.add(reasons)
                     case .reachable(let toBalancer):
-                        let forward = PathHop(component: "listener", address: .listener(loadBalancer: name, port: listener.port),
-                                              detail: "\(listener.protocol) \(listener.port) forwards to \(ResourceAddress.targetGroup(listener.forward)) on port \(targetPort)")
+                        let listenerAddress = ResourceAddress.listener(loadBalancer: name, port: listener.port)
+                        // A redirect listener is a hop that only answers: the client is sent to HTTPS on 443, and no target is reached through it.
+                        guard let forwardGroup = listener.forward else {
+                            let answer = PathHop(component: "listener", address: listenerAddress,
+                                                 detail: "\(listener.protocol) \(listener.port) answers 301, redirecting to HTTPS on port 443 (no target behind it)")
+                            return ReachabilityVerdict(reachable: true, path: toBalancer + [answer], explanations: [])
+                        }
+                        let tls = listener.usesTLS ? " (TLS ends here\(listener.certificate.map { " with \(ResourceAddress.certificate($0))" } ?? ""))" : ""
+                        let forward = PathHop(component: "listener", address: listenerAddress,
+                                              detail: "\(listener.protocol) \(listener.port)\(tls) forwards to \(ResourceAddress.targetGroup(forwardGroup)) on port \(targetPort)")
                         // A listener with no targets still accepts the connection (and answers 503).
                         if targets.isEmpty { return ReachabilityVerdict(reachable: true, path: toBalancer + [forward], explanations: []) }
                         for target in targets {

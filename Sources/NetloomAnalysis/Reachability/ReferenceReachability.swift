@@ -71,7 +71,7 @@ public struct ReferenceReachability: Sendable {
             let fits = query.ipProtocol == .all || (query.ipProtocol == .tcp && tcp) || (query.ipProtocol == .udp && udp)
             guard fits, query.port == nil || query.port == listener.port else { continue }
             let used: IPProtocol = listener.protocol.uppercased() == "UDP" ? .udp : .tcp
-            let group = expanded.spec.targetGroup(named: listener.forward)
+            let group = listener.forward.flatMap(expanded.spec.targetGroup(named:))
             let targets = (group?.targets ?? []).flatMap { resolver.resolve(.instance($0)).ends }
             for source in sources {
                 for balancerEnd in balancers where connects(source, balancerEnd, used, listener.port) {

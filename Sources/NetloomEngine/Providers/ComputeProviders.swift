@@ -300,10 +300,21 @@ struct ListenerProvider: ResourceProvider {
         let parents = Set(scope.observed.values.filter { $0.type == .loadBalancer }.compactMap { $0.properties["name"]?.stringValue })
         for (balancer, _) in try await context.stackLoadBalancers(alsoNamed: parents) {
             for listener in try await context.services.elb.describeListeners(loadBalancerARN: balancer.arn) {
-                items.append((CompositeID(balancer.arn, String(listener.port)).description, ObservedResource(address: "", type: type, awsID: listener.arn, properties: [
-                    "load_balancer": .string(balancer.arn), "port": .int(listener.port), "protocol": .string(listener.listenerProtocol),
-                    "forward": .string(listener.defaultTargetGroupARNs.first ?? ""),
-                ])))
+                var properties: [String: PropertyValue] = ["load_balancer": .string(balancer.arn), "port": .int(listener.port), "protocol": .string(listener.listenerProtocol)]
+                switch listener.defaultActions.first {
+                case .redirect(let redirect):
+                    // moto 5.2.1 leaves host, path and query out of the answer (AWS fills in
+                    // #{host}, /#{path}, #{query}); protocol, port and status say what it does.
+                    properties["redirect"] = .string(redirect.redirectProtocol == "HTTPS" && redirect.port == "443" && redirect.statusCode == "HTTP_301"
+                        ? "https" : "\(redirect.redirectProtocol ?? "#{protocol}"):\(redirect.port ?? "#{port}") \(redirect.statusCode)")
+                default:
+                    properties["forward"] = .string(listener.defaultTargetGroupARNs.first ?? "")
+                }
+                if ["HTTPS", "TLS"].contains(listener.listenerProtocol) {
+                    properties["certificate_arn"] = .string(listener.certificateARNs.first ?? "")
+                    properties["ssl_policy"] = .string(listener.sslPolicy ?? "")
+                }
+                items.append((CompositeID(balancer.arn, String(listener.port)).description, ObservedResource(address: "", type: type, awsID: listener.arn, properties: properties)))
             }
         }
         return ProviderSupport.matchByIdentity(items, desired: scope.desired, identity: { CompositeID($0.string("load_balancer"), String($0.int("port") ?? 0)).description },
@@ -311,20 +322,40 @@ struct ListenerProvider: ResourceProvider {
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
-        ["load_balancer": .string(desired.string("load_balancer")), "port": .int(desired.int("port") ?? 0), "protocol": .string(desired.string("protocol")),
-         "forward": .string(desired.string("forward"))]
+        var result: [String: PropertyValue] = ["load_balancer": .string(desired.string("load_balancer")), "port": .int(desired.int("port") ?? 0),
+                                               "protocol": .string(desired.string("protocol"))]
+        if desired.properties["redirect"] != nil { result["redirect"] = .string(desired.string("redirect")) } else { result["forward"] = .string(desired.string("forward")) }
+        if ["HTTPS", "TLS"].contains(desired.string("protocol")) {
+            result["certificate_arn"] = .string(desired.string("certificate_arn"))
+            result["ssl_policy"] = .string(desired.string("ssl_policy"))
+        }
+        return result
+    }
+
+    /// What the listener does: forward to its target group, or answer 301 to HTTPS on 443.
+    func action(_ desired: DesiredResource) -> ELBv2.ListenerAction {
+        desired.properties["redirect"] != nil ? .redirect(.toHTTPS) : .forward(targetGroupARN: desired.string("forward"))
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
-        let listener = try await context.services.elb.createListener(loadBalancerARN: desired.string("load_balancer"), listenerProtocol: desired.string("protocol"),
-                                                                     port: desired.int("port") ?? 80, forwardTo: desired.string("forward"),
-                                                                     certificateARN: desired.properties["certificate_arn"]?.stringValue, tags: desired.tags)
+        let tls = ["HTTPS", "TLS"].contains(desired.string("protocol"))
+        let listener = try await context.services.elb.createListener(ELBv2.CreateListenerInput(
+            loadBalancerARN: desired.string("load_balancer"), listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80,
+            defaultAction: action(desired), certificateARN: desired.properties["certificate_arn"]?.stringValue,
+            sslPolicy: tls ? desired.properties["ssl_policy"]?.stringValue : nil, tags: desired.tags))
         return ObservedResource(address: desired.address, type: type, awsID: listener.arn, properties: comparable(desired))
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        try await context.services.elb.modifyListener(arn: observed.awsID, listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80,
-                                                      forwardTo: desired.string("forward"))
+        let tls = ["HTTPS", "TLS"].contains(desired.string("protocol"))
+        if !tls, desired.properties["redirect"] == nil {
+            try await context.services.elb.modifyListener(arn: observed.awsID, listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80,
+                                                          forwardTo: desired.string("forward"))
+            return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
+        }
+        try await context.services.elb.modifyListener(ELBv2.ModifyListenerInput(
+            arn: observed.awsID, listenerProtocol: desired.string("protocol"), port: desired.int("port") ?? 80, defaultAction: action(desired),
+            certificateARN: tls ? desired.properties["certificate_arn"]?.stringValue : nil, sslPolicy: tls ? desired.properties["ssl_policy"]?.stringValue : nil))
         return ObservedResource(address: desired.address, type: type, awsID: observed.awsID, properties: comparable(desired))
     }
 
