@@ -18,6 +18,7 @@ public struct ProviderRegistry: Sendable {
         InstanceProvider(), BucketProvider(), BucketConfigurationProvider(type: .bucketVersioning), BucketConfigurationProvider(type: .bucketEncryption),
         BucketConfigurationProvider(type: .bucketPublicAccessBlock), BucketConfigurationProvider(type: .bucketLifecycle), BucketObjectProvider(),
         AlarmProvider(), TargetGroupProvider(), LoadBalancerProvider(), ListenerProvider(), TargetGroupAttachmentProvider(),
+        LaunchTemplateProvider(), AutoScalingGroupProvider(), ScalingPolicyProvider(),
     ])
 
     /// The same registry with `provider` in place of the one for its type.

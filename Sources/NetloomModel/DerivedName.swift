@@ -9,6 +9,7 @@ public enum DerivedName {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case bucket, iamRole = "iam_role", instanceProfile = "iam_instance_profile", loadBalancer = "load_balancer"
         case targetGroup = "target_group", placementGroup = "placement_group", alarm
+        case launchTemplate = "launch_template", autoScalingGroup = "autoscaling_group"
 
         /// AWS's longest name for the kind.
         public var maxLength: Int {
@@ -17,7 +18,8 @@ public enum DerivedName {
             case .iamRole: 64
             case .instanceProfile: 128
             case .loadBalancer, .targetGroup: 32
-            case .placementGroup, .alarm: 255
+            case .placementGroup, .alarm, .autoScalingGroup: 255
+            case .launchTemplate: 128
             }
         }
 

@@ -33,6 +33,9 @@ public enum ResourceType: String, Sendable, Hashable, Codable, CaseIterable, Com
     case loadBalancer = "load_balancer"
     case listener
     case targetGroupAttachment = "target_group_attachment"
+    case launchTemplate = "launch_template"
+    case autoScalingGroup = "autoscaling_group"
+    case scalingPolicy = "scaling_policy"
 
     public var description: String { rawValue }
 

@@ -38,12 +38,13 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
                 case .route: 3
                 case .networkACLEntry: 3
                 case .elasticIP: 2
-                // An interface endpoint's or load balancer's network interface adds its AZ.
-                case .vpcEndpoint, .loadBalancer: 2
+                // An interface endpoint's, load balancer's or Auto Scaling group's network interfaces add their AZ.
+                case .vpcEndpoint, .loadBalancer, .autoScalingGroup: 2
                 case .securityGroupRule, .iamRolePolicyAttachment, .bucketObject, .listener, .targetGroupAttachment: 2
                 case .instance, .alarm: 2
                 case .natGateway, .securityGroup, .networkACL, .logGroup, .iamRole, .iamRolePolicy, .iamInstanceProfile, .flowLog,
-                     .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup:
+                     .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup,
+                     .launchTemplate, .scalingPolicy:
                     1
                 }
             }
@@ -164,4 +165,11 @@ extension ResourceAddress {
     public static func loadBalancer(_ name: String) -> ResourceAddress { ResourceAddress(.loadBalancer, name) }
     public static func listener(loadBalancer: String, port: Int) -> ResourceAddress { ResourceAddress(.listener, loadBalancer, String(port)) }
     public static func cluster(_ name: String) -> ResourceAddress { ResourceAddress(.cluster, [name]) }
+    /// The launch template an Auto Scaling group launches from (one per group, named like it).
+    public static func launchTemplate(_ group: String) -> ResourceAddress { ResourceAddress(.launchTemplate, group) }
+    public static func autoScalingGroup(_ name: String) -> ResourceAddress { ResourceAddress(.autoScalingGroup, name) }
+    /// A group's target-tracking policy (one per group).
+    public static func scalingPolicy(_ group: String) -> ResourceAddress { ResourceAddress(.scalingPolicy, group) }
+    /// The instances of an Auto Scaling group in one AZ, as analysis sees them: `autoscaling_group:api/us-east-1a`.
+    public static func autoScalingInstances(group: String, az: String) -> ResourceAddress { ResourceAddress(.autoScalingGroup, group).appending(az) }
 }

@@ -64,6 +64,8 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
 public struct NetworkInterface: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case instance, clusterNode = "cluster_node", interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
+        /// The instances of an Auto Scaling group in one AZ (`count` of them at `max`).
+        case autoScalingInstance = "autoscaling_instance"
     }
 
     /// Unique: `instance:api/0`, `cluster:trainers`, `vpc_endpoint:ssm/us-west-2a`, `load_balancer:public/eu-west-1a`.

@@ -5,6 +5,7 @@ import Yams
 struct PendingReference {
     enum Kind: String {
         case subnet, securityGroup = "security group", role, targetGroup = "target group", instance, cluster
+        case autoScalingGroup = "auto scaling group"
         case loadBalancer = "load balancer", bucket, logGroup = "log group", interfaceEndpoint = "interface endpoint"
     }
     var kind: Kind
@@ -20,6 +21,8 @@ final class SpecBuilder {
     var references: [PendingReference] = []
     /// Named entries with the line of their name, for `# netloom:skip=` comments.
     var namedLines: [(section: String, name: String, location: SourceLocation)] = []
+    /// Each `target_groups` item of an Auto Scaling group, for the checks that need the target groups.
+    var autoScalingTargetGroupNodes: [(group: String, targetGroup: String, location: SourceLocation)] = []
 
     init(reader: YAMLReader, text: String) {
         self.reader = reader
@@ -28,7 +31,7 @@ final class SpecBuilder {
 
     static let topLevelKeys = [
         "stack", "region", "tags", "network", "subnets", "security_groups", "network_acls", "clusters", "instances",
-        "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage", "state",
+        "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage", "state", "autoscaling_groups",
     ]
 
     func refer(_ kind: PendingReference.Kind, _ name: String, _ node: Node) {
@@ -76,6 +79,7 @@ final class SpecBuilder {
         let alarms = top["alarms"].map { readAlarms($0) } ?? []
         let loadBalancers = top["load_balancers"].map { readLoadBalancers($0) } ?? []
         let targetGroups = top["target_groups"].map { readTargetGroups($0) } ?? []
+        let autoScalingGroups = top["autoscaling_groups"].map { readAutoScalingGroups($0) } ?? []
         let assertions = top["assertions"].map { readAssertions($0) } ?? []
         let usage = top["usage"].map { readUsage($0) } ?? .defaults()
         let hasPrivateSubnet = subnets.contains { $0.tier == .private }
@@ -94,6 +98,7 @@ final class SpecBuilder {
             targetGroups: targetGroups.sorted { $0.name < $1.name }, assertions: assertions, usage: usage,
             skips: [], location: location)
         spec.state = state
+        spec.autoScalingGroups = resolveScaling(autoScalingGroups.sorted { $0.name < $1.name }, spec: spec)
         clusters = resolveClusterAZs(clusters, spec: spec)
         spec.clusters = clusters.sorted { $0.name < $1.name }
         spec.network.endpointSubnet = resolveEndpointSubnet(spec, node: top["network"])

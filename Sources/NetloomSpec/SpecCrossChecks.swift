@@ -14,6 +14,7 @@ struct SpecCrossChecks {
         checkInstances()
         checkNAT()
         checkLoadBalancers()
+        checkAutoScalingGroups()
         checkBucketNames()
         checkLogGroupNames()
     }
@@ -33,6 +34,7 @@ struct SpecCrossChecks {
         case .bucket: section = "buckets"
         case .logGroup: section = "log_groups"
         case .interfaceEndpoint: return spec.network.interfaceEndpoints
+        case .autoScalingGroup: section = "autoscaling_groups"
         }
         return builder.namedLines.filter { $0.section == section }.map(\.name)
     }

@@ -77,6 +77,7 @@ struct SkipScope: Sendable, Hashable {
         "alarms": [.resource(.alarm)],
         "load_balancers": [.resource(.loadBalancer), .resource(.listener)],
         "target_groups": [.resource(.targetGroup), .resource(.targetGroupAttachment)],
+        "autoscaling_groups": [.resource(.autoScalingGroup), .resource(.launchTemplate), .resource(.scalingPolicy)],
     ]
 
     func owns(_ address: ResourceAddress) -> Bool {
