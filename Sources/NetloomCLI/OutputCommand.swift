@@ -8,7 +8,7 @@ import NetloomSpec
 struct OutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "output",
-        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names, buckets, HyperPod VpcConfig.",
+        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names, buckets, Auto Scaling instances, HyperPod VpcConfig.",
         discussion: """
         Read from the state written by apply; no AWS call.
 
@@ -73,6 +73,13 @@ struct OutputCommand: AsyncParsableCommand {
             ])
         }
         document["load_balancers"] = .map(balancers)
+        // The group's instances as the last apply read them: scaling changes them afterwards.
+        var autoScalingGroups: [String: PropertyValue] = [:]
+        for record in records.values where record.type == .autoScalingGroup {
+            let ids = (record.attributes["instance_ids"] ?? "").split(separator: ",").map { PropertyValue.string(String($0)) }
+            autoScalingGroups[ResourceAddress(parsing: record.address)?.path ?? record.address] = .map(["name": .string(record.awsID), "instance_ids": .list(ids)])
+        }
+        document["autoscaling_groups"] = .map(autoScalingGroups)
         var hyperpod: [String: PropertyValue] = [:]
         for cluster in spec.clusters {
             let groups = cluster.securityGroups.compactMap { records[ResourceAddress.securityGroup($0).description]?.awsID }
@@ -94,6 +101,10 @@ struct OutputCommand: AsyncParsableCommand {
         }
         for (name, value) in (map["load_balancers"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("load_balancers.\(name).dns_name = \(value.mapValue?["dns_name"]?.description ?? "")")
+        }
+        for (name, value) in (map["autoscaling_groups"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let ids = value.mapValue?["instance_ids"]?.listValue?.compactMap(\.stringValue) ?? []
+            lines.append("autoscaling_groups.\(name).instance_ids = \(ids.joined(separator: ","))")
         }
         for (name, value) in (map["hyperpod"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("hyperpod.\(name).VpcConfig = \(JSONText.render(value.mapValue?["VpcConfig"] ?? .null))")

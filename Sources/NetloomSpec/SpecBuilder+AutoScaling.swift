@@ -91,7 +91,7 @@ extension SpecCrossChecks {
         // target group's instances, each undoing the other.
         for claim in builder.autoScalingTargetGroupNodes {
             guard let targetGroup = spec.targetGroup(named: claim.targetGroup), !targetGroup.targets.isEmpty else { continue }
-            reader.error(claim.location, "target group '\(targetGroup.name)' gets its instances from auto scaling group '\(claim.group)', so it cannot also list targets (\(targetGroup.targets.map { "instance:\($0)" }.joined(separator: ", "))); move them into the group or use another target group")
+            reader.error(claim.location, "target group '\(targetGroup.name)' gets its instances from auto scaling group '\(claim.group)', so it cannot also list targets (\(targetGroup.targets.map { ResourceAddress.instance($0).description }.joined(separator: ", "))); move them into the group or use another target group")
         }
     }
 }
