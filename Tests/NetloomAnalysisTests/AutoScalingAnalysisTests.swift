@@ -71,6 +71,11 @@ enum ServingStack {
         """
     }
 
+    /// The same behind a network load balancer (an application one needs two AZs) in one AZ.
+    static let oneAZ = yaml(azs: "[us-east-1a]").replacingOccurrences(of: "type: application", with: "type: network")
+        .replacingOccurrences(of: "protocol: HTTP, forward", with: "protocol: TCP, forward").replacingOccurrences(of: "port: 5000, protocol: HTTP", with: "port: 5000, protocol: TCP")
+        .replacingOccurrences(of: "scale: { metric: requests_per_target, target: 1000 }", with: "scale: { metric: cpu, target: 60 }")
+
     /// The messages validation gives, or none.
     static func messages(_ yaml: String) -> [String] {
         do {
@@ -221,9 +226,7 @@ struct AutoScalingAnalysisTests {
         let clean = try findings(ServingStack.yaml())
         #expect(!clean.findings.contains { $0.ruleID.hasPrefix("NL-ASG") }, "\(clean.findings)")
 
-        let oneAZ = try findings(ServingStack.yaml(azs: "[us-east-1a]").replacingOccurrences(of: "type: application", with: "type: network")
-            .replacingOccurrences(of: "protocol: HTTP, forward", with: "protocol: TCP, forward").replacingOccurrences(of: "port: 5000, protocol: HTTP", with: "port: 5000, protocol: TCP")
-            .replacingOccurrences(of: "scale: { metric: requests_per_target, target: 1000 }", with: "scale: { metric: cpu, target: 60 }"))
+        let oneAZ = try findings(ServingStack.oneAZ)
         let hit = try #require(oneAZ.findings.first { $0.ruleID == "NL-ASG-001" })
         #expect(hit.address == "autoscaling_group:api" && hit.message.contains("in us-east-1a"), "\(hit)")
 
@@ -240,16 +243,17 @@ struct AutoScalingAnalysisTests {
     func cost() throws {
         let estimate = CostEstimator().estimate(try expandSpec(ServingStack.yaml()))
         let lines = estimate.items.filter { $0.address == "autoscaling_group:api" }
-        let running = try #require(lines.first { $0.component == "EC2 g5.xlarge × 3 (desired 3)" })
+        let running = try #require(lines.first { $0.component == "EC2 g5.xlarge × 3 (desired)" })
         #expect(abs((running.monthlyUSD ?? 0) - 3 * 730 * 1.006) < 0.001 && !running.isCeiling)
-        let ceiling = try #require(lines.first { $0.component.hasPrefix("EC2 g5.xlarge × 8 (at max") })
+        let ceiling = try #require(lines.first { $0.component == "EC2 g5.xlarge × 8 (at max)" })
         #expect(ceiling.isCeiling && abs((ceiling.monthlyUSD ?? 0) - 8 * 730 * 1.006) < 0.001)
+        #expect(lines.contains { $0.component == "EBS gp3 root × 3 (desired)" && abs(($0.monthlyUSD ?? 0) - 3 * 8 * 0.08) < 0.001 })
         let counted = estimate.items.filter { !$0.isCeiling }.compactMap(\.monthlyUSD).reduce(0, +)
         #expect(abs(estimate.monthlyUSD - counted) < 0.001)
         #expect(estimate.monthlyUSD < estimate.items.compactMap(\.monthlyUSD).reduce(0, +))
 
         let unknown = CostEstimator().estimate(try expandSpec(ServingStack.yaml(group: ServingStack.group(min: 1).replacingOccurrences(of: "g5.xlarge", with: "g6e.xlarge"))))
-        let unpriced = try #require(unknown.items.first { $0.component == "EC2 g6e.xlarge × 1 (min 1)" })
+        let unpriced = try #require(unknown.items.first { $0.component == "EC2 g6e.xlarge × 1 (min)" })
         #expect(unpriced.monthlyUSD == nil && unpriced.note == "price unknown: g6e.xlarge is not in the price table")
         #expect(unknown.unpriced.map(\.address) == ["autoscaling_group:api"])
     }

@@ -78,7 +78,8 @@ public struct CostEstimator: Sendable {
             let price = group.type.hasPrefix("ml.") ? nil : prices.ec2Hour(InstanceTypes.ec2Name(group.type))
             let volume = prices.ebsGBMonth[group.launch.rootVolume.type]
             for (count, ceiling) in [(group.startingCapacity, false), (group.max, true)] {
-                let what = ceiling ? "at max \(count), not in the total" : (group.desired != nil ? "desired \(count)" : "min \(count)")
+                // Short enough for the text table; the ceiling is marked in the data and shown in brackets.
+                let what = ceiling ? "at max" : (group.desired != nil ? "desired" : "min")
                 let instances = Double(count)
                 if let price {
                     items.append(CostItem(address: address.description, component: "EC2 \(group.type) × \(count) (\(what))", quantity: instances * hours, unit: price.unit,
@@ -88,7 +89,7 @@ public struct CostEstimator: Sendable {
                                           unitUSD: nil, monthlyUSD: nil, note: "price unknown: \(group.type) is not in the price table", isCeiling: ceiling))
                 }
                 let gb = instances * Double(group.launch.rootVolume.sizeGB)
-                items.append(CostItem(address: address.description, component: "EBS \(group.launch.rootVolume.type) root volumes (\(what))", quantity: gb, unit: "GB-month",
+                items.append(CostItem(address: address.description, component: "EBS \(group.launch.rootVolume.type) root × \(count) (\(what))", quantity: gb, unit: "GB-month",
                                       unitUSD: volume?.usd, monthlyUSD: volume.map { gb * $0.usd },
                                       note: volume == nil ? "price unknown: volume type \(group.launch.rootVolume.type)" : nil, isCeiling: ceiling))
             }
