@@ -147,6 +147,15 @@ struct AutoScalingEndToEndTests {
         #expect(try self.group(runner)["DesiredCapacity"] as? Int == 3)
         #expect(try runner.netloom("drift", spec).status == 0)
 
+        // A max changed by hand is drift, and apply puts it back (leaving the capacity alone).
+        _ = try runner.aws(["autoscaling", "update-auto-scaling-group", "--auto-scaling-group-name", groupName, "--max-size", "6"])
+        let drift = try runner.netloom("drift", spec)
+        #expect(drift.status == 2 && drift.stdout.contains("autoscaling_group:api: max is 6, the spec says 4"), "drift: \(drift.stdout)\n\(drift.stderr)")
+        let repair = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(repair.status == 0, "\(repair.stdout)\n\(repair.stderr)")
+        let repaired = try self.group(runner)
+        #expect(repaired["MaxSize"] as? Int == 4 && repaired["DesiredCapacity"] as? Int == 3, "\(repaired)")
+
         // Another instance type: a new template version, the group untouched, and the hint.
         let bigger = try write(Self.spec(type: "t3.large"), in: runner)
         let changedPlan = try runner.netloom("plan", bigger, "--detailed-exitcode")
