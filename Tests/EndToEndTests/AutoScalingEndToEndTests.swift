@@ -181,4 +181,35 @@ struct AutoScalingEndToEndTests {
         #expect(running.isEmpty, "instances left: \(running.count)")
         #expect(try runner.countTagged(stack: Self.stack).isEmpty)
     }
+
+    @Test("apply through a proxy that loses answers and injects errors converges to one group, one launch template and one policy; destroy through it leaves nothing",
+          .timeLimit(.minutes(10)))
+    func applyThroughFaults() async throws {
+        let moto = try await freshMoto()
+        // Resets after moto did the work lose the answers of CreateLaunchTemplate and
+        // CreateAutoScalingGroup too: the retry is refused by name, and the read that follows
+        // finds the first one by its tag.
+        let proxy = try await FaultInjectingProxy(upstream: moto.endpointURL, faultRate: 0.3, seed: 7, faults: FaultInjectingProxy.Fault.allCases)
+        let runner = try CommandRunner(moto: moto, region: "us-east-1")
+        let spec = try write(Self.spec(), in: runner)
+
+        let apply = try runner.netloom(["apply", spec, "--auto-approve", "--stats"], endpoint: proxy.endpointURL)
+        #expect(apply.status == 0, "apply through faults (\(proxy.counts)): \(apply.stdout)\n\(apply.stderr)")
+        #expect(proxy.counts.faults.values.reduce(0, +) > 5, "too few faults to prove anything: \(proxy.counts)")
+        let again = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(again.status == 0 && CommandRunner.mutatingCalls(again.stderr) == 0, "after faults: \(again.stdout)\n\(again.stderr)")
+        #expect(try runner.awsList(["autoscaling", "describe-auto-scaling-groups"], key: "AutoScalingGroups").count == 1)
+        #expect(try runner.awsList(["ec2", "describe-launch-templates"], key: "LaunchTemplates").count == 1)
+        let group = try self.group(runner)
+        let policies = try runner.awsList(["autoscaling", "describe-policies", "--auto-scaling-group-name", try #require(group["AutoScalingGroupName"] as? String)],
+                                          key: "ScalingPolicies")
+        #expect(policies.count == 1)
+
+        let destroy = try runner.netloom(["destroy", spec, "--auto-approve"], endpoint: proxy.endpointURL)
+        #expect(destroy.status == 0, "destroy through faults: \(destroy.stdout)\n\(destroy.stderr)")
+        #expect(try runner.awsList(["autoscaling", "describe-auto-scaling-groups"], key: "AutoScalingGroups").isEmpty)
+        #expect(try runner.awsList(["ec2", "describe-launch-templates"], key: "LaunchTemplates").isEmpty)
+        #expect(try runner.countTagged(stack: Self.stack).isEmpty)
+        await proxy.stop()
+    }
 }
