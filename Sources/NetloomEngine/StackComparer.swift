@@ -48,9 +48,9 @@ public struct StackComparer: Sendable {
                 replacedOrCreated.insert(resource.address)
             } else {
                 let fields = diff.keys.sorted().joined(separator: ", ")
-                let note = provider.updateNote(resolution.resolve(resource, ids: visibleIDs), changed: Set(diff.keys)).map { "; " + $0 } ?? ""
                 changes.append(PlannedChange(address: resource.address, type: resource.type, action: .update,
-                                             reason: "\(fields) differ\(diff.count == 1 ? "s" : "") from the spec\(note)", diff: diff))
+                                             reason: "\(fields) differ\(diff.count == 1 ? "s" : "") from the spec", diff: diff,
+                                             note: provider.updateNote(resolution.resolve(resource, ids: visibleIDs), changed: Set(diff.keys))))
             }
         }
         for item in live.all where graph[item.address] == nil {
