@@ -176,14 +176,32 @@ struct AutoScalingGroupProvider: ResourceProvider {
         let name = desired.string("name")
         // Tagged in the same call. A retry after a lost answer is refused (AlreadyExists), and
         // the engine then reads the groups again and finds this one by its tag.
-        try await context.services.autoScaling.createAutoScalingGroup(.init(
+        let input = AutoScaling.CreateGroupInput(
             name: name, launchTemplate: .init(id: desired.string("launch_template"), version: Self.templateVersion),
             minSize: desired.int("min") ?? 0, maxSize: desired.int("max") ?? 0, desiredCapacity: desired.int("desired"),
             subnetIDs: desired.strings("subnets"), targetGroupARNs: desired.strings("target_groups"), healthCheckType: desired.string("health_check_type"),
-            healthCheckGracePeriod: desired.int("health_check_grace_s"), tags: Self.groupTags(desired)))
+            healthCheckGracePeriod: desired.int("health_check_grace_s"), tags: Self.groupTags(desired))
+        // AWS checks the template's instance profile when the group is made, and IAM is
+        // eventually consistent: a profile made seconds ago can be refused as invalid. That
+        // answer is waited out (through the engine's clock, with progress); any other is not.
+        try await context.waiter.wait(for: "auto scaling group \(name) (\(desired.address)): its instance profile to be visible") {
+            do {
+                try await context.services.autoScaling.createAutoScalingGroup(input)
+                return (true, "created")
+            } catch let error as AWSError where Self.isProfileNotYetVisible(error) {
+                return (false, "instance profile not yet visible to Auto Scaling")
+            }
+        }
         let group = try await context.services.autoScaling.describeAutoScalingGroups(names: [name]).first
         return ObservedResource(address: desired.address, type: type, awsID: name, properties: comparable(desired),
                                 attributes: group.map(Self.attributes) ?? [:])
+    }
+
+    /// `ValidationError: ... Value (...) for parameter iamInstanceProfile.name is invalid. Invalid
+    /// IAM Instance Profile name`, as AWS answers while a new profile propagates.
+    static func isProfileNotYetVisible(_ error: AWSError) -> Bool {
+        let message = error.message.lowercased()
+        return error.code == "ValidationError" && (message.contains("iaminstanceprofile") || message.contains("instance profile"))
     }
 
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {

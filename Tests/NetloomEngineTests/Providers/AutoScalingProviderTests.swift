@@ -87,6 +87,28 @@ struct AutoScalingProviderTests {
         #expect(created.awsID == "s-api" && created.attributes["instance_ids"] == "i-1,i-2,i-3")
     }
 
+    @Test("group create: AWS refusing the template's new instance profile (IAM still propagating) is waited out through the engine's clock; other refusals are not")
+    func groupCreateWaitsForProfile() async throws {
+        let creates = ActionCounter()
+        let fake = FakeAWS { request in
+            switch request.action {
+            case "CreateAutoScalingGroup" where creates.next(request.action) == 1:
+                FakeAWS.queryError("ValidationError", "You must use a valid fully-formed launch template. Value (s-api) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")
+            case "DescribeAutoScalingGroups": groupAnswer(instances: ["i-1"])
+            default: nil
+            }
+        }
+        let context = F.context(fake)
+        let created = try await AutoScalingGroupProvider().create(group, context: context)
+        #expect(fake.actions == ["CreateAutoScalingGroup", "CreateAutoScalingGroup", "DescribeAutoScalingGroups"])
+        #expect(created.awsID == "s-api")
+        #expect((context.clock as? RecordingClock)?.sleeps.count == 1)
+
+        let refused = FakeAWS { request in request.action == "CreateAutoScalingGroup" ? FakeAWS.queryError("ValidationError", "Max bounds must be greater than min") : nil }
+        let error = await F.awsError { _ = try await AutoScalingGroupProvider().create(group, context: F.context(refused)) }
+        #expect(error?.code == "ValidationError" && refused.actions == ["CreateAutoScalingGroup"])
+    }
+
     @Test("policy: ALBRequestCountPerTarget with the resource label built from the balancer's and target group's ARNs; id is group|name")
     func policyPut() async throws {
         let fake = FakeAWS()
