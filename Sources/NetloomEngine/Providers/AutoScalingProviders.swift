@@ -252,7 +252,14 @@ struct AutoScalingGroupProvider: ResourceProvider {
             guard !instanceIDs.isEmpty else { return (true, "deleted") }
             // moto drops the group at once and terminates its instances with it; AWS lists the
             // group (`Delete in progress`) until they are gone. Either way the instances decide.
-            let running = try await context.services.ec2.describeInstances(ids: instanceIDs.sorted()).filter { $0.state != "terminated" }
+            // An instance terminated long enough ago is no longer listed: AWS then answers
+            // InvalidInstanceID.NotFound, which means gone too.
+            let running: [EC2Instance]
+            do {
+                running = try await context.services.ec2.describeInstances(ids: instanceIDs.sorted()).filter { $0.state != "terminated" }
+            } catch let error as AWSError where error.isNotFound {
+                running = []
+            }
             return (running.isEmpty, running.isEmpty ? "deleted, instances terminated" : "\(running.count) instance\(running.count == 1 ? "" : "s") terminating")
         }
     }

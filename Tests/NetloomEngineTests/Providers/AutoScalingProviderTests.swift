@@ -56,6 +56,20 @@ struct AutoScalingProviderTests {
         #expect((context.clock as? RecordingClock)?.sleeps.count == 1, "one back-off through the injected clock, no real sleep")
     }
 
+    @Test("group delete: instances AWS no longer lists (InvalidInstanceID.NotFound) count as terminated")
+    func groupDeleteForgottenInstances() async throws {
+        let fake = FakeAWS { request in
+            switch request.action {
+            case "DescribeAutoScalingGroups": FakeAWS.query("DescribeAutoScalingGroups", "<AutoScalingGroups/>")
+            case "DescribeInstances": FakeAWS.ec2Error("InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist")
+            default: nil
+            }
+        }
+        let observed = F.observed("autoscaling_group:api", .autoScalingGroup, "s-api", attributes: ["instance_ids": "i-1"])
+        try await AutoScalingGroupProvider().delete(observed, context: F.context(fake))
+        #expect(fake.actions == ["DeleteAutoScalingGroup", "DescribeAutoScalingGroups", "DescribeInstances"])
+    }
+
     @Test("group update: min and max in UpdateAutoScalingGroup without DesiredCapacity, target groups attached and detached by difference")
     func groupUpdate() async throws {
         let fake = FakeAWS { request in request.action == "DescribeAutoScalingGroups" ? groupAnswer(instances: ["i-1", "i-2"], targetGroups: ["arn:tg-new"]) : nil }
