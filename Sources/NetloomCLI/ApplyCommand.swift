@@ -107,6 +107,12 @@ struct ApplyCommand: AsyncParsableCommand {
             let counts = outcome.report.counts
             console.write("Apply complete! Resources: \(counts[.create] ?? 0) added, \(counts[.update] ?? 0) changed, \(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) destroyed.")
         }
+        // What netloom leaves to the user on purpose (an instance refresh), even with --quiet.
+        if !json {
+            for change in outcome.plan?.changes ?? [] where change.note != nil && outcome.report.completed[change.address] != nil {
+                console.write("Next step for \(change.address): \(change.note ?? "")")
+            }
+        }
         if let exit { throw exit }
     }
 }

@@ -53,10 +53,12 @@ struct CostDocument: Encodable {
         var billed_by: String?
         var ec2_equivalent_usd: Double?
         var note: String?
+        /// True for a figure outside the total (an Auto Scaling group at max).
+        var ceiling: Bool = false
 
         // Unknown prices are written as null, not left out: a program must see them.
         enum CodingKeys: String, CodingKey {
-            case address, component, quantity, unit, unit_usd, monthly_usd, public_ipv4, billed_by, ec2_equivalent_usd, note
+            case address, component, quantity, unit, unit_usd, monthly_usd, public_ipv4, billed_by, ec2_equivalent_usd, note, ceiling
         }
 
         func encode(to encoder: Encoder) throws {
@@ -71,6 +73,7 @@ struct CostDocument: Encodable {
             try container.encodeIfPresent(billed_by, forKey: .billed_by)
             try container.encodeIfPresent(ec2_equivalent_usd, forKey: .ec2_equivalent_usd)
             try container.encodeIfPresent(note, forKey: .note)
+            if ceiling { try container.encode(ceiling, forKey: .ceiling) }
         }
     }
 
@@ -102,7 +105,7 @@ struct CostDocument: Encodable {
         items = estimate.items.map { item in
             Item(address: item.address, component: item.component, quantity: item.quantity, unit: item.unit, unit_usd: item.unitUSD,
                  monthly_usd: item.monthlyUSD.map { (($0 * 10_000).rounded()) / 10_000 }, public_ipv4: item.isPublicIPv4, billed_by: item.billedBy,
-                 ec2_equivalent_usd: item.ec2EquivalentUSD.map(cents), note: item.note)
+                 ec2_equivalent_usd: item.ec2EquivalentUSD.map(cents), note: item.note, ceiling: item.isCeiling)
         }
         unpriced = estimate.unpriced.map(\.address)
         billed_by_sagemaker = estimate.sageMakerItems.map(\.address)
@@ -128,7 +131,8 @@ struct CostTableRenderer {
         for item in estimate.items {
             let monthly: String
             if let value = item.monthlyUSD {
-                monthly = money(value)
+                // A ceiling is shown in brackets: it is not in the total.
+                monthly = item.isCeiling ? "(\(money(value)))" : money(value)
             } else {
                 monthly = item.billedBy == "sagemaker" ? "SageMaker" : "unknown"
             }

@@ -41,11 +41,13 @@ enum JSONOutput {
 
     static func planDocument(_ plan: Plan) -> PropertyValue {
         let changes: [PropertyValue] = plan.changes.map { change in
-            .map([
+            var fields: [String: PropertyValue] = [
                 "address": .string(change.address), "type": .string(change.type.rawValue), "action": .string(change.action.rawValue),
                 "reason": .string(change.reason),
                 "diff": .map(change.diff.mapValues { field in .map(["before": field.before ?? .null, "after": field.after ?? .null]) }),
-            ])
+            ]
+            if let note = change.note { fields["note"] = .string(note) }
+            return .map(fields)
         }
         var summary: [String: PropertyValue] = [:]
         for action in PlannedChange.Action.allCases { summary[action.rawValue] = .int(plan.count(action)) }

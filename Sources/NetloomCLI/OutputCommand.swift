@@ -9,7 +9,7 @@ import NetloomSpec
 struct OutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "output",
-        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names, buckets, HyperPod VpcConfig and clusters.",
+        abstract: "Print the ids the next steps need: VPC, subnets, groups, load balancer DNS names and URLs, buckets, Auto Scaling instances, HyperPod VpcConfig and clusters.",
         discussion: """
         Read from the state written by apply. The one AWS call: for a Slurm HyperPod cluster netloom
         made, ListClusterNodes, to name the controller node's SSM session target.
@@ -145,6 +145,13 @@ struct OutputCommand: AsyncParsableCommand {
             }
             document["zones"] = .map(zones)
         }
+        // The group's instances as the last apply read them: scaling changes them afterwards.
+        var autoScalingGroups: [String: PropertyValue] = [:]
+        for record in records.values where record.type == .autoScalingGroup {
+            let ids = (record.attributes["instance_ids"] ?? "").split(separator: ",").map { PropertyValue.string(String($0)) }
+            autoScalingGroups[ResourceAddress(parsing: record.address)?.path ?? record.address] = .map(["name": .string(record.awsID), "instance_ids": .list(ids)])
+        }
+        document["autoscaling_groups"] = .map(autoScalingGroups)
         var hyperpod: [String: PropertyValue] = [:]
         for cluster in spec.clusters {
             let groups = cluster.securityGroups.compactMap { records[ResourceAddress.securityGroup($0).description]?.awsID }
@@ -178,6 +185,10 @@ struct OutputCommand: AsyncParsableCommand {
             let servers = value.mapValue?["name_servers"]?.listValue?.compactMap(\.stringValue) ?? []
             lines.append("zones.\(name).id = \(value.mapValue?["id"]?.stringValue ?? "")")
             if !servers.isEmpty { lines.append("zones.\(name).name_servers = \(servers.joined(separator: ", "))") }
+        }
+        for (name, value) in (map["autoscaling_groups"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let ids = value.mapValue?["instance_ids"]?.listValue?.compactMap(\.stringValue) ?? []
+            lines.append("autoscaling_groups.\(name).instance_ids = \(ids.joined(separator: ","))")
         }
         for (name, value) in (map["hyperpod"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("hyperpod.\(name).VpcConfig = \(JSONText.render(value.mapValue?["VpcConfig"] ?? .null))")

@@ -60,7 +60,7 @@ struct PlanMarkdownRenderer {
             return MarkdownDocument.Section(
                 summary: "\(changes.count) to \(verb)", header: ["| address | why | fields |", "|:--|:--|:--|"],
                 rows: changes.map { change in
-                    MarkdownDocument.row([Self.code(change.address), MarkdownDocument.escape(change.reason),
+                    MarkdownDocument.row([Self.code(change.address), MarkdownDocument.escape(change.reason + (change.note.map { "; note: " + $0 } ?? "")),
                                           MarkdownDocument.escape(action == .delete ? "" : Self.fields(of: change))])
                 },
                 noun: noun, open: action != .update)

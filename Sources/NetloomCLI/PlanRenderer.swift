@@ -27,6 +27,7 @@ struct PlanRenderer {
                 if change.action != .create, !change.reason.isEmpty {
                     lines.append("        \(change.reason)")
                 }
+                if let note = change.note { lines.append("        " + console.style("note: \(note)", .yellow)) }
             }
         }
         lines.append("")

@@ -16,7 +16,8 @@ struct ReachCommand: AsyncParsableCommand {
         as hops.
 
         Ends use the syntax of spec assertions: instance:NAME, cluster:NAME,
-        subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3, internet, ip:A.B.C.D.
+        subnet:NAME, lb:NAME, asg:NAME, endpoint:SERVICE, service:s3, internet,
+        ip:A.B.C.D.
         Blocked verdicts carry AWS Reachability Analyzer explanation codes where one
         fits, netloom's own otherwise (docs/reachability-codes.md). Exit status: 0
         for a verdict either way, 64 for bad flags, 65 for an invalid spec.

@@ -46,6 +46,11 @@ extension FSxFileSystemProvider { var deleteLayer: Int { 3 } }
 extension EKSAddonProvider { var deleteLayer: Int { 5 } }
 extension HyperPodClusterProvider { var deleteLayer: Int { 4 } }
 extension DNSRecordProvider { var deleteLayer: Int { 4 } }
+// A group goes before its launch template, and waits for its instances to end, which frees
+// its subnets and security groups; its policy goes first of all.
+extension LaunchTemplateProvider { var deleteLayer: Int { 3 } }
+extension AutoScalingGroupProvider { var deleteLayer: Int { 4 } }
+extension ScalingPolicyProvider { var deleteLayer: Int { 5 } }
 
 extension BucketConfigurationProvider {
     /// A lifecycle rule goes before the others: moto refuses to drop versioning under one.

@@ -20,6 +20,7 @@ public struct ProviderRegistry: Sendable {
         AlarmProvider(), TargetGroupProvider(), LoadBalancerProvider(), ListenerProvider(), TargetGroupAttachmentProvider(),
         FSxFileSystemProvider(), EKSClusterProvider(), EKSAddonProvider(), HyperPodClusterProvider(),
         HostedZoneProvider(), CertificateProvider(), CertificateValidationProvider(), DNSRecordProvider(),
+        LaunchTemplateProvider(), AutoScalingGroupProvider(), ScalingPolicyProvider(),
     ])
 
     /// The same registry with `provider` in place of the one for its type.

@@ -245,6 +245,11 @@ public protocol ResourceProvider: Sendable {
     /// whether the spec keeps AWS's default egress rule).
     func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource
 
+    /// What the user should know about an in-place update beyond its fields (a new launch
+    /// template version reaches running instances only through an instance refresh); shown
+    /// with the plan's reason. `nil`: nothing to add.
+    func updateNote(_ desired: DesiredResource, changed: Set<String>) -> String?
+
     /// Resources AWS creates many of in one call (the rules of one group and direction) share a
     /// key: the engine hands those that are ready together to `create(batch:)`. `nil`: one call
     /// each, through `create`.
@@ -264,6 +269,7 @@ extension ResourceProvider {
     public func resolveParameters(of resources: [Resource], context: ProviderContext) async throws -> [String: String] { [:] }
     public func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource { desired }
     public func createBatchKey(of resource: Resource) -> String? { nil }
+    public func updateNote(_ desired: DesiredResource, changed: Set<String>) -> String? { nil }
     public func deleteBatchKey(of observed: ObservedResource) -> String? { nil }
 
     public func create(batch: [DesiredResource], context: ProviderContext) async -> [Result<ObservedResource, any Error>] {

@@ -56,7 +56,8 @@ public struct StackComparer: Sendable {
             } else {
                 let fields = diff.keys.sorted().joined(separator: ", ")
                 changes.append(PlannedChange(address: resource.address, type: resource.type, action: .update,
-                                             reason: "\(fields) differ\(diff.count == 1 ? "s" : "") from the spec", diff: diff))
+                                             reason: "\(fields) differ\(diff.count == 1 ? "s" : "") from the spec", diff: diff,
+                                             note: provider.updateNote(resolution.resolve(resource, ids: visibleIDs), changed: Set(diff.keys))))
             }
         }
         for item in live.all where graph[item.address] == nil {

@@ -462,6 +462,10 @@ struct CloudFormationTranslator {
                 }
             }
             add(address, "AWS::ElasticLoadBalancingV2::TargetGroup", properties)
+        case .launchTemplate, .autoScalingGroup, .scalingPolicy:
+            // Not mapped yet: the export says so rather than leaving the group out.
+            problems.add(.inexpressible, address, "this export does not translate Auto Scaling groups (\(resource.type.rawValue)) yet; netloom apply builds them")
+            reader.takeAll()
         case .targetGroupAttachment:
             let port = reader.take("port")
             guard let group = reader.take("target_group")?.reference?.description, let instance = reader.take("instance") else {

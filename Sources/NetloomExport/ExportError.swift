@@ -74,6 +74,12 @@ struct PropertyReader {
         used.formUnion(keys)
     }
 
+    /// Marks every property read: for a type the export reports as inexpressible as a whole,
+    /// one problem says it, not one per property.
+    mutating func takeAll() {
+        used.formUnion(resource.properties.keys)
+    }
+
     /// Properties present that nothing took.
     var unread: [String] { resource.properties.keys.filter { !used.contains($0) }.sorted() }
 

@@ -13,6 +13,7 @@ public enum DerivedName {
         /// AmazonSageMakerClusterInstanceRolePolicy reads only buckets named `sagemaker-*`.
         case lifecycleBucket = "lifecycle_bucket"
         case hyperPodCluster = "hyperpod_cluster", eksCluster = "eks_cluster"
+        case launchTemplate = "launch_template", autoScalingGroup = "autoscaling_group"
 
         /// AWS's longest name for the kind.
         public var maxLength: Int {
@@ -24,7 +25,8 @@ public enum DerivedName {
             case .iamRole: 64
             case .instanceProfile: 128
             case .loadBalancer, .targetGroup: 32
-            case .placementGroup, .alarm: 255
+            case .placementGroup, .alarm, .autoScalingGroup: 255
+            case .launchTemplate: 128
             }
         }
 

@@ -30,13 +30,17 @@ public struct PlannedChange: Sendable, Hashable, Codable {
     public var action: Action
     public var reason: String
     public var diff: [String: FieldChange]
+    /// What the user should do or know beyond the change itself (a new launch template version
+    /// reaches running instances only through an instance refresh); `nil` when nothing.
+    public var note: String?
 
-    public init(address: String, type: ResourceType, action: Action, reason: String, diff: [String: FieldChange]) {
+    public init(address: String, type: ResourceType, action: Action, reason: String, diff: [String: FieldChange], note: String? = nil) {
         self.address = address
         self.type = type
         self.action = action
         self.reason = reason
         self.diff = diff
+        self.note = note
     }
 }
 

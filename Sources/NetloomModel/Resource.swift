@@ -47,6 +47,9 @@ public enum ResourceType: String, Sendable, Hashable, Codable, CaseIterable, Com
     case certificateValidation = "certificate_validation"
     /// A Route 53 record set: an alias to a load balancer or a plain record.
     case dnsRecord = "dns_record"
+    case launchTemplate = "launch_template"
+    case autoScalingGroup = "autoscaling_group"
+    case scalingPolicy = "scaling_policy"
 
     public var description: String { rawValue }
 

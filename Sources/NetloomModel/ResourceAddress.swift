@@ -39,8 +39,8 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
                 case .route: 3
                 case .networkACLEntry: 3
                 case .elasticIP: 2
-                // An interface endpoint's or load balancer's network interface adds its AZ.
-                case .vpcEndpoint, .loadBalancer: 2
+                // An interface endpoint's, load balancer's or Auto Scaling group's network interfaces add their AZ.
+                case .vpcEndpoint, .loadBalancer, .autoScalingGroup: 2
                 case .securityGroupRule, .iamRolePolicyAttachment, .bucketObject, .listener, .targetGroupAttachment: 2
                 case .instance, .alarm: 2
                 // An add-on is named by its cluster and the add-on's name.
@@ -50,7 +50,8 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
                 case .dnsRecord: 3
                 case .hostedZone, .certificate, .certificateValidation: 1
                 case .natGateway, .securityGroup, .networkACL, .logGroup, .iamRole, .iamRolePolicy, .iamInstanceProfile, .flowLog,
-                     .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup:
+                     .placementGroup, .bucket, .bucketVersioning, .bucketEncryption, .bucketPublicAccessBlock, .bucketLifecycle, .targetGroup,
+                     .launchTemplate, .scalingPolicy:
                     1
                 }
             }
@@ -186,4 +187,11 @@ extension ResourceAddress {
     /// The EKS control plane of a HyperPod cluster with `orchestrator: eks`.
     public static func eksCluster(_ cluster: String) -> ResourceAddress { ResourceAddress(.eksCluster, cluster) }
     public static func eksAddon(cluster: String, addon: String) -> ResourceAddress { ResourceAddress(.eksAddon, cluster, addon) }
+    /// The launch template an Auto Scaling group launches from (one per group, named like it).
+    public static func launchTemplate(_ group: String) -> ResourceAddress { ResourceAddress(.launchTemplate, group) }
+    public static func autoScalingGroup(_ name: String) -> ResourceAddress { ResourceAddress(.autoScalingGroup, name) }
+    /// A group's target-tracking policy (one per group).
+    public static func scalingPolicy(_ group: String) -> ResourceAddress { ResourceAddress(.scalingPolicy, group) }
+    /// The instances of an Auto Scaling group in one AZ, as analysis sees them: `autoscaling_group:api/us-east-1a`.
+    public static func autoScalingInstances(group: String, az: String) -> ResourceAddress { ResourceAddress(.autoScalingGroup, group).appending(az) }
 }

@@ -6,6 +6,8 @@ public struct Placement: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case cluster, instance, interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
         case fileSystem = "file_system"
+        /// An Auto Scaling group's share of its `max` instances in one AZ.
+        case autoScalingGroup = "autoscaling_group"
     }
 
     public var kind: Kind
@@ -43,6 +45,18 @@ public struct AddressDemand: Sendable {
                 let address = Self.instanceAddress(instance, index: index)
                 instanceAZs[address] = az
                 add(.init(kind: .instance, owner: address, addresses: 1, label: "instance \(Self.instanceLabel(instance, index: index)) (\(instance.type)\(instance.publicIP ? ", public IP" : ""))"),
+                    to: SubnetKey(subnet: subnet.name, az: az))
+            }
+        }
+        // An Auto Scaling group is counted at `max`: AWS balances the instances over the set's
+        // AZs, so each AZ holds at most ceil(max / AZs) of them.
+        for group in spec.autoScalingGroups {
+            guard let subnet = spec.subnet(named: group.subnet) else { continue }
+            let azs = spec.azs(of: subnet)
+            let share = AutoScalingGroupSpec.perAZ(max: group.max, azCount: azs.count)
+            for az in azs {
+                add(.init(kind: .autoScalingGroup, owner: ResourceAddress.autoScalingGroup(group.name).description, addresses: share,
+                          label: "auto scaling group \(group.name): up to \(share) of max \(group.max) × \(group.type)"),
                     to: SubnetKey(subnet: subnet.name, az: az))
             }
         }

@@ -92,6 +92,7 @@ struct ResourceBuilder {
         buildHyperPod()
         buildLoadBalancers()
         buildServing()
+        buildAutoScalingGroups()
     }
 
     // MARK: VPC, subnets, gateways, routes
@@ -546,6 +547,13 @@ struct ResourceBuilder {
                 case .natGateway:
                     interfaces.append(NetworkInterface(id: placement.owner, kind: .natGateway, owner: placement.owner, subnet: allocation.key, privateIP: ip,
                                                        publicIP: true, securityGroups: [], count: 1, service: nil))
+                case .autoScalingGroup:
+                    guard let owner = ResourceAddress(parsing: placement.owner), let group = spec.autoScalingGroup(named: owner.name),
+                          let subnet = spec.subnet(named: group.subnet) else { continue }
+                    // The subnet set's public IP setting decides: a launch template asks for none of its own.
+                    interfaces.append(NetworkInterface(id: ResourceAddress.autoScalingInstances(group: group.name, az: allocation.key.az).description, kind: .autoScalingInstance,
+                                                       owner: placement.owner, subnet: allocation.key, privateIP: ip, publicIP: subnet.tier == .public,
+                                                       securityGroups: group.securityGroups, count: placement.addresses, service: nil))
                 case .loadBalancer:
                     guard let owner = ResourceAddress(parsing: placement.owner), let lb = spec.loadBalancer(named: owner.name) else { continue }
                     interfaces.append(NetworkInterface(id: owner.appending(allocation.key.az).description, kind: .loadBalancer, owner: placement.owner, subnet: allocation.key,

@@ -66,6 +66,8 @@ public struct NetworkInterface: Sendable, Hashable {
         case instance, clusterNode = "cluster_node", interfaceEndpoint = "interface_endpoint", natGateway = "nat_gateway", loadBalancer = "load_balancer"
         /// An FSx for Lustre file system's interfaces (AWS-managed, like an endpoint's).
         case fileSystem = "file_system"
+        /// The instances of an Auto Scaling group in one AZ (`count` of them at `max`).
+        case autoScalingInstance = "autoscaling_instance"
     }
 
     /// Unique: `instance:api/0`, `cluster:trainers` (a HyperPod cluster's groups: `cluster:gpu/controller`),

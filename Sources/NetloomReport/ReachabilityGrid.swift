@@ -89,6 +89,9 @@ public struct ReachabilityGrid: Sendable {
             addIngress(of: spec.clusters.first { $0.name == name }?.securityGroups ?? [])
         case .fileSystem(let name):
             addIngress(of: [HyperPodNames.fileSystemGroup(name)])
+        case .autoScalingGroup(let name):
+            for group in spec.targetGroups where spec.autoScalingGroup(named: name)?.targetGroups.contains(group.name) == true { add(Probe(ipProtocol: .tcp, port: group.port)) }
+            addIngress(of: spec.autoScalingGroup(named: name)?.securityGroups ?? [])
         case .loadBalancer(let name):
             for listener in spec.loadBalancer(named: name)?.listeners ?? [] {
                 add(Probe(ipProtocol: listener.protocol.uppercased() == "UDP" ? .udp : .tcp, port: listener.port))

@@ -161,6 +161,9 @@ public struct TopologyDiagram: Sendable, Hashable {
             return Content(kind: .cluster, node: node(placement.owner, label, extra), parts: parts)
         case .instance:
             return Content(kind: .instance, node: node(placement.owner, String(placement.owner.drop(while: { $0 != ":" }).dropFirst()), [placement.label]), parts: [])
+        case .autoScalingGroup:
+            // Drawn as instances: they are, up to the group's share of `max` in this AZ.
+            return Content(kind: .instance, node: node(placement.owner, String(placement.owner.drop(while: { $0 != ":" }).dropFirst()) + " (auto scaling)", [placement.label]), parts: [])
         case .natGateway:
             return Content(kind: .natGateway, node: node(placement.owner, "NAT gateway", []), parts: [])
         case .interfaceEndpoint:

@@ -7,15 +7,15 @@ public struct EndpointSyntaxError: Error, Sendable, Hashable, CustomStringConver
 }
 
 extension Endpoint {
-    public static let kinds = ["instance", "cluster", "fsx", "subnet", "lb", "endpoint", "service", "ip"]
+    public static let kinds = ["instance", "cluster", "fsx", "subnet", "lb", "asg", "endpoint", "service", "ip"]
 
-    /// Parses `instance:NAME`, `cluster:NAME`, `cluster:NAME/GROUP`, `fsx:NAME`, `subnet:NAME`, `lb:NAME`, `endpoint:SERVICE`,
+    /// Parses `instance:NAME`, `cluster:NAME`, `cluster:NAME/GROUP`, `fsx:NAME`, `subnet:NAME`, `lb:NAME`, `asg:NAME`, `endpoint:SERVICE`,
     /// `service:s3`, `internet` or `ip:A.B.C.D`. Names are not resolved here (see `undefinedName(in:)`).
     public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
         if text == "internet" { return .success(.internet) }
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].isEmpty else {
-            return .failure(.init(message: "'\(text.prefix(60))' is not a reachability end: use instance:NAME, cluster:NAME, cluster:NAME/GROUP, fsx:NAME, subnet:NAME, lb:NAME, endpoint:SERVICE, service:s3, internet or ip:A.B.C.D"))
+            return .failure(.init(message: "'\(text.prefix(60))' is not a reachability end: use instance:NAME, cluster:NAME, cluster:NAME/GROUP, fsx:NAME, subnet:NAME, lb:NAME, asg:NAME, endpoint:SERVICE, service:s3, internet or ip:A.B.C.D"))
         }
         let (kind, name) = (parts[0], parts[1])
         switch kind {
@@ -29,6 +29,7 @@ extension Endpoint {
         case "fsx": return .success(.fileSystem(name))
         case "subnet": return .success(.subnet(name))
         case "lb": return .success(.loadBalancer(name))
+        case "asg": return .success(.autoScalingGroup(name))
         case "endpoint": return .success(.interfaceEndpoint(name))
         case "service":
             guard AWSServices.gatewayEndpointServices.contains(name) else {
@@ -53,6 +54,7 @@ extension Endpoint {
         case .subnet(let name): ("subnet", spec.subnets.map(\.name), name)
         case .loadBalancer(let name): ("load balancer", spec.loadBalancers.map(\.name), name)
         case .interfaceEndpoint(let name): ("interface endpoint", spec.network.interfaceEndpoints, name)
+        case .autoScalingGroup(let name): ("auto scaling group", spec.autoScalingGroups.map(\.name), name)
         case .service, .internet, .ip: nil
         }
     }

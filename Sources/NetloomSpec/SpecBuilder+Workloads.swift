@@ -9,29 +9,43 @@ extension SpecBuilder {
         reader.namedEntries(node, "instances").compactMap { name, keyNode, value in
             namedLines.append(("instances", name, reader.location(keyNode)))
             let what = "instance '\(name)'"
-            guard let fields = reader.fields(value, what, allowed: ["type", "ami", "subnet", "az", "count", "security_groups", "public_ip", "role", "root_volume", "imdsv2"],
+            guard let fields = reader.fields(value, what, allowed: Self.launchKeys + ["az", "count", "public_ip"],
                                              required: ["type", "ami", "subnet"]) else { return nil }
-            let type = fields["type"].flatMap { readInstanceType($0, what) }
-            let ami = fields["ami"].flatMap { readAMI($0, what) }
-            let subnet = fields["subnet"].flatMap { subnetNode in reader.string(subnetNode, "\(what) subnet").map { refer(.subnet, $0, subnetNode); return $0 } }
+            let launch = readLaunchSettings(fields, name: name, what: what, location: reader.location(keyNode))
             let az = fields["az"].flatMap { reader.string($0, "\(what) az") }
             if let az, let azNode = fields["az"] { instanceAZNodes[name] = (az, reader.location(azNode)) }
             let count = fields["count"].flatMap { reader.int($0, "\(what) count", in: 1...1000) } ?? 1
-            let groups = fields["security_groups"].map { readGroupList($0, what) } ?? []
             let publicIP = fields["public_ip"].flatMap { reader.bool($0, "\(what) public_ip") } ?? false
-            let role = fields["role"].flatMap { roleNode in reader.string(roleNode, "\(what) role").map { refer(.role, $0, roleNode); return $0 } }
-            var volume = RootVolumeSpec(sizeGB: 8, type: "gp3", encrypted: true)
-            if let volumeNode = fields["root_volume"], let volumeFields = reader.fields(volumeNode, "\(what) root_volume", allowed: ["size_gb", "type", "encrypted"]) {
-                if let size = volumeFields["size_gb"].flatMap({ reader.int($0, "root_volume size_gb", in: 1...65536) }) { volume.sizeGB = size }
-                if let type = volumeFields["type"].flatMap({ reader.oneOf($0, "root_volume type", AWSServices.volumeTypes) }) { volume.type = type }
-                if let encrypted = volumeFields["encrypted"].flatMap({ reader.bool($0, "root_volume encrypted") }) { volume.encrypted = encrypted }
-            }
-            let imdsv2 = fields["imdsv2"].flatMap { reader.oneOf($0, "\(what) imdsv2", ["required", "optional"]) } ?? "required"
-            guard let type, let ami, let subnet else { return nil }
-            return InstanceSpec(name: name, type: type, ami: ami, subnet: subnet, az: az, count: count, securityGroups: groups,
-                                publicIP: publicIP, role: role, rootVolume: volume, imdsv2Required: imdsv2 == "required",
-                                location: reader.location(keyNode))
+            guard var instance = launch else { return nil }
+            instance.az = az
+            instance.count = count
+            instance.publicIP = publicIP
+            return instance
         }
+    }
+
+    /// The keys an instance and an Auto Scaling group's launch template share.
+    static let launchKeys = ["type", "ami", "subnet", "security_groups", "role", "root_volume", "imdsv2"]
+
+    /// What an instance launches with (type, image, subnet set, groups, role, root volume,
+    /// IMDSv2), read the same way for `instances` and `autoscaling_groups`; one instance, no
+    /// public IP, spread over the set's AZs until the caller says otherwise.
+    func readLaunchSettings(_ fields: Fields, name: String, what: String, location: SourceLocation) -> InstanceSpec? {
+        let type = fields["type"].flatMap { readInstanceType($0, what) }
+        let ami = fields["ami"].flatMap { readAMI($0, what) }
+        let subnet = fields["subnet"].flatMap { subnetNode in reader.string(subnetNode, "\(what) subnet").map { refer(.subnet, $0, subnetNode); return $0 } }
+        let groups = fields["security_groups"].map { readGroupList($0, what) } ?? []
+        let role = fields["role"].flatMap { roleNode in reader.string(roleNode, "\(what) role").map { refer(.role, $0, roleNode); return $0 } }
+        var volume = RootVolumeSpec(sizeGB: 8, type: "gp3", encrypted: true)
+        if let volumeNode = fields["root_volume"], let volumeFields = reader.fields(volumeNode, "\(what) root_volume", allowed: ["size_gb", "type", "encrypted"]) {
+            if let size = volumeFields["size_gb"].flatMap({ reader.int($0, "root_volume size_gb", in: 1...65536) }) { volume.sizeGB = size }
+            if let type = volumeFields["type"].flatMap({ reader.oneOf($0, "root_volume type", AWSServices.volumeTypes) }) { volume.type = type }
+            if let encrypted = volumeFields["encrypted"].flatMap({ reader.bool($0, "root_volume encrypted") }) { volume.encrypted = encrypted }
+        }
+        let imdsv2 = fields["imdsv2"].flatMap { reader.oneOf($0, "\(what) imdsv2", ["required", "optional"]) } ?? "required"
+        guard let type, let ami, let subnet else { return nil }
+        return InstanceSpec(name: name, type: type, ami: ami, subnet: subnet, az: nil, count: 1, securityGroups: groups,
+                            publicIP: false, role: role, rootVolume: volume, imdsv2Required: imdsv2 == "required", location: location)
     }
 
     func readAMI(_ node: Node, _ what: String) -> AMIReference? {
@@ -338,6 +352,7 @@ extension SpecBuilder {
             case .subnet(let name): refer(.subnet, name, node)
             case .loadBalancer(let name): refer(.loadBalancer, name, node)
             case .interfaceEndpoint(let name): refer(.interfaceEndpoint, name, node)
+            case .autoScalingGroup(let name): refer(.autoScalingGroup, name, node)
             case .service, .internet, .ip: break
             }
             return endpoint

@@ -5,6 +5,7 @@ import Yams
 struct PendingReference {
     enum Kind: String {
         case subnet, securityGroup = "security group", role, targetGroup = "target group", instance, cluster
+        case autoScalingGroup = "auto scaling group"
         case loadBalancer = "load balancer", bucket, logGroup = "log group", interfaceEndpoint = "interface endpoint"
         case zone, certificate
     }
@@ -25,6 +26,8 @@ final class SpecBuilder {
     var certificateNameNodes: [(certificate: String, name: String, location: SourceLocation)] = []
     /// Each record's name and zone, where the name is written.
     var recordNameNodes: [(name: String, zone: String, location: SourceLocation)] = []
+    /// Each `target_groups` item of an Auto Scaling group, for the checks that need the target groups.
+    var autoScalingTargetGroupNodes: [(group: String, targetGroup: String, location: SourceLocation)] = []
 
     init(reader: YAMLReader, text: String) {
         self.reader = reader
@@ -35,6 +38,7 @@ final class SpecBuilder {
         "stack", "region", "tags", "network", "subnets", "security_groups", "network_acls", "clusters", "instances",
         "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage", "state",
         "zones", "certificates", "records",
+        "buckets", "roles", "log_groups", "alarms", "load_balancers", "target_groups", "assertions", "usage", "state", "autoscaling_groups",
     ]
 
     func refer(_ kind: PendingReference.Kind, _ name: String, _ node: Node) {
@@ -82,6 +86,7 @@ final class SpecBuilder {
         let alarms = top["alarms"].map { readAlarms($0) } ?? []
         let loadBalancers = top["load_balancers"].map { readLoadBalancers($0) } ?? []
         let targetGroups = top["target_groups"].map { readTargetGroups($0) } ?? []
+        let autoScalingGroups = top["autoscaling_groups"].map { readAutoScalingGroups($0) } ?? []
         let assertions = top["assertions"].map { readAssertions($0) } ?? []
         let zones = top["zones"].map { readZones($0) } ?? []
         let certificates = top["certificates"].map { readCertificates($0) } ?? []
@@ -106,6 +111,7 @@ final class SpecBuilder {
         spec.zones = zones.sorted { $0.name < $1.name }
         spec.certificates = certificates.sorted { $0.name < $1.name }
         spec.records = records
+        spec.autoScalingGroups = resolveScaling(autoScalingGroups.sorted { $0.name < $1.name }, spec: spec)
         clusters = resolveClusterAZs(clusters, spec: spec)
         spec.clusters = clusters.sorted { $0.name < $1.name }
         resolveHyperPod(&spec)

@@ -14,6 +14,7 @@ struct SpecCrossChecks {
         checkInstances()
         checkNAT()
         checkLoadBalancers()
+        checkAutoScalingGroups()
         checkBucketNames()
         checkLogGroupNames()
         checkClusterPartEnds()
@@ -52,6 +53,7 @@ struct SpecCrossChecks {
         case .interfaceEndpoint: return spec.network.interfaceEndpoints
         case .zone: section = "zones"
         case .certificate: section = "certificates"
+        case .autoScalingGroup: section = "autoscaling_groups"
         }
         return builder.namedLines.filter { $0.section == section }.map(\.name)
     }

@@ -33,6 +33,12 @@ public struct StackSpec: Sendable, Hashable {
     public var certificates: [CertificateSpec] = []
     /// `records:`, sorted by zone, name and type.
     public var records: [RecordSpec] = []
+    /// `autoscaling_groups:`, sorted by name.
+    public var autoScalingGroups: [AutoScalingGroupSpec] = []
+
+    public func autoScalingGroup(named name: String) -> AutoScalingGroupSpec? { autoScalingGroups.first { $0.name == name } }
+    /// The Auto Scaling groups that register their instances in a target group.
+    public func autoScalingGroups(feeding targetGroup: String) -> [AutoScalingGroupSpec] { autoScalingGroups.filter { $0.targetGroups.contains(targetGroup) } }
 
     public func subnet(named name: String) -> SubnetSpec? { subnets.first { $0.name == name } }
     public func securityGroup(named name: String) -> SecurityGroupSpec? { securityGroups.first { $0.name == name } }
@@ -379,6 +385,50 @@ public struct InstanceSpec: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// What the metric of a target-tracking policy is.
+public enum ScalingMetric: String, Sendable, Hashable, CaseIterable {
+    /// The group's average CPU utilisation, in percent (`ASGAverageCPUUtilization`).
+    case cpu
+    /// Requests per target per minute counted by an application load balancer (`ALBRequestCountPerTarget`).
+    case requestsPerTarget = "requests_per_target"
+}
+
+public struct ScalingSpec: Sendable, Hashable {
+    public var metric: ScalingMetric
+    public var target: Double
+    /// For `requests_per_target`: the target group (behind an application load balancer) whose
+    /// request count is tracked, and that load balancer; resolved by validation.
+    public var targetGroup: String?
+    public var loadBalancer: String?
+    public var location: SourceLocation
+}
+
+/// `autoscaling_groups: NAME`: instances launched from a launch template, spread over every AZ
+/// of a subnet set, registered with target groups, sized between `min` and `max` by a policy.
+public struct AutoScalingGroupSpec: Sendable, Hashable {
+    public var name: String
+    /// The launch settings an instance of the spec would have (`count`, `az` and `public_ip` unused).
+    public var launch: InstanceSpec
+    public var min: Int
+    public var max: Int
+    /// `nil`: AWS starts the group at `min`. Set at creation only; scaling owns it afterwards.
+    public var desired: Int?
+    /// Target group names, sorted.
+    public var targetGroups: [String]
+    public var scale: ScalingSpec?
+    public var healthCheckGraceSeconds: Int
+    public var location: SourceLocation
+
+    public var type: String { launch.type }
+    public var subnet: String { launch.subnet }
+    public var securityGroups: [String] { launch.securityGroups }
+    /// What the group runs at when nothing has scaled it: `desired`, else `min`.
+    public var startingCapacity: Int { desired ?? min }
+
+    /// How many of `max` instances the busiest AZ holds when AWS balances them over `azCount` AZs.
+    public static func perAZ(max: Int, azCount: Int) -> Int { azCount == 0 ? max : (max + azCount - 1) / azCount }
+}
+
 public struct LifecycleRuleSpec: Sendable, Hashable {
     public var prefix: String
     public var transitionDays: Int?
@@ -569,6 +619,8 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
     case service(String)
     case internet
     case ip(IPv4Address)
+    /// `asg:NAME`: the instances of an Auto Scaling group, in every AZ of its subnet set.
+    case autoScalingGroup(String)
 
     public var description: String {
         switch self {
@@ -583,6 +635,7 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
         case .service(let service): "service:\(service)"
         case .internet: "internet"
         case .ip(let address): "ip:\(address)"
+        case .autoScalingGroup(let name): "asg:\(name)"
         }
     }
 }

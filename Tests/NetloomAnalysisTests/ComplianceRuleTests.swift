@@ -147,6 +147,10 @@ let ruleCases: [RuleCase] = [
              fixed: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer())),
     RuleCase(id: "NL-LB-004", violating: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer(record: "www.example.com")),
              fixed: stack(azs: "[us-east-1a, us-east-1b]", subnets: privateSubnets, httpsBalancer(certificate: "'*.example.com'", record: "www.example.com"))),
+    RuleCase(id: "NL-ASG-001", violating: ServingStack.oneAZ, fixed: ServingStack.yaml()),
+    // A /28 holds 11: max 16 fits as 8 per AZ but not all in one AZ; max 10 fits either way.
+    RuleCase(id: "NL-ASG-002", violating: ServingStack.yaml(subnetSize: "/28", group: ServingStack.group(max: 16)),
+             fixed: ServingStack.yaml(subnetSize: "/28", group: ServingStack.group(max: 10))),
 
     RuleCase(id: "NL-ML-001", violating: stack(subnets: privateSubnets, cluster(egress: "      - { to: any, protocol: all }\n")),
              fixed: stack(subnets: privateSubnets, cluster())),

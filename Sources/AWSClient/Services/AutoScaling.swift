@@ -217,11 +217,16 @@ public struct AutoScaling: Sendable {
         }
     }
 
-    /// Groups by name (all groups when `names` is empty), all pages (`NextToken`).
-    public func describeAutoScalingGroups(names: [String] = []) async throws -> [Group] {
+    /// Groups by name (all groups when `names` is empty), narrowed by `filters` (`tag:KEY`,
+    /// `tag-key`, `tag-value`), all pages (`NextToken`).
+    public func describeAutoScalingGroups(names: [String] = [], filters: [AWSFilter] = []) async throws -> [Group] {
         try await AWSPaging.collect { token in
             var parameters = AWSQueryParameters()
             parameters.setMemberList("AutoScalingGroupNames", names)
+            for (index, filter) in filters.enumerated() {
+                parameters.set("Filters.member.\(index + 1).Name", filter.name)
+                parameters.setMemberList("Filters.member.\(index + 1).Values", filter.values)
+            }
             parameters.set("NextToken", token)
             let result = try await call("DescribeAutoScalingGroups", parameters)
             return (try result["AutoScalingGroups"].items.map(Group.init(xml:)), result.text("NextToken"))
@@ -236,6 +241,50 @@ public struct AutoScaling: Sendable {
         var parameters: AWSQueryParameters = ["AutoScalingGroupName": name]
         parameters.set("ForceDelete", forceDelete)
         _ = try await call("DeleteAutoScalingGroup", parameters)
+    }
+
+    // MARK: Target groups and tags of a group
+
+    /// Registers the group's instances (now and later) in the target groups.
+    public func attachLoadBalancerTargetGroups(groupName: String, targetGroupARNs: [String]) async throws {
+        var parameters: AWSQueryParameters = ["AutoScalingGroupName": groupName]
+        parameters.setMemberList("TargetGroupARNs", targetGroupARNs)
+        _ = try await call("AttachLoadBalancerTargetGroups", parameters)
+    }
+
+    /// Deregisters the group's instances from the target groups and stops registering new ones.
+    public func detachLoadBalancerTargetGroups(groupName: String, targetGroupARNs: [String]) async throws {
+        var parameters: AWSQueryParameters = ["AutoScalingGroupName": groupName]
+        parameters.setMemberList("TargetGroupARNs", targetGroupARNs)
+        _ = try await call("DetachLoadBalancerTargetGroups", parameters)
+    }
+
+    /// Adds or overwrites tags of a group.
+    public func createOrUpdateTags(groupName: String, tags: [Tag]) async throws {
+        guard !tags.isEmpty else { return }
+        var parameters = AWSQueryParameters()
+        for (index, tag) in tags.enumerated() {
+            let prefix = "Tags.member.\(index + 1)"
+            parameters.set("\(prefix).Key", tag.key)
+            parameters.set("\(prefix).Value", tag.value)
+            parameters.set("\(prefix).PropagateAtLaunch", tag.propagateAtLaunch)
+            parameters.set("\(prefix).ResourceId", groupName)
+            parameters.set("\(prefix).ResourceType", "auto-scaling-group")
+        }
+        _ = try await call("CreateOrUpdateTags", parameters)
+    }
+
+    /// Removes tags of a group by key.
+    public func deleteTags(groupName: String, keys: [String]) async throws {
+        guard !keys.isEmpty else { return }
+        var parameters = AWSQueryParameters()
+        for (index, key) in keys.enumerated() {
+            let prefix = "Tags.member.\(index + 1)"
+            parameters.set("\(prefix).Key", key)
+            parameters.set("\(prefix).ResourceId", groupName)
+            parameters.set("\(prefix).ResourceType", "auto-scaling-group")
+        }
+        _ = try await call("DeleteTags", parameters)
     }
 
     public func setDesiredCapacity(groupName: String, desiredCapacity: Int, honorCooldown: Bool? = nil) async throws {

@@ -79,6 +79,7 @@ struct SkipScope: Sendable, Hashable {
         "target_groups": [.resource(.targetGroup), .resource(.targetGroupAttachment)],
         "zones": [.resource(.hostedZone)],
         "certificates": [.resource(.certificate), .resource(.certificateValidation)],
+        "autoscaling_groups": [.resource(.autoScalingGroup), .resource(.launchTemplate), .resource(.scalingPolicy)],
     ]
 
     func owns(_ address: ResourceAddress) -> Bool {

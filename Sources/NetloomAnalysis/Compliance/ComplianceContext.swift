@@ -18,6 +18,7 @@ public struct ComplianceContext: Sendable {
         for cluster in spec.clusters where cluster.hyperPod?.fsxLustre != nil {
             users[HyperPodNames.fileSystemGroup(cluster.name), default: []].append(.fsxFileSystem(cluster.name))
         }
+        for group in spec.autoScalingGroups { for name in group.securityGroups { users[name, default: []].append(.autoScalingGroup(group.name)) } }
         for lb in spec.loadBalancers { for group in lb.securityGroups { users[group, default: []].append(.loadBalancer(lb.name)) } }
         if let group = spec.network.endpointSecurityGroup {
             for service in spec.network.interfaceEndpoints { users[group, default: []].append(.vpcEndpoint(service)) }
@@ -34,7 +35,7 @@ public struct ComplianceContext: Sendable {
 
     /// What stands behind the private subnets of an AZ: instances and cluster nodes placed there.
     func workloads(in key: SubnetKey) -> [Placement] {
-        (expanded.demand.placements[key] ?? []).filter { $0.kind == .cluster || $0.kind == .instance }
+        (expanded.demand.placements[key] ?? []).filter { $0.kind == .cluster || $0.kind == .instance || $0.kind == .autoScalingGroup }
     }
 
     static func ruleAddress(_ rule: SecurityGroupRuleSpec, group: String) -> ResourceAddress { rule.address(group: group) }

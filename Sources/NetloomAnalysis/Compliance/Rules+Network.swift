@@ -44,7 +44,7 @@ extension RuleCatalog {
             guard let groupName = spec.network.endpointSecurityGroup, !spec.network.interfaceEndpoints.isEmpty,
                   let group = spec.securityGroup(named: groupName) else { return [] }
             let topology = context.expanded.topology
-            let clients = topology.interfaces.filter { $0.kind == .instance || $0.kind == .clusterNode }
+            let clients = topology.interfaces.filter { $0.kind == .instance || $0.kind == .clusterNode || $0.kind == .autoScalingInstance }
             let refused = clients.filter { client in
                 let subnet = topology.subnet(client.subnet)?.cidr
                 return !group.ingress.contains { rule in

@@ -11,6 +11,10 @@ extension RuleCatalog {
                 RuleHit(address: .instance(instance.name),
                         message: "instance '\(instance.name)' (\(instance.type)) accepts IMDSv1 requests (imdsv2: optional)\(instance.role.map { "; its role '\($0)' is one SSRF away" } ?? "")",
                         location: instance.location)
+            } + context.spec.autoScalingGroups.filter { !$0.launch.imdsv2Required }.map { group in
+                RuleHit(address: .launchTemplate(group.name),
+                        message: "auto scaling group '\(group.name)' launches \(group.type) instances that accept IMDSv1 requests (imdsv2: optional)\(group.launch.role.map { "; its role '\($0)' is one SSRF away" } ?? "")",
+                        location: group.location)
             }
         },
         ComplianceRule("NL-EC2-002", .high, title: "Unencrypted root volume",
@@ -21,6 +25,10 @@ extension RuleCatalog {
                 RuleHit(address: .instance(instance.name),
                         message: "instance '\(instance.name)' has an unencrypted \(instance.rootVolume.sizeGB) GB \(instance.rootVolume.type) root volume",
                         location: instance.location)
+            } + context.spec.autoScalingGroups.filter { !$0.launch.rootVolume.encrypted }.map { group in
+                RuleHit(address: .launchTemplate(group.name),
+                        message: "auto scaling group '\(group.name)' launches instances with an unencrypted \(group.launch.rootVolume.sizeGB) GB \(group.launch.rootVolume.type) root volume",
+                        location: group.location)
             }
         },
         ComplianceRule("NL-EC2-003", .medium, title: "Instance with a public IP",
@@ -189,13 +197,19 @@ extension RuleCatalog {
         },
         ComplianceRule("NL-LB-002", .medium, title: "Load-balancer target reachable directly",
                        rationale: "A target with a public IP can be reached directly, bypassing the listener's TLS, WAF and health routing.",
-                       fix: "Set public_ip: false on the target instances and keep them in a private subnet.") { context in
+                       fix: "Set public_ip: false on the target instances and keep them (and Auto Scaling groups) in a private subnet.") { context in
             context.spec.targetGroups.flatMap { group in
                 group.targets.compactMap { name -> RuleHit? in
                     guard let instance = context.spec.instance(named: name), instance.publicIP else { return nil }
                     return RuleHit(address: .instance(instance.name),
                                    message: "instance '\(instance.name)' is a target of '\(group.name)' but has a public IP of its own", location: instance.location)
                 }
+            } + context.spec.autoScalingGroups.compactMap { group -> RuleHit? in
+                // A launch template asks for no public IP: a public subnet set gives each instance one.
+                guard !group.targetGroups.isEmpty, context.spec.subnet(named: group.subnet)?.tier == .public else { return nil }
+                return RuleHit(address: .autoScalingGroup(group.name),
+                               message: "auto scaling group '\(group.name)' registers in \(group.targetGroups.map { "'\($0)'" }.joined(separator: ", ")) but launches into public subnet '\(group.subnet)', so each instance gets a public IP of its own",
+                               location: group.location)
             }
         },
     ]

@@ -17,6 +17,8 @@ public struct CostItem: Sendable, Hashable {
     /// For SageMaker capacity: what the same hours cost as EC2 on demand, for scale only.
     public var ec2EquivalentUSD: Double?
     public var note: String?
+    /// A figure for scale, not a charge: an Auto Scaling group at `max`. Left out of every total.
+    public var isCeiling: Bool = false
 }
 
 /// A change that would cost less, with what it gives up.
@@ -34,15 +36,18 @@ public struct CostEstimate: Sendable {
     public var prices: PriceTable
 
     /// Everything with a known price that this account is billed for directly.
-    public var monthlyUSD: Double { items.compactMap(\.monthlyUSD).reduce(0, +) }
+    public var monthlyUSD: Double { charged.compactMap(\.monthlyUSD).reduce(0, +) }
+
+    /// The lines that are charges (not a group's ceiling at `max`).
+    public var charged: [CostItem] { items.filter { !$0.isCeiling } }
 
     /// The same without public IPv4 charges (how estimates read before February 2024).
-    public var monthlyUSDWithoutPublicIPv4: Double { items.filter { !$0.isPublicIPv4 }.compactMap(\.monthlyUSD).reduce(0, +) }
+    public var monthlyUSDWithoutPublicIPv4: Double { charged.filter { !$0.isPublicIPv4 }.compactMap(\.monthlyUSD).reduce(0, +) }
 
-    public var publicIPv4USD: Double { items.filter(\.isPublicIPv4).compactMap(\.monthlyUSD).reduce(0, +) }
+    public var publicIPv4USD: Double { charged.filter(\.isPublicIPv4).compactMap(\.monthlyUSD).reduce(0, +) }
 
     /// Lines whose price the table lacks; the total is a lower bound while any remain.
-    public var unpriced: [CostItem] { items.filter { $0.unitUSD == nil && $0.billedBy == nil } }
+    public var unpriced: [CostItem] { charged.filter { $0.unitUSD == nil && $0.billedBy == nil } }
 
     /// Capacity billed by SageMaker, listed with its node-hours but outside the total.
     public var sageMakerItems: [CostItem] { items.filter { $0.billedBy == "sagemaker" } }

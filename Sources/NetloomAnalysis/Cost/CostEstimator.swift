@@ -71,6 +71,30 @@ public struct CostEstimator: Sendable {
             }
         }
 
+        // Auto Scaling groups: what they run when nothing has scaled them (`desired`, else `min`),
+        // then the same at `max` as a ceiling outside the total.
+        for group in spec.autoScalingGroups {
+            let address = ResourceAddress.autoScalingGroup(group.name)
+            let price = group.type.hasPrefix("ml.") ? nil : prices.ec2Hour(InstanceTypes.ec2Name(group.type))
+            let volume = prices.ebsGBMonth[group.launch.rootVolume.type]
+            for (count, ceiling) in [(group.startingCapacity, false), (group.max, true)] {
+                // Short enough for the text table; the ceiling is marked in the data and shown in brackets.
+                let what = ceiling ? "at max" : (group.desired != nil ? "desired" : "min")
+                let instances = Double(count)
+                if let price {
+                    items.append(CostItem(address: address.description, component: "EC2 \(group.type) × \(count) (\(what))", quantity: instances * hours, unit: price.unit,
+                                          unitUSD: price.usd, monthlyUSD: instances * hours * price.usd, isCeiling: ceiling))
+                } else {
+                    items.append(CostItem(address: address.description, component: "EC2 \(group.type) × \(count) (\(what))", quantity: instances * hours, unit: "hour",
+                                          unitUSD: nil, monthlyUSD: nil, note: "price unknown: \(group.type) is not in the price table", isCeiling: ceiling))
+                }
+                let gb = instances * Double(group.launch.rootVolume.sizeGB)
+                items.append(CostItem(address: address.description, component: "EBS \(group.launch.rootVolume.type) root × \(count) (\(what))", quantity: gb, unit: "GB-month",
+                                      unitUSD: volume?.usd, monthlyUSD: volume.map { gb * $0.usd },
+                                      note: volume == nil ? "price unknown: volume type \(group.launch.rootVolume.type)" : nil, isCeiling: ceiling))
+            }
+        }
+
         // Clusters: node-hours per group; SageMaker bills ml.* types itself, so they stay out of the total.
         for cluster in spec.clusters {
             for group in cluster.nodeGroups {
@@ -180,7 +204,7 @@ public struct CostEstimator: Sendable {
         }
         let privateKeys = spec.subnets.filter { $0.tier == .private }.flatMap { subnet in spec.azs(of: subnet).map { SubnetKey(subnet: subnet.name, az: $0) } }
         let idle = privateKeys.allSatisfy { key in
-            (expanded.demand.placements[key] ?? []).allSatisfy { $0.kind != .cluster && $0.kind != .instance }
+            (expanded.demand.placements[key] ?? []).allSatisfy { $0.kind != .cluster && $0.kind != .instance && $0.kind != .autoScalingGroup }
         }
         if !natAZs.isEmpty, idle {
             let saving = Double(natAZs.count) * hours * (prices.natGatewayHour.usd + prices.publicIPv4Hour.usd) + spec.usage.natGB * prices.natGatewayGB.usd

@@ -20,6 +20,7 @@ struct EndResolver: Sendable {
             case .instance: .instance(owner)
             case .clusterNode: .cluster(owner)
             case .loadBalancer: .loadBalancer(owner)
+            case .autoScalingInstance: .autoScalingGroup(owner)
             case .interfaceEndpoint: interface.service.map(Endpoint.interfaceEndpoint)
             case .fileSystem: .fileSystem(owner)
             case .natGateway: nil
@@ -46,7 +47,7 @@ struct EndResolver: Sendable {
                 : ResolvedEnds(ends: found, problem: nil)
         }
         switch endpoint {
-        case .instance, .cluster, .clusterGroup, .fileSystem, .loadBalancer, .interfaceEndpoint:
+        case .instance, .cluster, .clusterGroup, .fileSystem, .loadBalancer, .interfaceEndpoint, .autoScalingGroup:
             return owned()
         case .subnet(let name):
             let ends = topology.subnets.indices.filter { topology.subnets[$0].key.subnet == name }.map { index in
@@ -87,10 +88,20 @@ struct EndResolver: Sendable {
     /// interface's first).
     func holds(_ interface: NetworkInterface, _ address: IPv4Address) -> Bool {
         if interface.privateIP == address { return true }
+        if interface.kind == .autoScalingInstance {
+            // A group's instances in one AZ take `count` consecutive addresses (its share of `max`).
+            return address.value >= interface.privateIP.value && UInt64(address.value - interface.privateIP.value) < UInt64(interface.count)
+        }
         guard interface.kind == .clusterNode,
               let cluster = spec.cluster(named: ResourceAddress(parsing: interface.owner)?.name ?? "") else { return false }
         let span = UInt64(interface.count) * UInt64(cluster.ipsPerNode)
         return address.value >= interface.privateIP.value && UInt64(address.value - interface.privateIP.value) < span
+    }
+
+    /// What a target group forwards to: the instances it lists, and the instances of every Auto
+    /// Scaling group that registers in it.
+    func targets(of group: TargetGroupSpec) -> [ConnectionEnd] {
+        group.targets.flatMap { resolve(.instance($0)).ends } + spec.autoScalingGroups(feeding: group.name).flatMap { resolve(.autoScalingGroup($0.name)).ends }
     }
 
     /// How an end is named in paths and explanations.

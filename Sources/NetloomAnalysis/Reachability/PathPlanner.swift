@@ -27,7 +27,7 @@ struct PathPlanner {
             guard let subnet = network.interfaceSubnet[index] else { return nil }
             // AWS-managed interfaces pick source ports from 1024-65535 (AWS-NOTES.md).
             let ephemeral: PortRange = switch interface.kind {
-            case .instance, .clusterNode: .linuxEphemeral
+            case .instance, .clusterNode, .autoScalingInstance: .linuxEphemeral
             case .natGateway, .loadBalancer, .interfaceEndpoint, .fileSystem: .awsManagedEphemeral
             }
             return InsideEnd(interface: index, subnet: subnet, address: interface.privateIP, publicIP: interface.publicIP, ephemeral: ephemeral)

@@ -18,7 +18,9 @@ import NetloomSpec
 ///   public IP; a NAT gateway only connections started inside the VPC, and its own subnet
 ///   must route to the internet gateway; gateway endpoints add their service's prefix list.
 /// - Load balancers are hops: client to the listener port (the LB's groups and subnet ACL),
-///   then LB to the listener's targets on the target group port, with the LB's groups.
+///   then LB to the listener's targets on the target group port, with the LB's groups. A target
+///   group's targets are the instances it lists and those of the Auto Scaling groups that
+///   register in it (in every AZ of their subnet set).
 ///
 /// A query whose ends stand for several interfaces is reachable when one pair of them is.
 /// Sets of ports are handled symbolically (`PortSet`); sets of outside addresses by one
@@ -114,9 +116,7 @@ public struct ReachabilityAnalyzer: Sendable {
         for listener in listeners {
             let listenerProtocol: IPProtocol = listener.protocol.uppercased() == "UDP" ? .udp : .tcp
             let group = listener.forward.flatMap(spec.targetGroup(named:))
-            let targets: [ConnectionEnd] = group.map { group in
-                group.targets.flatMap { resolver.resolve(.instance($0)).ends }
-            } ?? []
+            let targets: [ConnectionEnd] = group.map(resolver.targets(of:)) ?? []
             let targetPort = group?.port ?? listener.port
             for source in sources {
                 for balancerEnd in balancerInterfaces {

@@ -72,7 +72,7 @@ public struct ReferenceReachability: Sendable {
             guard fits, query.port == nil || query.port == listener.port else { continue }
             let used: IPProtocol = listener.protocol.uppercased() == "UDP" ? .udp : .tcp
             let group = listener.forward.flatMap(expanded.spec.targetGroup(named:))
-            let targets = (group?.targets ?? []).flatMap { resolver.resolve(.instance($0)).ends }
+            let targets = group.map(resolver.targets(of:)) ?? []
             for source in sources {
                 for balancerEnd in balancers where connects(source, balancerEnd, used, listener.port) {
                     if targets.isEmpty { return true }

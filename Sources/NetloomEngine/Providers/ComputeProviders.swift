@@ -12,6 +12,9 @@ struct InstanceProvider: ResourceProvider {
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let instances = try await (context.services.ec2.describeInstances(filters: [context.stackFilter]) + context.adopted("i-") { try await context.services.ec2.describeInstances(ids: $0) })
             .filter { !["terminated", "shutting-down"].contains($0.state) }
+            // An Auto Scaling group's instance is the group's (AWS tags it with the group's
+            // name): never an instance of the stack's to adopt, replace or delete.
+            .filter { $0.tags.value(forKey: "aws:autoscaling:groupName") == nil }
         return ProviderSupport.byAddressTag(instances, stack: context.stack, adoption: context.adoption, type: type, id: \.instanceID, tags: \.tags) { instance in
             ObservedResource(address: "", type: type, awsID: instance.instanceID, properties: [
                 "instance_type": .string(instance.instanceType), "ami": .string(instance.imageID), "subnet": .string(instance.subnetID ?? ""),
@@ -373,8 +376,15 @@ struct TargetGroupAttachmentProvider: ResourceProvider {
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         var items: [(identity: String, observed: ObservedResource)] = []
         let parents = Set(scope.observed.values.filter { $0.type == .targetGroup }.compactMap { $0.properties["name"]?.stringValue })
-        for (group, _) in try await context.stackTargetGroups(alsoNamed: parents) {
-            for target in try await context.services.elb.describeTargetHealth(targetGroupARN: group.arn) {
+        // The stack's Auto Scaling groups register (and remove) their own instances: those are
+        // not registrations of netloom's, to be deleted as added outside it. A target group a
+        // group feeds has no registrations of netloom's at all (validation sees to that), which
+        // also covers an instance launched after the group was read.
+        let autoScalingGroups = scope.observed.values.filter { $0.type == .autoScalingGroup }
+        let groupInstances = Set(autoScalingGroups.flatMap { ($0.attributes["instance_ids"] ?? "").split(separator: ",").map(String.init) })
+        let fedByGroups = Set(autoScalingGroups.flatMap { $0.properties["target_groups"]?.listValue?.compactMap(\.stringValue) ?? [] })
+        for (group, _) in try await context.stackTargetGroups(alsoNamed: parents) where !fedByGroups.contains(group.arn) {
+            for target in try await context.services.elb.describeTargetHealth(targetGroupARN: group.arn) where !groupInstances.contains(target.targetID) {
                 let id = CompositeID(group.arn, target.targetID).description
                 items.append((id, ObservedResource(address: "", type: type, awsID: id, properties: ["port": .int(target.port ?? group.port)])))
             }
