@@ -113,6 +113,24 @@ struct HyperPodEndToEndTests {
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(CommandRunner.mutatingCalls(second.stderr) == 0, "second apply: \(second.stdout)\n\(second.stderr)")
 
+        // A script changed in the bucket by hand is drift, by its content hash.
+        let edited = runner.workDirectory + "/edited.sh"
+        try "#!/bin/bash\necho changed by hand\n".write(toFile: edited, atomically: true, encoding: .utf8)
+        _ = try runner.awsRaw(["s3", "cp", edited, "s3://\(bucket)/lifecycle/on_create.sh"])
+        let drift = try runner.netloom("drift", spec)
+        #expect(drift.status == 2 && drift.stdout.contains("bucket_object:netloom-lifecycle-gpu/lifecycle/on_create.sh"), "drift: \(drift.stdout)\n\(drift.stderr)")
+        #expect(drift.stdout.contains("content_md5"), "drift: \(drift.stdout)")
+
+        // One more worker is an UpdateCluster, which moto does not implement: the run says so.
+        let grown = try String(contentsOfFile: spec, encoding: .utf8).replacingOccurrences(of: "    nodes: 8\n", with: "    nodes: 9\n")
+        try grown.write(toFile: spec, atomically: true, encoding: .utf8)
+        let plan = try runner.netloom("plan", spec)
+        #expect(plan.stdout.contains("~   hyperpod_cluster:gpu") || plan.stdout.contains("~ hyperpod_cluster:gpu"), "plan: \(plan.stdout)")
+        #expect(plan.stdout.contains("instance_counts"), "plan: \(plan.stdout)")
+        let update = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(update.status == 1)
+        #expect(update.stderr.contains("the endpoint does not implement UpdateCluster"), "apply: \(update.stderr)")
+
         let destroy = try runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "destroy: \(destroy.stdout)\n\(destroy.stderr)")
         #expect(try runner.countTagged(stack: "slurm-dev").isEmpty)

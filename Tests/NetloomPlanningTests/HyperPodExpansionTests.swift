@@ -135,6 +135,28 @@ struct HyperPodExpansionTests {
         #expect(changed == ["bucket_object:netloom-lifecycle-gpu/lifecycle/on_create.sh"])
     }
 
+    @Test("a lifecycle directory without on_create.sh, or a file where the directory should be, is refused at its line")
+    func lifecycleDirectoryRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-hp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("scripts"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "echo\n".write(to: directory.appendingPathComponent("scripts/setup.sh"), atomically: true, encoding: .utf8)
+        try "x\n".write(to: directory.appendingPathComponent("plain.txt"), atomically: true, encoding: .utf8)
+        let file = directory.appendingPathComponent("hp.yaml").path
+        for (given, message) in [("scripts/", "has no on_create.sh: HyperPod runs that script on every new node (LifeCycleConfig.OnCreate)"),
+                                 ("plain.txt", "is a file; give the directory that holds on_create.sh")] {
+            let text = Self.spec(hyperpod: Self.slurm + "\n      lifecycle: \(given)")
+            do {
+                _ = try Self.expand(text, file: file)
+                Issue.record("lifecycle \(given) was accepted")
+            } catch let error as SpecInvalidError {
+                let diagnostics = error.diagnostics.map(\.description)
+                #expect(diagnostics.count == 1)
+                #expect(diagnostics.first?.contains("hp.yaml:34:18: error: cluster 'gpu' hyperpod lifecycle '\(given)' \(message)") == true, "\(diagnostics)")
+            }
+        }
+    }
+
     @Test("the file system sits in the cluster's subnet with a group holding the Lustre ports, and the cluster's group gets them too")
     func fileSystem() throws {
         let expanded = try Self.expand(Self.spec(hyperpod: Self.slurm, efaEgress: ""))

@@ -55,7 +55,7 @@ extension RuleCatalog {
                 guard usable < total else { return nil }
                 let others = total - cluster.addressDemand
                 return RuleHit(address: .subnet(key),
-                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr), \(usable.grouped) usable) cannot hold cluster '\(cluster.name)': \(cluster.nodes) nodes × \(cluster.ipsPerNode) IPs × \(headroomText(cluster)) = \(cluster.addressDemand.grouped) addresses\(others > 0 ? " plus \(others.grouped) for other placements" : "") (\((total - usable).grouped) short)",
+                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr), \(usable.grouped) usable) cannot hold cluster '\(cluster.name)': \(cluster.totalNodes) nodes × \(cluster.ipsPerNode) IPs × \(headroomText(cluster))\(cluster.fileSystemInterfaces > 0 ? " + \(cluster.fileSystemInterfaces) file system interfaces" : "") = \(cluster.addressDemand.grouped) addresses\(others > 0 ? " plus \(others.grouped) for other placements" : "") (\((total - usable).grouped) short)",
                                location: context.spec.subnet(named: cluster.subnet).map { $0.cidrLocations[cluster.az] ?? $0.location } ?? cluster.location)
             }
         },

@@ -328,7 +328,10 @@ struct HyperPodClusterProvider: ResourceProvider {
         ]
     }
 
-    /// The instance groups as CreateCluster and UpdateCluster take them.
+    /// The instance groups as CreateCluster and UpdateCluster take them. Every group carries
+    /// ThreadsPerCore, ExecutionRole and LifeCycleConfig: moto 5.2.1 needs all three on each
+    /// group (a missing one is a server error that leaves a half-made cluster), and it takes
+    /// only a SourceS3Uri starting with `s3://sagemaker-`, which the derived lifecycle bucket does.
     static func groupSpecifications(_ desired: DesiredResource) -> [SageMaker.InstanceGroupSpecification] {
         (desired.properties["instance_groups"]?.listValue ?? []).map { group in
             SageMaker.InstanceGroupSpecification(
