@@ -25,7 +25,7 @@ struct ComplianceExampleTests {
     @Test("inference serves HTTPS (port 80 only redirects), has one NAT for two AZs of servers and no flow logs")
     func inference() throws {
         #expect(try ids("inference.yaml") == [
-            "NL-LOG-002 instance:api", "NL-NET-002 vpc", "NL-NET-003 nat_gateway:eu-west-1a",
+            "NL-NET-002 vpc", "NL-NET-003 nat_gateway:eu-west-1a",
             "NL-SG-007 security_group:alb", "NL-SG-007 security_group:api", "NL-SG-010 sg_rule:api/egress/all/any",
         ])
     }

@@ -29,23 +29,27 @@ struct CostEstimateTests {
         let endpoints = estimate.items.filter { $0.component.hasPrefix("interface endpoint ×") }
         #expect(endpoints.count == 7)
         #expect(endpoints.allSatisfy { $0.quantity == 2 * 730 && abs(($0.monthlyUSD ?? 0) - 14.60) < 0.001 })
-        let cluster = try #require(item(estimate, "cluster:trainers", "64 × ml.p5.48xlarge"))
+        let cluster = try #require(item(estimate, "cluster:trainers/workers", "64 × ml.p5.48xlarge"))
         #expect(cluster.quantity == 64 * 730)
         #expect(cluster.unit == "node-hour")
         #expect(cluster.billedBy == "sagemaker")
         #expect(cluster.monthlyUSD == nil)
         #expect(item(estimate, "nat_gateway:*", "NAT data")?.monthlyUSD == 22.5)
-        // 2 × 32.85 NAT + 22.50 data + 2 × 3.65 EIP + 7 × 14.60 endpoints + 2.00 endpoint data + 10.14 flow logs.
-        #expect(abs(estimate.monthlyUSD - 209.84) < 0.01)
+        // 2 × 32.85 NAT + 22.50 data + 2 × 3.65 EIP + 7 × 14.60 endpoints + 2.00 endpoint data + 10.14 flow logs
+        // + 2,400 GiB of FSx for Lustre at 250 MB/s/TiB × $0.21.
+        #expect(item(estimate, "fsx_file_system:trainers", "FSx for Lustre")?.monthlyUSD.map { abs($0 - 504) < 0.001 } == true)
+        #expect(abs(estimate.monthlyUSD - 713.84) < 0.01)
         #expect(estimate.advice.contains { $0.address == "nat_gateway:*" && abs($0.monthlySavingsUSD - 36.50) < 0.001 && $0.message.contains("availability") })
     }
 
     @Test("hyperpod-slurm-dev lists 8 p4d nodes for SageMaker and one NAT gateway")
     func slurmDev() throws {
         let estimate = CostEstimator().estimate(try example("hyperpod-slurm-dev.yaml"))
-        let cluster = try #require(item(estimate, "cluster:gpu", "8 × ml.p4d.24xlarge"))
+        let cluster = try #require(item(estimate, "cluster:gpu/workers", "8 × ml.p4d.24xlarge"))
         #expect(cluster.quantity == 8 * 730 && cluster.billedBy == "sagemaker")
-        #expect(abs(estimate.monthlyUSD - (32.85 + 3.65)) < 0.01)
+        #expect(item(estimate, "cluster:gpu/controller", "1 × ml.m5.12xlarge")?.billedBy == "sagemaker")
+        // NAT and its address, and 1,200 GiB of FSx for Lustre at $0.21/GB-month.
+        #expect(abs(estimate.monthlyUSD - (32.85 + 3.65 + 252)) < 0.01)
     }
 
     @Test("inference bills the ALB hours, LCUs and one public IPv4 per load-balancer node")
@@ -54,7 +58,9 @@ struct CostEstimateTests {
         #expect(item(estimate, "load_balancer:public", "Application Load Balancer")?.monthlyUSD.map { abs($0 - 16.425) < 0.001 } == true)
         #expect(item(estimate, "load_balancer:public", "LCU")?.monthlyUSD.map { abs($0 - 5.84) < 0.001 } == true)
         #expect(item(estimate, "load_balancer:public", "public IPv4")?.quantity == 1460.0)
-        #expect(item(estimate, "instance:api", "EC2 g5.xlarge × 2")?.monthlyUSD.map { abs($0 - 1468.76) < 0.001 } == true)
+        #expect(item(estimate, "autoscaling_group:api", "EC2 g5.xlarge × 2 (desired)")?.monthlyUSD.map { abs($0 - 1468.76) < 0.001 } == true)
+        // The group at max (6) is shown as a ceiling, outside the total.
+        #expect(item(estimate, "autoscaling_group:api", "EC2 g5.xlarge × 6 (at max)")?.isCeiling == true)
         #expect(abs(estimate.publicIPv4USD - 10.95) < 0.001)
         // With its hosted zone ($0.50); the certificate and the alias queries are free.
         #expect(item(estimate, "hosted_zone:example.com", "Route 53 hosted zone")?.monthlyUSD == 0.5)

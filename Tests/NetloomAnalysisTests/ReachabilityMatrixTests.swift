@@ -38,8 +38,8 @@ struct ReachabilityMatrixTests {
         let analyzer = try ReachabilityAnalyzer(TestStacks.example("inference.yaml"))
         let (classes, representatives) = analyzer.interfaceClasses()
         #expect(classes.count == representatives.count)
-        // The two api instances sit in different AZs, hence different subnets: two classes.
-        #expect(classes.filter { $0.members.contains { $0.hasPrefix("instance:api") } }.count == 2)
+        // The Auto Scaling group's instances sit in two AZs, hence two subnets: two classes.
+        #expect(classes.filter { $0.members.contains { $0.hasPrefix("autoscaling_group:api/") } }.count == 2)
         let matrix = analyzer.allPairs(.tcp)
         let alb = try #require(classes.firstIndex { $0.securityGroups == ["alb"] })
         let api = try #require(classes.firstIndex { $0.securityGroups == ["api"] })

@@ -314,7 +314,7 @@ struct LoadBalancerTests {
         #expect(after.contains { $0.address == "security_group:alb" && $0.detail.contains("tcp 5000") })
         #expect(after.contains { $0.address == "network_acl_entry:app/ingress/100" })
         #expect(after.contains { $0.address == "security_group:api" && $0.detail.contains("sg:alb") })
-        #expect(after.contains { $0.address.hasPrefix("instance:api") })
+        #expect(after.contains { $0.address.hasPrefix("autoscaling_group:api/") })
     }
 
     @Test("the redirect listener on 80 is a hop that only answers: the path ends there")

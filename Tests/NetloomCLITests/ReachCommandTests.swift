@@ -36,7 +36,7 @@ struct ReachCommandTests {
     }
 
     @Test("bad flags exit 64 and name the flag", arguments: [
-        (["--from", "instance:apu", "--to", "internet", "--protocol", "tcp", "--port", "443"], "--from: instance 'apu' is not defined (did you mean 'api'?)"),
+        (["--from", "asg:apu", "--to", "internet", "--protocol", "tcp", "--port", "443"], "--from: auto scaling group 'apu' is not defined (did you mean 'api'?)"),
         (["--from", "internet", "--to", "lb:pubic", "--protocol", "tcp", "--port", "80"], "--to: load balancer 'pubic' is not defined (did you mean 'public'?)"),
         (["--from", "internet", "--to", "lb:public", "--protocol", "tpc", "--port", "80"], "--protocol 'tpc' is not one of tcp, udp, icmp, all (did you mean 'tcp'?)"),
         (["--from", "internet", "--to", "lb:public", "--protocol", "tcp"], "--protocol tcp needs --port"),

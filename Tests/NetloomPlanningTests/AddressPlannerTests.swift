@@ -56,11 +56,18 @@ struct AddressPlannerTests {
         #expect(after.graph.count > before.graph.count)
         for resource in before.graph.resources {
             let grown = try #require(after.graph[resource.address], "\(resource.address) vanished")
-            // Endpoints and load balancers span the AZs of their subnet set, so they gain the new AZ's member.
-            if resource.type == .vpcEndpoint || resource.type == .loadBalancer {
+            // Endpoints, load balancers and Auto Scaling groups span the AZs of their subnet set, so they gain the new AZ's member.
+            if resource.type == .vpcEndpoint || resource.type == .loadBalancer || resource.type == .autoScalingGroup {
                 let members = ["subnets", "route_tables"].compactMap { resource.properties[$0]?.listValue }.flatMap { $0 }
                 let grownMembers = ["subnets", "route_tables"].compactMap { grown.properties[$0]?.listValue }.flatMap { $0 }
                 #expect(Set(members).isSubset(of: Set(grownMembers)), "\(resource.address) lost a member")
+                continue
+            }
+            // An Auto Scaling group's `max` is shared among its AZs (ceil(max / AZs) each), so one
+            // more AZ can only lower what a subnet must hold; its CIDR stays.
+            if resource.type == .subnet, let demand = resource.properties["demand"]?.intValue, let grownDemand = grown.properties["demand"]?.intValue {
+                #expect(grownDemand <= demand, "\(resource.address) must hold more")
+                #expect(grown.properties.filter { $0.key != "demand" } == resource.properties.filter { $0.key != "demand" }, "\(resource.address) changed")
                 continue
             }
             #expect(grown.properties == resource.properties, "\(resource.address) changed")
@@ -77,8 +84,8 @@ struct AddressPlannerTests {
         } catch {
             #expect(error.diagnostics.count == 1)
             let message = error.diagnostics[0].message
-            // With the example's two /28 control-plane subnets (hyperpod's eks:) on top of the rest.
-            #expect(message.hasPrefix("the subnets need 16,928 addresses but the VPC 10.0.0.0/20 has 4,096: 12,832 addresses missing; the smallest VPC that fits is /17"))
+            // With the example's two /27 control-plane subnets (hyperpod's eks:) on top of the rest.
+            #expect(message.hasPrefix("the subnets need 16,960 addresses but the VPC 10.0.0.0/20 has 4,096: 12,864 addresses missing; the smallest VPC that fits is /17"))
         }
     }
 

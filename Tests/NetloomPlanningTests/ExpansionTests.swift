@@ -137,9 +137,11 @@ struct ExpansionTests {
     @Test("the topology gives each interface its subnet, address and groups")
     func topology() throws {
         let expanded = try StackExpander.expand(try loadExample("inference.yaml"))
-        let api0 = try #require(expanded.topology.interfaces.first { $0.id == "instance:api/0" })
+        // The model servers are an Auto Scaling group: one interface per AZ stands for its instances there.
+        let api0 = try #require(expanded.topology.interfaces.first { $0.id == "autoscaling_group:api/eu-west-1a" })
         #expect(api0.subnet == SubnetKey(subnet: "app", az: "eu-west-1a"))
         #expect(api0.securityGroups == ["api"])
+        #expect(api0.count == 3)
         #expect(expanded.addressPlan[api0.subnet]?.cidr.contains(api0.privateIP) == true)
         let lbNodes = expanded.topology.interfaces.filter { $0.owner == "load_balancer:public" }
         #expect(lbNodes.count == 2)

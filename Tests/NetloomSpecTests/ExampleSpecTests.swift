@@ -35,9 +35,10 @@ struct ExampleSpecTests {
     func defaults() throws {
         let spec = try SpecLoader.load(contentsOf: ExampleSpecs.path("inference.yaml"))
         #expect(spec.subnets.map(\.name) == ["app", "edge"])
-        let api = try #require(spec.instance(named: "api"))
-        #expect(api.imdsv2Required)
-        #expect(api.count == 2)
+        let api = try #require(spec.autoScalingGroup(named: "api"))
+        #expect(api.launch.imdsv2Required)
+        #expect(api.healthCheckGraceSeconds == 300)
+        #expect((api.min, api.max, api.startingCapacity) == (2, 6, 2))
         #expect(spec.securityGroup(named: "api")?.egressIsDefault == true)
         #expect(spec.securityGroup(named: "alb")?.egressIsDefault == false)
         #expect(spec.usage.hours == 730)

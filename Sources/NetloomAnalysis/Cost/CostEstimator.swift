@@ -100,7 +100,8 @@ public struct CostEstimator: Sendable {
             for group in cluster.nodeGroups {
             let nodeHours = Double(group.count) * hours
             let address = cluster.hyperPod == nil ? ResourceAddress.cluster(cluster.name) : ResourceAddress.clusterGroup(cluster.name, group.name)
-            let component = "\(cluster.hyperPod == nil ? "" : "\(group.name): ")\(group.count) × \(group.instanceType) (\(cluster.orchestrator.rawValue))"
+            // The address names the HyperPod group; the component stays short enough for the text table.
+            let component = "\(group.count) × \(group.instanceType) (\(cluster.orchestrator.rawValue))"
             let ec2Price = prices.ec2Hour(InstanceTypes.ec2Name(group.instanceType))
             if group.instanceType.hasPrefix("ml.") {
                 let equivalent = ec2Price.map { nodeHours * $0.usd }
