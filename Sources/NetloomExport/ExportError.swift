@@ -82,7 +82,4 @@ struct PropertyReader {
 
     /// Properties present that nothing took.
     var unread: [String] { resource.properties.keys.filter { !used.contains($0) }.sorted() }
-
-    /// Marks every property read: for a resource another one carries (a certificate's validation in CloudFormation).
-    mutating func takeAll() { used = Set(resource.properties.keys) }
 }
