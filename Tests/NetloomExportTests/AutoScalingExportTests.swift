@@ -63,7 +63,7 @@ struct AutoScalingExportTests {
         let group = try #require(try terraform(source)["resource"]?["aws_autoscaling_group"]?["api"])
         #expect(group["name"] == expandedGroup.properties["name"])
         #expect(group["min_size"] == 2 && group["max_size"] == 6 && group["desired_capacity"] == 2)
-        let subnets: PropertyValue = ["${aws_subnet.app_eu_west_1a.id}", "${aws_subnet.app_eu_west_1b.id}"]
+        let subnets: PropertyValue = ["${aws_subnet.app_eu-west-1a.id}", "${aws_subnet.app_eu-west-1b.id}"]
         #expect(group["vpc_zone_identifier"] == subnets)
         let launch: PropertyValue = [["id": "${aws_launch_template.api.id}", "version": "$Latest"]]
         #expect(group["launch_template"] == launch)
@@ -75,7 +75,7 @@ struct AutoScalingExportTests {
         let tags = try #require(group["tag"]?.listValue)
         #expect(tags.count == expandedGroup.properties["tags"]?.mapValue?.count)
         #expect(tags.allSatisfy { $0["propagate_at_launch"] == false })
-        #expect(tags.contains { $0["key"] == "netloom:address" && $0["value"] == "asg:api" })
+        #expect(tags.contains { $0["key"] == "netloom:address" && $0["value"] == .string(ResourceAddress.autoScalingGroup("api").description) })
         // The route out of the private subnets comes first (a dependency no reference carries).
         let dependencies = try #require(group["depends_on"]?.listValue)
         #expect(dependencies.contains { $0.stringValue?.hasPrefix("aws_route_table_association.") == true })
@@ -134,7 +134,7 @@ struct AutoScalingExportTests {
         #expect(properties["HealthCheckType"] == "ELB" && properties["HealthCheckGracePeriod"] != nil)
         let tags = try #require(properties["Tags"]?.listValue)
         #expect(tags.allSatisfy { $0["PropagateAtLaunch"] == false })
-        #expect(tags.contains { $0["Key"] == "netloom:address" && $0["Value"] == "asg:api" })
+        #expect(tags.contains { $0["Key"] == "netloom:address" && $0["Value"] == .string(ResourceAddress.autoScalingGroup("api").description) })
 
         let policy = try #require(translator.resources[translator.logicalID(ResourceAddress.scalingPolicy("api").description)])
         #expect(policy["Type"] == "AWS::AutoScaling::ScalingPolicy")
