@@ -42,6 +42,8 @@ struct CloudFormationTranslator {
     var untagged: [ResourceType: [String]] = [:]
     /// Egress rules that go inside their group's SecurityGroupEgress, by group address.
     var inlineEgress: [String: [String]] = [:]
+    /// Auto Scaling groups of the export (the notes say what CloudFormation builds differently).
+    var autoScaling: [String] = []
 
     init(_ source: ExportSource) {
         self.source = source
@@ -147,10 +149,16 @@ struct CloudFormationTranslator {
             .iamInstanceProfile: "AWS::IAM::InstanceProfile takes no tags; netloom finds profiles by their path",
             .listener: "AWS::ElasticLoadBalancingV2::Listener takes no tags; netloom finds listeners by load balancer and port",
         ]
-        return untagged.keys.sorted().compactMap { type in
+        var notes = untagged.keys.sorted().compactMap { type -> String? in
             guard let addresses = untagged[type], !addresses.isEmpty else { return nil }
             return "\(addresses.count) \(type) resource\(addresses.count == 1 ? "" : "s") without tags: \(reasons[type] ?? "CloudFormation cannot tag them")"
         }
+        if !autoScaling.isEmpty {
+            // Both are CloudFormation's limits: its group takes no `$Latest`, its policy no name.
+            notes.append("\(autoScaling.joined(separator: ", ")): CloudFormation's group launches the template's latest version number, not `$Latest`, "
+                + "and names its scaling policy itself; netloom plan against the stack proposes `$Latest` and its own `netloom-target-tracking` policy")
+        }
+        return notes
     }
 
     // MARK: values
@@ -462,10 +470,15 @@ struct CloudFormationTranslator {
                 }
             }
             add(address, "AWS::ElasticLoadBalancingV2::TargetGroup", properties)
-        case .launchTemplate, .autoScalingGroup, .scalingPolicy:
-            // Not mapped yet: the export says so rather than leaving the group out.
-            problems.add(.inexpressible, address, "this export does not translate Auto Scaling groups (\(resource.type.rawValue)) yet; netloom apply builds them")
-            reader.takeAll()
+        case .launchTemplate:
+            translateLaunchTemplate(&reader, into: &properties)
+            add(address, "AWS::EC2::LaunchTemplate", properties)
+        case .autoScalingGroup:
+            translateAutoScalingGroup(&reader, into: &properties)
+            add(address, "AWS::AutoScaling::AutoScalingGroup", properties)
+        case .scalingPolicy:
+            translateScalingPolicy(&reader, into: &properties)
+            add(address, "AWS::AutoScaling::ScalingPolicy", properties)
         case .targetGroupAttachment:
             let port = reader.take("port")
             guard let group = reader.take("target_group")?.reference?.description, let instance = reader.take("instance") else {
@@ -593,20 +606,7 @@ struct CloudFormationTranslator {
         if let type = reader.take("instance_type") { properties["InstanceType"] = type }
         if let profile = reader.take("instance_profile") { properties["IamInstanceProfile"] = value(profile, of: address) }
         reader.planningNotes("az")
-        if let ami = reader.string("ami") {
-            if ami.hasPrefix("ssm:") {
-                // Resolved when the stack is made, as netloom resolves it (SSM GetParameter).
-                let path = String(ami.dropFirst("ssm:".count))
-                let parameter = "Ami" + ExportNames.cloudFormation(path)
-                parameters[parameter] = [
-                    "Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": .string(path),
-                    "Description": .string("The SSM parameter that holds the AMI of the instances that name it"),
-                ]
-                properties["ImageId"] = ["Ref": .string(parameter)]
-            } else {
-                properties["ImageId"] = .string(ami)
-            }
-        }
+        if let ami = reader.string("ami") { properties["ImageId"] = image(ami) }
         let subnet = reader.take("subnet").map { value($0, of: address) }
         let groups = reader.take("security_groups").map { value($0, of: address) }
         if reader.bool("public_ip") == true {
@@ -635,6 +635,104 @@ struct CloudFormationTranslator {
         var metadata: [String: PropertyValue] = ["HttpEndpoint": "enabled"]
         if let tokens = reader.string("metadata_http_tokens"), !tokens.isEmpty { metadata["HttpTokens"] = .string(tokens) }
         properties["MetadataOptions"] = .map(metadata)
+    }
+
+    /// An AMI as CloudFormation reads it: `ssm:PATH` is a parameter resolved when the stack is
+    /// made, as netloom resolves it (SSM GetParameter).
+    mutating func image(_ ami: String) -> PropertyValue {
+        guard ami.hasPrefix("ssm:") else { return .string(ami) }
+        let path = String(ami.dropFirst("ssm:".count))
+        let parameter = "Ami" + ExportNames.cloudFormation(path)
+        parameters[parameter] = [
+            "Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": .string(path),
+            "Description": .string("The SSM parameter that holds the AMI of the instances and launch templates that name it"),
+        ]
+        return ["Ref": .string(parameter)]
+    }
+
+    /// A launch template as netloom's CreateLaunchTemplate makes it: the image, type, groups,
+    /// instance profile (by name), IMDS token setting, root volume (deleted with the
+    /// instance), the instance tags on instances and their volumes, and the template's own tags.
+    mutating func translateLaunchTemplate(_ reader: inout PropertyReader, into properties: inout [String: PropertyValue]) {
+        let address = reader.address
+        if let name = reader.take("name") { properties["LaunchTemplateName"] = value(name, of: address) }
+        var data: [String: PropertyValue] = [:]
+        if let type = reader.take("instance_type") { data["InstanceType"] = type }
+        if let ami = reader.string("ami") { data["ImageId"] = image(ami) }
+        if let groups = reader.take("security_groups") { data["SecurityGroupIds"] = value(groups, of: address) }
+        // Ref of an AWS::IAM::InstanceProfile is its name.
+        if let profile = reader.take("instance_profile") { data["IamInstanceProfile"] = ["Name": value(profile, of: address)] }
+        if let tokens = reader.string("metadata_http_tokens"), !tokens.isEmpty { data["MetadataOptions"] = ["HttpTokens": .string(tokens)] }
+        if let volume = reader.take("root_volume")?.mapValue {
+            var ebs: [String: PropertyValue] = ["DeleteOnTermination": true]
+            for (key, setting) in volume {
+                switch key {
+                case "size_gb": ebs["VolumeSize"] = setting
+                case "type": ebs["VolumeType"] = setting
+                case "encrypted": ebs["Encrypted"] = setting
+                default: problems.add(.unknownProperty, address, "root volume setting `\(key)` has no CloudFormation property in this export")
+                }
+            }
+            data["BlockDeviceMappings"] = [["DeviceName": .string(Self.rootDeviceName), "Ebs": .map(ebs)]]
+        }
+        if let tags = tagList(reader.take("instance_tags").map { value($0, of: address) }), !(tags.listValue ?? []).isEmpty {
+            data["TagSpecifications"] = .list(["instance", "volume"].map { ["ResourceType": .string($0), "Tags": tags] })
+        }
+        properties["LaunchTemplateData"] = .map(data)
+        if let tags = tagList(reader.take("tags")) { properties["TagSpecifications"] = [["ResourceType": "launch-template", "Tags": tags]] }
+        // The group's name, which netloom's plan notes name in their instance refresh hint.
+        reader.planningNotes("autoscaling_group_name")
+    }
+
+    /// A group as netloom's CreateAutoScalingGroup makes it, over the set's subnets and
+    /// registered with its target groups. CloudFormation takes no `$Latest`: the group launches
+    /// the template's latest version number, which a template change moves on with it.
+    mutating func translateAutoScalingGroup(_ reader: inout PropertyReader, into properties: inout [String: PropertyValue]) {
+        let address = reader.address
+        if let name = reader.take("name") { properties["AutoScalingGroupName"] = value(name, of: address) }
+        // CloudFormation's sizes are text.
+        if let min = reader.take("min") { properties["MinSize"] = .string(min.description) }
+        if let max = reader.take("max") { properties["MaxSize"] = .string(max.description) }
+        if let desired = reader.take("desired") { properties["DesiredCapacity"] = .string(desired.description) }
+        if let subnets = reader.take("subnets") { properties["VPCZoneIdentifier"] = value(subnets, of: address) }
+        if let template = reader.take("launch_template")?.reference?.description, byAddress[template] != nil {
+            properties["LaunchTemplate"] = ["LaunchTemplateId": reference(template),
+                                            "Version": ["Fn::GetAtt": [.string(logicalID(template)), "LatestVersionNumber"]]]
+        } else {
+            problems.add(.malformedExpansion, address, "a group needs the launch template of the expansion")
+        }
+        // Ref of an AWS::ElasticLoadBalancingV2::TargetGroup is its ARN.
+        if let groups = reader.take("target_groups"), !(groups.listValue ?? []).isEmpty { properties["TargetGroupARNs"] = value(groups, of: address) }
+        if let check = reader.take("health_check_type") { properties["HealthCheckType"] = check }
+        if let grace = reader.take("health_check_grace_s") { properties["HealthCheckGracePeriod"] = grace }
+        // The group's tags stay on the group, as netloom's: its instances get theirs from the template.
+        if let tags = reader.take("tags")?.mapValue {
+            properties["Tags"] = .list(tags.keys.sorted().map { ["Key": .string($0), "Value": value(tags[$0] ?? "", of: address), "PropagateAtLaunch": false] })
+        }
+        autoScaling.append(address)
+    }
+
+    /// The group's target-tracking policy: average CPU, or requests per target, whose resource
+    /// label joins the balancer's and the target group's full names
+    /// (`app/NAME/ID/targetgroup/NAME/ID`, as netloom derives it from the two ARNs).
+    mutating func translateScalingPolicy(_ reader: inout PropertyReader, into properties: inout [String: PropertyValue]) {
+        let address = reader.address
+        // AWS::AutoScaling::ScalingPolicy has no name property: CloudFormation names the policy.
+        reader.planningNotes("name")
+        if let group = reader.take("group") { properties["AutoScalingGroupName"] = value(group, of: address) }
+        properties["PolicyType"] = "TargetTrackingScaling"
+        var metric: [String: PropertyValue] = [:]
+        if let type = reader.take("metric") { metric["PredefinedMetricType"] = type }
+        let balancer = reader.take("load_balancer")?.reference?.description, targetGroup = reader.take("target_group")?.reference?.description
+        if let balancer, let targetGroup, byAddress[balancer] != nil, byAddress[targetGroup] != nil {
+            metric["ResourceLabel"] = ["Fn::Join": ["/", [["Fn::GetAtt": [.string(logicalID(balancer)), "LoadBalancerFullName"]],
+                                                          ["Fn::GetAtt": [.string(logicalID(targetGroup)), "TargetGroupFullName"]]]]]
+        } else if balancer != nil || targetGroup != nil {
+            problems.add(.malformedExpansion, address, "a requests-per-target policy needs its load balancer and target group of the expansion")
+        }
+        var configuration: [String: PropertyValue] = ["PredefinedMetricSpecification": .map(metric)]
+        if let target = reader.take("target") { configuration["TargetValue"] = target }
+        properties["TargetTrackingConfiguration"] = .map(configuration)
     }
 
     /// A bucket setting as the properties of AWS::S3::Bucket it becomes.

@@ -27,6 +27,10 @@ public struct TerraformExport: Sendable {
     }
 }
 
+/// The device name of the root volume a launch template sizes: Amazon Linux's, as netloom's
+/// launch template provider writes it.
+let launchTemplateRootDevice = "/dev/xvda"
+
 /// The settings of a lifecycle rule both exports translate (as the expansion writes them).
 let lifecycleRuleKeys: Set<String> = ["prefix", "transition_days", "noncurrent_transition_days", "storage_class", "expire_days"]
 
@@ -378,13 +382,26 @@ struct TerraformTranslator {
             // HyperPod's pieces are made by `netloom apply`; this export does not translate them yet.
             problems.add(.inexpressible, address, "\(resource.type) (a cluster's hyperpod:) is not translated to Terraform by this export; apply it with netloom")
             return
-        case .launchTemplate, .autoScalingGroup, .scalingPolicy:
-            // Not mapped yet: the export says so rather than leaving the group out.
-            problems.add(.inexpressible, address, "this export does not translate Auto Scaling groups (\(resource.type.rawValue)) yet; netloom apply builds them")
-            reader.takeAll()
+        case .launchTemplate:
+            translateLaunchTemplate(&reader, into: &block)
+        case .autoScalingGroup:
+            translateAutoScalingGroup(&reader, into: &block)
+        case .scalingPolicy:
+            translateScalingPolicy(&reader, into: &block)
         }
 
-        if let tags = reader.take("tags") { block["tags"] = value(tags, of: address) }
+        if let tags = reader.take("tags") {
+            if resource.type == .autoScalingGroup {
+                // A group's tags are `tag` blocks; they stay on the group (as netloom's
+                // CreateAutoScalingGroup does): its instances get theirs from the template.
+                let map = tags.mapValue ?? [:]
+                block["tag"] = .list(map.keys.sorted().map { key in
+                    .map(["key": .string(key), "value": value(map[key] ?? "", of: address), "propagate_at_launch": false])
+                })
+            } else {
+                block["tags"] = value(tags, of: address)
+            }
+        }
         for key in reader.unread {
             problems.add(.unknownProperty, address, "property `\(key)` of \(resource.type) has no \(types[address] ?? "Terraform") argument in this export")
         }
@@ -431,6 +448,17 @@ struct TerraformTranslator {
         if let description = reader.take("description"), !isAWSDefault { block["description"] = value(description, of: address) }
     }
 
+    /// An AMI as Terraform reads it: `ssm:PATH` is resolved when planning, as netloom resolves
+    /// it (SSM GetParameter). A public AMI parameter is no secret: insecure_value keeps the AMI
+    /// id readable in plans.
+    mutating func image(_ ami: String) -> PropertyValue {
+        guard ami.hasPrefix("ssm:") else { return .string(template(ami)) }
+        let path = String(ami.dropFirst("ssm:".count))
+        let name = ExportNames.terraform("ami" + path)
+        data["aws_ssm_parameter", default: [:]][name] = .map(["name": .string(path)])
+        return .string("${data.aws_ssm_parameter.\(name).insecure_value}")
+    }
+
     mutating func translateInstance(_ reader: inout PropertyReader, into block: inout [String: PropertyValue]) {
         let address = reader.address
         func set(_ argument: String, _ key: String, attribute: String = "id") {
@@ -439,18 +467,7 @@ struct TerraformTranslator {
         set("instance_type", "instance_type"); set("subnet_id", "subnet"); set("vpc_security_group_ids", "security_groups")
         set("iam_instance_profile", "instance_profile", attribute: "name")
         reader.planningNotes("az")
-        if let ami = reader.string("ami") {
-            if ami.hasPrefix("ssm:") {
-                // Resolved when planning, as netloom resolves it (SSM GetParameter). A public AMI
-                // parameter is no secret: insecure_value keeps the AMI id readable in plans.
-                let path = String(ami.dropFirst("ssm:".count))
-                let name = ExportNames.terraform("ami" + path)
-                data["aws_ssm_parameter", default: [:]][name] = .map(["name": .string(path)])
-                block["ami"] = .string("${data.aws_ssm_parameter.\(name).insecure_value}")
-            } else {
-                block["ami"] = .string(template(ami))
-            }
-        }
+        if let ami = reader.string("ami") { block["ami"] = image(ami) }
         // netloom asks for a public address only when the spec does; otherwise the subnet decides.
         if reader.bool("public_ip") == true { block["associate_public_ip_address"] = true }
         if let volume = reader.take("root_volume")?.mapValue {
@@ -469,6 +486,95 @@ struct TerraformTranslator {
         var metadata: [String: PropertyValue] = ["http_endpoint": "enabled"]
         if let tokens = reader.string("metadata_http_tokens"), !tokens.isEmpty { metadata["http_tokens"] = .string(tokens) }
         block["metadata_options"] = .list([.map(metadata)])
+    }
+
+    /// A launch template as netloom's CreateLaunchTemplate makes it: one version with the
+    /// image, type, groups, instance profile (by name), IMDS token setting, the root volume
+    /// (deleted with the instance) and the instance tags on instances and their volumes. A new
+    /// version becomes the default, as netloom's update makes it.
+    mutating func translateLaunchTemplate(_ reader: inout PropertyReader, into block: inout [String: PropertyValue]) {
+        let address = reader.address
+        if let name = reader.take("name") { block["name"] = value(name, of: address) }
+        if let type = reader.take("instance_type") { block["instance_type"] = value(type, of: address) }
+        if let ami = reader.string("ami") { block["image_id"] = image(ami) }
+        if let groups = reader.take("security_groups") { block["vpc_security_group_ids"] = value(groups, of: address) }
+        if let profile = reader.take("instance_profile") {
+            block["iam_instance_profile"] = .list([.map(["name": value(profile, of: address, attribute: "name")])])
+        }
+        // netloom sends HttpTokens only (the endpoint stays AWS's default, enabled).
+        if let tokens = reader.string("metadata_http_tokens"), !tokens.isEmpty {
+            block["metadata_options"] = .list([.map(["http_tokens": .string(tokens)])])
+        }
+        if let volume = reader.take("root_volume")?.mapValue {
+            var ebs: [String: PropertyValue] = ["delete_on_termination": "true"]
+            for (key, setting) in volume {
+                switch key {
+                case "size_gb": ebs["volume_size"] = setting
+                case "type": ebs["volume_type"] = setting
+                // The provider's schema takes this flag as text ("true"/"false").
+                case "encrypted": ebs["encrypted"] = .string(setting.boolValue == true ? "true" : "false")
+                default: problems.add(.unknownProperty, address, "root volume setting `\(key)` has no Terraform argument in this export")
+                }
+            }
+            block["block_device_mappings"] = .list([.map(["device_name": .string(launchTemplateRootDevice), "ebs": .list([.map(ebs)])])])
+        }
+        if let tags = reader.take("instance_tags"), !(tags.mapValue ?? [:]).isEmpty {
+            let tags = value(tags, of: address)
+            block["tag_specifications"] = .list(["instance", "volume"].map { .map(["resource_type": .string($0), "tags": tags]) })
+        }
+        block["update_default_version"] = true
+        // The group's name, which netloom's plan notes name in their instance refresh hint.
+        reader.planningNotes("autoscaling_group_name")
+    }
+
+    /// A group as netloom's CreateAutoScalingGroup makes it: over the set's subnets, launching
+    /// the template's `$Latest`, registered with its target groups. Its desired size is set at
+    /// creation and then belongs to scaling, which netloom never resets: Terraform ignores its
+    /// changes likewise. A destroy terminates the instances with the group (force_delete), as
+    /// netloom's delete does.
+    mutating func translateAutoScalingGroup(_ reader: inout PropertyReader, into block: inout [String: PropertyValue]) {
+        let address = reader.address
+        if let name = reader.take("name") { block["name"] = value(name, of: address) }
+        if let min = reader.take("min") { block["min_size"] = min }
+        if let max = reader.take("max") { block["max_size"] = max }
+        if let desired = reader.take("desired") { block["desired_capacity"] = desired }
+        if let subnets = reader.take("subnets") { block["vpc_zone_identifier"] = value(subnets, of: address) }
+        if let template = reader.take("launch_template") {
+            block["launch_template"] = .list([.map(["id": value(template, of: address), "version": "$Latest"])])
+        }
+        if let groups = reader.take("target_groups"), !(groups.listValue ?? []).isEmpty {
+            block["target_group_arns"] = value(groups, of: address, attribute: "arn")
+        }
+        if let check = reader.take("health_check_type") { block["health_check_type"] = check }
+        if let grace = reader.take("health_check_grace_s") { block["health_check_grace_period"] = grace }
+        block["force_delete"] = true
+        block["lifecycle"] = .list([.map(["ignore_changes": ["desired_capacity"]])])
+    }
+
+    /// The group's target-tracking policy: average CPU, or requests per target, whose
+    /// resource label is the balancer's and the target group's ARN suffixes
+    /// (`app/NAME/ID/targetgroup/NAME/ID`, as netloom derives it from the two ARNs).
+    mutating func translateScalingPolicy(_ reader: inout PropertyReader, into block: inout [String: PropertyValue]) {
+        let address = reader.address
+        if let name = reader.take("name") { block["name"] = value(name, of: address) }
+        if let group = reader.take("group") { block["autoscaling_group_name"] = value(group, of: address, attribute: "name") }
+        block["policy_type"] = "TargetTrackingScaling"
+        var metric: [String: PropertyValue] = [:]
+        if let type = reader.take("metric") { metric["predefined_metric_type"] = type }
+        let balancer = reader.take("load_balancer"), targetGroup = reader.take("target_group")
+        if let balancer, let targetGroup {
+            guard let balancerAddress = balancer.reference?.description, let groupAddress = targetGroup.reference?.description,
+                  types[balancerAddress] != nil, types[groupAddress] != nil else {
+                problems.add(.malformedExpansion, address, "a requests-per-target policy needs a load balancer and a target group of the expansion")
+                return
+            }
+            metric["resource_label"] = .string(expression(balancerAddress, "arn_suffix") + "/" + expression(groupAddress, "arn_suffix"))
+        } else if balancer != nil || targetGroup != nil {
+            problems.add(.malformedExpansion, address, "a requests-per-target policy needs both its load balancer and its target group")
+        }
+        var configuration: [String: PropertyValue] = ["predefined_metric_specification": .list([.map(metric)])]
+        if let target = reader.take("target") { configuration["target_value"] = target }
+        block["target_tracking_configuration"] = .list([.map(configuration)])
     }
 
     /// netloom's lifecycle rules as the provider's `rule` blocks, with the ids netloom gives them

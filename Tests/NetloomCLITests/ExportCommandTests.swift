@@ -19,7 +19,7 @@ struct ExportCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: target) == ["main.tf.json"])
         let document = try run.json()
-        #expect(document["engine"] as? String == "terraform" && document["resources"] as? Int == 47)
+        #expect(document["engine"] as? String == "terraform" && document["resources"] as? Int == 49)
     }
 
     @Test("what CloudFormation cannot make is listed address by address, exit 1, and an existing template is left as it was")
