@@ -11,7 +11,8 @@ import Testing
        .enabled(if: MotoAvailability.shouldRun, "moto_server is not installed"))
 struct ExportEndToEndTests {
     func freshMoto() async throws -> MotoServer {
-        let moto = try await SharedMotoServers.instance.server(for: #fileID)
+        // The inference example has a DNS-validated certificate; moto issues it after this many seconds (60 by default).
+        let moto = try await SharedMotoServers.instance.server(for: #fileID, extraEnvironment: ["MOTO_ACM_VALIDATION_WAIT": "1"])
         try moto.reset()
         return moto
     }

@@ -4,9 +4,15 @@ import NetloomTestSupport
 import Testing
 
 extension CommandRunner {
-    /// `netloom` pointed at another endpoint than moto itself (the fault-injecting proxy).
-    func netloom(_ arguments: [String], endpoint: String) throws -> Result {
-        finish(try start(arguments, endpoint: endpoint))
+    /// `netloom` pointed at another endpoint than moto itself (the fault-injecting proxy), waited
+    /// for on a thread of its own. The proxy serves each connection as a task of this test
+    /// process, whose cooperative pool has one thread per core (two here): two such tests each
+    /// blocking a pool thread in `waitUntilExit` left the proxies none, and every call timed out.
+    func netloom(_ arguments: [String], endpoint: String) async throws -> Result {
+        nonisolated(unsafe) let started = try start(arguments, endpoint: endpoint)
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Self.finish(started)) }.start()
+        }
     }
 
     /// The end state every robustness test must reach: exactly what expand lists, counted by tag
@@ -78,7 +84,8 @@ struct RobustnessTests {
     @Test("apply through a proxy that answers 30 % of the calls with throttling, HTTP 500 or a reset connection (before or after moto did the work) converges to exactly the desired resources",
           .timeLimit(.minutes(10)))
     func applyThroughFaults() async throws {
-        let moto = try await MotoServer()
+        // moto issues the inference example's DNS-validated certificate after this many seconds (60 by default).
+        let moto = try await MotoServer(extraEnvironment: ["MOTO_ACM_VALIDATION_WAIT": "1"])
         defer { moto.stop() }
         // Throttling, 500s and resets before moto sees the call, and resets after moto did the
         // work: the retried creates then fail on a conflict (found again by reading) or make a
@@ -87,14 +94,14 @@ struct RobustnessTests {
         let runner = try CommandRunner(moto: moto, region: "eu-west-1")
         let spec = try runner.example("inference.yaml")
 
-        let apply = try runner.netloom(["apply", spec, "--auto-approve", "--stats"], endpoint: proxy.endpointURL)
+        let apply = try await runner.netloom(["apply", spec, "--auto-approve", "--stats"], endpoint: proxy.endpointURL)
         let counts = proxy.counts
         #expect(apply.status == 0, "apply through faults failed: \(apply.stderr)")
         #expect(counts.faults.values.reduce(0, +) > 20, "too few faults injected to prove anything: \(counts)")
         #expect(counts.faults[.resetAfterForwarding, default: 0] > 0, "no answer was lost after moto did the work: \(counts)")
         try runner.expectConverged(spec: spec, stack: "model-api", "after apply through faults \(counts)")
 
-        let destroy = try runner.netloom(["destroy", spec, "--auto-approve"], endpoint: proxy.endpointURL)
+        let destroy = try await runner.netloom(["destroy", spec, "--auto-approve"], endpoint: proxy.endpointURL)
         print("faults: \(proxy.counts)")
         #expect(destroy.status == 0, "destroy through faults failed: \(destroy.stderr)")
         let left = try runner.countTagged(stack: "model-api")
