@@ -16,8 +16,9 @@ struct ReachCommand: AsyncParsableCommand {
         as hops.
 
         Ends use the syntax of spec assertions: instance:NAME, cluster:NAME,
-        subnet:NAME, lb:NAME, asg:NAME, endpoint:SERVICE, service:s3, internet,
-        ip:A.B.C.D.
+        cluster:NAME/GROUP (a HyperPod group: controller, login, workers),
+        fsx:NAME (a HyperPod cluster's file system), subnet:NAME, lb:NAME,
+        asg:NAME, endpoint:SERVICE, service:s3, internet, ip:A.B.C.D.
         Blocked verdicts carry AWS Reachability Analyzer explanation codes where one
         fits, netloom's own otherwise (docs/reachability-codes.md). Exit status: 0
         for a verdict either way, 64 for bad flags, 65 for an invalid spec.
@@ -29,6 +30,10 @@ struct ReachCommand: AsyncParsableCommand {
             --from cluster:trainers --to service:s3 --protocol tcp --port 443
           netloom reach examples/hyperpod-eks.yaml \\
             --from cluster:trainers --to cluster:trainers --protocol all
+          netloom reach examples/hyperpod-slurm-dev.yaml \\
+            --from cluster:gpu/controller --to fsx:gpu --protocol tcp --port 988
+          netloom reach examples/inference.yaml \\
+            --from internet --to asg:api --protocol tcp --port 5000
           netloom reach examples/ml-workstation.yaml --format json \\
             --from ip:198.51.100.7 --to instance:workstation --protocol tcp --port 22
         """
