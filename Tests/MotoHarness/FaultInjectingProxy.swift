@@ -35,6 +35,7 @@ public final class FaultInjectingProxy: Sendable {
     private let client: HTTPClient
     private let serverChannel: any Channel
     private let serving: Task<Void, Never>
+    private let executor = ProxyExecutor()
 
     /// `faultRate` of the calls fail, spread evenly over the kinds in `faults`.
     ///
@@ -81,7 +82,7 @@ public final class FaultInjectingProxy: Sendable {
                 return fault
             }
         })
-        serving = Task {
+        serving = Task(executorPreference: executor) {
             try? await server.executeThenClose { connections in
                 await withDiscardingTaskGroup { group in
                     do {
@@ -236,5 +237,20 @@ private struct Forwarder: Sendable {
 
     static func answer(_ status: Int, _ contentType: String, _ text: String) -> Answer {
         Answer(status: status, headers: [("content-type", contentType)], body: ByteBuffer(string: text))
+    }
+}
+
+/// Runs the proxy's tasks on threads of its own. The test process's cooperative pool has one
+/// thread per core, and a test that waits for a child process (netloom, the AWS CLI, tmux)
+/// blocks one of them: with two such tests in flight, a proxy served from that pool answered
+/// nothing until they finished, and the netloom it served timed out. Tasks inherit the
+/// preference, so every connection and forwarded call runs here.
+final class ProxyExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "netloom.fault-injecting-proxy", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
