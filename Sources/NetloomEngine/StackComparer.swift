@@ -107,8 +107,10 @@ public struct StackComparer: Sendable {
         }
         // The owner of an unmanaged item is the resource whose id its own id starts with (a route
         // table for a route, an ACL for an entry) or names (a group for a rule).
+        // Only resources' own ids: `ids` also holds attributes (`launch_template:api#...`), whose
+        // values can repeat a group's id and, in dictionary order, took its place.
         var addressByID: [String: String] = [:]
-        for (address, id) in ids { addressByID[id] = address }
+        for (address, id) in ids where !address.contains(ResourceReference.attributeSeparator) { addressByID[id] = address }
         for item in live.unmanaged where state[item.address] == nil {
             let parentID = item.attributes["group"] ?? CompositeID(parsing: item.awsID)[0] ?? ""
             let owner = addressByID[parentID].flatMap { graph[$0] }
