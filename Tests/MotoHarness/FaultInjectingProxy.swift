@@ -35,7 +35,9 @@ public final class FaultInjectingProxy: Sendable {
     private let client: HTTPClient
     private let serverChannel: any Channel
     private let serving: Task<Void, Never>
-    private let executor = ProxyExecutor()
+    /// The proxy serves from threads of its own: a test waiting for a child process on the
+    /// cooperative pool (one thread per core) must not leave it none.
+    private let executor = DedicatedTaskExecutor(label: "netloom.fault-injecting-proxy")
 
     /// `faultRate` of the calls fail, spread evenly over the kinds in `faults`.
     ///
@@ -237,20 +239,5 @@ private struct Forwarder: Sendable {
 
     static func answer(_ status: Int, _ contentType: String, _ text: String) -> Answer {
         Answer(status: status, headers: [("content-type", contentType)], body: ByteBuffer(string: text))
-    }
-}
-
-/// Runs the proxy's tasks on threads of its own. The test process's cooperative pool has one
-/// thread per core, and a test that waits for a child process (netloom, the AWS CLI, tmux)
-/// blocks one of them: with two such tests in flight, a proxy served from that pool answered
-/// nothing until they finished, and the netloom it served timed out. Tasks inherit the
-/// preference, so every connection and forwarded call runs here.
-final class ProxyExecutor: TaskExecutor, @unchecked Sendable {
-    private let queue = DispatchQueue(label: "netloom.fault-injecting-proxy", attributes: .concurrent)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
     }
 }
