@@ -151,7 +151,10 @@ let resourceCount = expansion["resources"]?.listValue?.count ?? 0
 
 let moto: MotoServer
 do {
-    moto = try await MotoServer()
+    // A spec with certificates waits for moto to issue them: 60 s unless the caller sets
+    // MOTO_ACM_VALIDATION_WAIT, which is passed on to the server.
+    let acmWait = ProcessInfo.processInfo.environment["MOTO_ACM_VALIDATION_WAIT"].map { ["MOTO_ACM_VALIDATION_WAIT": $0] } ?? [:]
+    moto = try await MotoServer(extraEnvironment: acmWait)
 } catch {
     stop("\(error)", removing: removable)
 }
