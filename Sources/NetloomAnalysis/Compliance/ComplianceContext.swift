@@ -7,6 +7,9 @@ public struct ComplianceContext: Sendable {
     public let expanded: ExpandedStack
     /// Security group name -> what carries it: `instance:api`, `cluster:trainers`, `load_balancer:public`, `vpc_endpoint:ssm`.
     let groupUsers: [String: [ResourceAddress]]
+    /// For the rules that ask reachability questions (HyperPod's): built once per check, and only
+    /// for a spec with a cluster netloom creates.
+    let reachability: ReachabilityAnalyzer?
 
     public init(_ expanded: ExpandedStack) {
         self.expanded = expanded
@@ -24,6 +27,7 @@ public struct ComplianceContext: Sendable {
             for service in spec.network.interfaceEndpoints { users[group, default: []].append(.vpcEndpoint(service)) }
         }
         groupUsers = users
+        reachability = spec.clusters.contains { $0.hyperPod != nil } ? ReachabilityAnalyzer(expanded) : nil
     }
 
     var spec: StackSpec { expanded.spec }

@@ -14,8 +14,7 @@ extension RuleCatalog {
                        rationale: "Lustre clients connect to the file system on TCP 988 and 1018-1023; FSx refuses a group without them at creation, and when a network ACL or a group rule drops them the nodes hang at mount in their lifecycle script and HyperPod marks them unhealthy.",
                        fix: "Allow TCP 988 and 1018-1023 between the cluster's groups and the file system's group (netloom adds them unless the spec overrides them), and in every network ACL between the cluster's and the file system's subnets.") { context in
             let clusters = context.spec.clusters.filter { $0.hyperPod?.fsxLustre != nil }
-            guard !clusters.isEmpty else { return [] }
-            let analyzer = ReachabilityAnalyzer(context.expanded)
+            guard !clusters.isEmpty, let analyzer = context.reachability else { return [] }
             return clusters.compactMap { cluster in
                 guard let fsx = cluster.hyperPod?.fsxLustre else { return nil }
                 let ports = [988] + Array(1018...1023)
@@ -74,8 +73,7 @@ extension RuleCatalog {
                        rationale: "While a node is created it downloads its lifecycle scripts from S3 and reports to the SageMaker API; without a path to either, creation stalls and the cluster ends Failed.",
                        fix: "Put the cluster in a private subnet with NAT, or add network.endpoints gateway: [s3] and interface: [sagemaker.api], with group rules that allow TCP 443 to them.") { context in
             let clusters = context.spec.clusters.filter { $0.hyperPod != nil }
-            guard !clusters.isEmpty else { return [] }
-            let analyzer = ReachabilityAnalyzer(context.expanded)
+            guard !clusters.isEmpty, let analyzer = context.reachability else { return [] }
             let spec = context.spec
             return clusters.compactMap { cluster in
                 let sageMakerAPI: Endpoint = spec.network.interfaceEndpoints.contains("sagemaker.api") ? .interfaceEndpoint("sagemaker.api") : .internet
