@@ -256,7 +256,7 @@ public struct AWSErrorDetails: Sendable, Hashable {
     }
 
     /// For answers without a parseable error document: HTML pages, empty bodies (S3 HEAD).
-    static func fromStatusOnly(_ response: AWSHTTPResponse) -> AWSErrorDetails {
+    static func fromStatusOnly(_ response: AWSHTTPResponse, expecting format: String = "XML") -> AWSErrorDetails {
         let text = response.bodyText.trimmingWhitespace()
         let requestID = response.header("x-amzn-requestid") ?? response.header("x-amz-request-id")
         if text.isEmpty {
@@ -275,6 +275,6 @@ public struct AWSErrorDetails: Sendable, Hashable {
             return AWSErrorDetails(code: code, message: "HTTP \(response.status) with an empty body", requestID: requestID)
         }
         // Keep the message short and free of markup: an HTML page's <title> says enough.
-        return AWSErrorDetails(code: "", message: AWSAnswerDescription.describe(response), requestID: requestID, isForeignDocument: true)
+        return AWSErrorDetails(code: "", message: AWSAnswerDescription.describe(response, expecting: format), requestID: requestID, isForeignDocument: true)
     }
 }

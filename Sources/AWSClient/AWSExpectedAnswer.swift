@@ -36,7 +36,7 @@ public enum AWSExpectedAnswer: Sendable, Hashable {
             }
             return nil
         case .jsonObject(let allowEmpty):
-            if isBlank { return allowEmpty ? nil : AWSAnswerDescription.describe(response) }
+            if isBlank { return allowEmpty ? nil : AWSAnswerDescription.describe(response, expecting: "JSON") }
             guard let json = AWSJSON.parse(response.body), case .object = json else {
                 return "a body that is not a JSON object (status \(response.status), \(AWSAnswerDescription.snippet(text)))"
             }
@@ -52,7 +52,9 @@ enum AWSAnswerDescription {
         return head.contains("<html") || head.contains("<!doctype html")
     }
 
-    static func describe(_ response: AWSHTTPResponse) -> String {
+    /// `format` is what the protocol answers in ("XML", "JSON"), named when the body is neither
+    /// empty nor a web page.
+    static func describe(_ response: AWSHTTPResponse, expecting format: String = "XML") -> String {
         let text = response.bodyText
         if text.allSatisfy(\.isWhitespace) { return "an empty body (status \(response.status))" }
         if isHTML(text) {
@@ -61,7 +63,7 @@ enum AWSAnswerDescription {
             }
             return "an HTML page (status \(response.status))"
         }
-        return "a body that is not XML (status \(response.status), \(snippet(text)))"
+        return "a body that is not \(format) (status \(response.status), \(snippet(text)))"
     }
 
     /// The page's `<title>`, whitespace collapsed and cut short.

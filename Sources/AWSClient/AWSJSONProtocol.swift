@@ -18,11 +18,11 @@ public enum AWSJSONProtocol {
             if let header = response.header("x-amzn-errortype") {
                 return AWSErrorDetails(code: shortCode(header), message: "", requestID: requestID)
             }
-            return .fromStatusOnly(response)
+            return .fromStatusOnly(response, expecting: "JSON")
         }
         let rawCode = json["__type"].string ?? json["code"].string ?? response.header("x-amzn-errortype") ?? ""
         let message = json["message"].string ?? json["Message"].string ?? json["errorMessage"].string ?? ""
-        guard !rawCode.isEmpty else { return .fromStatusOnly(response) }
+        guard !rawCode.isEmpty else { return .fromStatusOnly(response, expecting: "JSON") }
         return AWSErrorDetails(code: shortCode(rawCode), message: message, requestID: requestID)
     }
 

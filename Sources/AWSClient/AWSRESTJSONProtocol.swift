@@ -38,7 +38,7 @@ public enum AWSRESTJSONProtocol {
         let bodyCode = (json?["code"].string ?? json?["__type"].string ?? json?["Code"].string).map(AWSJSONProtocol.shortCode) ?? ""
         let code = headerCode.isEmpty ? bodyCode : headerCode
         guard !code.isEmpty else {
-            var details = AWSErrorDetails.fromStatusOnly(response)
+            var details = AWSErrorDetails.fromStatusOnly(response, expecting: "JSON")
             if response.status == 404 || response.status == 405 {
                 details.isUnknownOperation = true
                 details.isForeignDocument = true

@@ -22,9 +22,10 @@ struct FaultInjectionTests {
                 _ = try await EC2(core: core).describeVpcs()                 // EC2 Query
                 _ = try await STS(core: core).getCallerIdentity()             // Query
                 _ = try await CloudWatchLogs(core: core).call(action: "DescribeLogGroups", body: [:])  // JSON 1.1
+                _ = try await EKS(core: core).listClusters()                  // REST-JSON
             }
             let counts = proxy.counts
-            #expect(counts.forwarded >= 75)
+            #expect(counts.forwarded >= 100)
             for fault in FaultInjectingProxy.Fault.allCases {
                 #expect((counts.faults[fault] ?? 0) > 0, "no \(fault) was injected in \(counts.total) calls")
             }

@@ -363,6 +363,12 @@ import Testing
         }
         #expect(throttling?.kind == .throttling)
         #expect(await throttled.requests.count == 2)
+
+        // An answer in another protocol's dress (a Query-style XML error) is named as not JSON.
+        let foreign = FakeTransport([Self.restJSON(400, "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>")])
+        let misdressed = await #expect(throws: AWSError.self) { try await EKS(core: Fixture.core(foreign)).listClusters() }
+        #expect(misdressed?.description.contains("a body that is not JSON (status 400, starts \"<ErrorResponse>") == true)
+        #expect(misdressed?.kind == .client)
     }
 
     @Test("EKS add-on calls send the right method, path and body; moto's HTML 404 for them reads as not implemented, not as not found")

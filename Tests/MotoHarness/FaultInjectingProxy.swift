@@ -214,6 +214,10 @@ private struct Forwarder: Sendable {
             return answer(400, "application/x-amz-json-1.1", #"{"__type":"ThrottlingException","message":"Rate exceeded (injected)"}"#)
         }
         switch service(of: request) {
+        case "eks":
+            // REST-JSON: the code travels in a header, the body holds only the message.
+            return answer(429, "application/json", #"{"message":"Rate exceeded (injected)"}"#,
+                          errorType: "ThrottlingException")
         case "ec2":
             return answer(503, "text/xml", "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded (injected).</Message></Error></Errors><RequestID>fault</RequestID></Response>")
         case "s3":
@@ -228,6 +232,8 @@ private struct Forwarder: Sendable {
             return answer(500, "application/x-amz-json-1.1", #"{"__type":"InternalFailure","message":"injected"}"#)
         }
         switch service(of: request) {
+        case "eks":
+            return answer(500, "application/json", #"{"message":"injected"}"#, errorType: "ServerException")
         case "ec2":
             return answer(500, "text/xml", "<Response><Errors><Error><Code>InternalError</Code><Message>An internal error has occurred (injected).</Message></Error></Errors><RequestID>fault</RequestID></Response>")
         case "s3":
@@ -237,7 +243,9 @@ private struct Forwarder: Sendable {
         }
     }
 
-    static func answer(_ status: Int, _ contentType: String, _ text: String) -> Answer {
-        Answer(status: status, headers: [("content-type", contentType)], body: ByteBuffer(string: text))
+    static func answer(_ status: Int, _ contentType: String, _ text: String, errorType: String? = nil) -> Answer {
+        var headers = [("content-type", contentType)]
+        if let errorType { headers.append(("x-amzn-errortype", errorType)) }
+        return Answer(status: status, headers: headers, body: ByteBuffer(string: text))
     }
 }
