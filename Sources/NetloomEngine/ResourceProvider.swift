@@ -228,6 +228,10 @@ public protocol ResourceProvider: Sendable {
     var readsAfterParents: Bool { get }
     /// Fields AWS cannot change in place: a difference there replaces the resource.
     var replacedOn: [String: String] { get }
+    /// Fields `drift` reports but a plan never acts on: the resource's health, which AWS
+    /// restores itself or the user repairs, and which no call of netloom would fix (a HyperPod
+    /// group running fewer nodes than its count).
+    var reportedOnly: Set<String> { get }
 
     /// Everything of this type the stack has in AWS: one tag-filtered describe (all pages) or
     /// one call per parent, never one per resource.
@@ -266,6 +270,7 @@ public protocol ResourceProvider: Sendable {
 extension ResourceProvider {
     public var readsAfterParents: Bool { false }
     public var replacedOn: [String: String] { [:] }
+    public var reportedOnly: Set<String> { [] }
     public func resolveParameters(of resources: [Resource], context: ProviderContext) async throws -> [String: String] { [:] }
     public func prepare(_ desired: DesiredResource, in graph: ResourceGraph) -> DesiredResource { desired }
     public func createBatchKey(of resource: Resource) -> String? { nil }

@@ -46,7 +46,7 @@ public struct StackComparer: Sendable {
                 replacedOrCreated.insert(resource.address)
                 continue
             }
-            let diff = Self.differences(want, observed)
+            let diff = Self.differences(want, observed).filter { !provider.reportedOnly.contains($0.key) }
             guard !diff.isEmpty else { continue }
             let replacing = diff.keys.sorted().compactMap { key in provider.replacedOn[key].map { "\(key): \($0)" } }
             if !replacing.isEmpty {

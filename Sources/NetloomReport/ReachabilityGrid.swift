@@ -21,7 +21,8 @@ public struct ReachabilityGrid: Sendable {
         public var reachableCount: Int { results.count { $0.verdict.reachable } }
     }
 
-    /// Where connections start: the internet and the workloads.
+    /// Where connections start: the internet and the workloads (load balancers, clusters, Auto
+    /// Scaling groups, instances, file systems).
     public var sources: [Endpoint]
     /// Where they go: the workloads, the endpoints, the services, the internet.
     public var destinations: [Endpoint]
@@ -37,7 +38,9 @@ public struct ReachabilityGrid: Sendable {
         let spec = expanded.spec
         var workloads: [Endpoint] = spec.loadBalancers.map { .loadBalancer($0.name) }
         workloads += spec.clusters.map { .cluster($0.name) }
+        workloads += spec.autoScalingGroups.map { .autoScalingGroup($0.name) }
         workloads += spec.instances.filter { $0.count > 0 }.map { .instance($0.name) }
+        workloads += spec.clusters.filter { $0.hyperPod?.fsxLustre != nil }.map { .fileSystem($0.name) }
         omittedWorkloads = Array(workloads.dropFirst(maximumWorkloads))
         workloads = Array(workloads.prefix(maximumWorkloads))
 

@@ -331,6 +331,24 @@ import Testing
         #expect(requests[1].url == "https://eks.eu-west-1.amazonaws.com/clusters?nextToken=t%2F2")
     }
 
+    @Test("EKS tags: TagResource posts the map to /tags/<ARN as one segment>, UntagResource deletes with one tagKeys per key; nothing to do sends nothing")
+    func eksTags() async throws {
+        let transport = FakeTransport([Self.restJSON(200, "{}"), Self.restJSON(200, "{}")])
+        let eks = EKS(core: Fixture.core(transport))
+        let arn = "arn:aws:eks:eu-west-1:123456789012:cluster/k"
+        try await eks.tagResource(arn: arn, tags: [AWSTag("team", "ml")])
+        try await eks.untagResource(arn: arn, keys: ["b", "a"])
+        try await eks.tagResource(arn: arn, tags: [])
+        try await eks.untagResource(arn: arn, keys: [])
+        let requests = await transport.requests
+        #expect(requests.count == 2)
+        #expect(requests[0].method == "POST")
+        #expect(requests[0].url == "https://eks.eu-west-1.amazonaws.com/tags/arn%3Aaws%3Aeks%3Aeu-west-1%3A123456789012%3Acluster%2Fk")
+        #expect(Self.json(requests[0]) == ["tags": ["team": "ml"]])
+        #expect(requests[1].method == "DELETE")
+        #expect(requests[1].url == "https://eks.eu-west-1.amazonaws.com/tags/arn%3Aaws%3Aeks%3Aeu-west-1%3A123456789012%3Acluster%2Fk?tagKeys=a&tagKeys=b")
+    }
+
     @Test("EKS errors: the x-amzn-ErrorType header names the code (AWS's with its URL suffix, moto's bare), the body's message the text")
     func eksErrors() async throws {
         let aws = FakeTransport([Self.restJSON(404, #"{"message":"No cluster found for name: gone."}"#,

@@ -113,6 +113,21 @@ struct HyperPodEndToEndTests {
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(CommandRunner.mutatingCalls(second.stderr) == 0, "second apply: \(second.stdout)\n\(second.stderr)")
 
+        // A tag added by hand to the file system and to the cluster is drift; apply removes it.
+        let fileSystemARN = try #require(fileSystem["ResourceARN"] as? String)
+        let clusterARN = try #require(cluster["ClusterArn"] as? String)
+        _ = try runner.awsRaw(["fsx", "tag-resource", "--resource-arn", fileSystemARN, "--tags", "Key=added-by-hand,Value=yes"])
+        _ = try runner.awsRaw(["sagemaker", "add-tags", "--resource-arn", clusterARN, "--tags", "Key=added-by-hand,Value=yes"])
+        let tagDrift = try runner.netloom("drift", spec)
+        #expect(tagDrift.status == 2, "drift: \(tagDrift.stdout)\n\(tagDrift.stderr)")
+        #expect(tagDrift.stdout.contains("fsx_file_system:gpu: tags.added-by-hand is yes"), "drift: \(tagDrift.stdout)")
+        #expect(tagDrift.stdout.contains("hyperpod_cluster:gpu: tags.added-by-hand is yes"), "drift: \(tagDrift.stdout)")
+        let retag = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(retag.status == 0, "apply: \(retag.stdout)\n\(retag.stderr)")
+        #expect(CommandRunner.mutatingCalls(retag.stderr) == 2, "apply: \(retag.stderr)")
+        let clean = try runner.netloom("drift", spec)
+        #expect(clean.status == 0, "drift after apply: \(clean.stdout)\n\(clean.stderr)")
+
         // A script changed in the bucket by hand is drift, by its content hash.
         let edited = runner.workDirectory + "/edited.sh"
         try "#!/bin/bash\necho changed by hand\n".write(toFile: edited, atomically: true, encoding: .utf8)
@@ -172,6 +187,17 @@ struct HyperPodEndToEndTests {
         let keys = try runner.awsList(["s3api", "list-objects-v2", "--bucket", bucket], key: "Contents").compactMap { $0["Key"] as? String }
         #expect(keys == ["lifecycle/on_create.sh"])
         #expect(try fileSystems(runner, stack: "llm-training").first?["SubnetIds"] as? [String] == [subnet])
+
+        // Tags added and changed by hand on the control plane are drift; apply removes the one
+        // and restores the other (and still names the add-on calls moto lacks).
+        let eksARN = try #require(eks["arn"] as? String)
+        _ = try runner.awsRaw(["eks", "tag-resource", "--resource-arn", eksARN, "--tags", "added-by-hand=yes,team=changed-by-hand"])
+        let drift = try runner.netloom("drift", spec)
+        #expect(drift.stdout.contains("eks_cluster:trainers: tags.added-by-hand is yes"), "drift: \(drift.stdout)\n\(drift.stderr)")
+        let retag = try runner.netloom("apply", spec, "--auto-approve")
+        #expect(retag.stderr.contains("the endpoint does not implement CreateAddon"), "\(retag.stderr)")
+        let eksTags = (try runner.aws(["eks", "list-tags-for-resource", "--resource-arn", eksARN]) as? [String: Any])?["tags"] as? [String: String]
+        #expect(eksTags?["added-by-hand"] == nil && eksTags?["team"] == "foundation-models" && eksTags?["netloom:stack"] == "llm-training", "tags: \(eksTags ?? [:])\n\(retag.stdout)\n\(retag.stderr)")
 
         let output = try runner.netloom("output", spec)
         #expect(output.stdout.contains("next: aws eks update-kubeconfig --region us-west-2 --name \(eksName)"), "output: \(output.stdout)")

@@ -1,5 +1,7 @@
 import Foundation
+import NetloomAnalysis
 import NetloomEngine
+import NetloomModel
 import NetloomPlanning
 import NetloomReport
 import NetloomSpec
@@ -127,5 +129,28 @@ struct ReportCommandTests {
         #expect(fullest.contents.count > TopologySVGRenderer().maximumItemsPerSubnet)
         #expect(svg.contains("+\(fullest.contents.count - TopologySVGRenderer().maximumItemsPerSubnet + 1) more"))
         for subnet in diagram.subnets { #expect(svg.contains("data-address=\"\(subnet.node.address)\"")) }
+    }
+
+    @Test("the reachability matrix has the Auto Scaling group and the file system: the model servers answer the load balancer on 5000, never the internet")
+    func matrixHasGroupsAndFileSystems() throws {
+        let inference = try StackExpander.expand(SpecLoader.load(contentsOf: ExampleSpecs.path("inference.yaml")))
+        let grid = ReachabilityGrid(inference, analyzer: ReachabilityAnalyzer(inference))
+        let group = Endpoint.autoScalingGroup("api")
+        let column = try #require(grid.destinations.firstIndex(of: group))
+        #expect(grid.sources.contains(group))
+        func verdict(from source: Endpoint) throws -> ReachabilityVerdict {
+            let row = try #require(grid.sources.firstIndex(of: source))
+            let cell = try #require(grid.cells[row][column])
+            return try #require(cell.results.first { $0.probe.port == 5000 }?.verdict)
+        }
+        #expect(try verdict(from: .loadBalancer("public")).reachable)
+        #expect(try !verdict(from: .internet).reachable)
+
+        let hyperPod = try StackExpander.expand(SpecLoader.load(contentsOf: ExampleSpecs.path("hyperpod-slurm-dev.yaml")))
+        let clusterGrid = ReachabilityGrid(hyperPod, analyzer: ReachabilityAnalyzer(hyperPod))
+        #expect(clusterGrid.destinations.contains(.fileSystem("gpu")))
+        let fileSystemColumn = try #require(clusterGrid.destinations.firstIndex(of: .fileSystem("gpu")))
+        let clusterRow = try #require(clusterGrid.sources.firstIndex(of: .cluster("gpu")))
+        #expect(clusterGrid.cells[clusterRow][fileSystemColumn]?.results.contains { $0.probe.port == 988 && $0.verdict.reachable } == true)
     }
 }

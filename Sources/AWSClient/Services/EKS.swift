@@ -162,6 +162,21 @@ public struct EKS: Sendable {
         }
     }
 
+    // MARK: Tags
+
+    /// Adds or overwrites tags on a cluster or add-on, by its ARN (one path segment, every
+    /// `:` and `/` percent-encoded).
+    public func tagResource(arn: String, tags: [AWSTag]) async throws {
+        guard !tags.isEmpty else { return }
+        _ = try await call("TagResource", "POST", "/tags/\(Self.segment(arn))", body: .object(["tags": Self.json(tags)]))
+    }
+
+    /// Removes the tags with these keys.
+    public func untagResource(arn: String, keys: [String]) async throws {
+        guard !keys.isEmpty else { return }
+        _ = try await call("UntagResource", "DELETE", "/tags/\(Self.segment(arn))", query: keys.sorted().map { .init("tagKeys", $0) })
+    }
+
     // MARK: Add-ons
 
     public struct CreateAddonInput: Sendable, Hashable {

@@ -168,6 +168,10 @@ public struct FSx: Sendable {
         _ = try await call("TagResource", ["ResourceARN": .string(arn), "Tags": Self.json(tags)])
     }
 
+    public func untagResource(arn: String, keys: [String]) async throws {
+        _ = try await call("UntagResource", ["ResourceARN": .string(arn), "TagKeys": .array(keys.map(AWSJSON.string))])
+    }
+
     /// The resource's tags, sorted, all pages.
     public func listTagsForResource(arn: String) async throws -> [AWSTag] {
         try await AWSPaging.collect { token in

@@ -309,6 +309,10 @@ public struct SageMaker: Sendable {
         _ = try await call("AddTags", ["ResourceArn": .string(arn), "Tags": Self.json(tags)])
     }
 
+    public func deleteTags(arn: String, keys: [String]) async throws {
+        _ = try await call("DeleteTags", ["ResourceArn": .string(arn), "TagKeys": .array(keys.map(AWSJSON.string))])
+    }
+
     static func json(_ tags: [AWSTag]) -> AWSJSON {
         .array(tags.map { ["Key": .string($0.key), "Value": .string($0.value)] })
     }

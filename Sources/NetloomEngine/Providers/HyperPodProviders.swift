@@ -95,6 +95,15 @@ struct FSxFileSystemProvider: ResourceProvider {
         return observed
     }
 
+    /// Only the tags change in place; every other field replaces the file system.
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        guard changed.contains("tags"), let arn = observed.attributes["arn"] else { return updated(observed, to: desired) }
+        let change = ProviderSupport.tagChange(desired, observed: observed)
+        if !change.set.isEmpty { try await context.services.fsx.tagResource(arn: arn, tags: change.set) }
+        if !change.removed.isEmpty { try await context.services.fsx.untagResource(arn: arn, keys: change.removed) }
+        return updated(observed, to: desired)
+    }
+
     func delete(_ observed: ObservedResource, context: ProviderContext) async throws {
         // moto 5.2.1 answers a delete of an unknown id with a server error: ask first.
         let present = try await context.services.fsx.describeFileSystems().contains { $0.id == observed.awsID }
@@ -138,14 +147,23 @@ struct EKSClusterProvider: ResourceProvider {
             "subnets": ProviderSupport.sortedIDs(cluster.vpcConfig?.subnetIDs ?? []),
             "security_groups": ProviderSupport.sortedIDs(cluster.vpcConfig?.securityGroupIDs ?? []),
             "authentication_mode": .string(cluster.authenticationMode ?? "API"), "status": .string(cluster.status),
+            "tags": comparableTags(cluster.tags),
         ], attributes: ["arn": cluster.arn])
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {
         ["name": .string(desired.string("name")), "version": .string(desired.string("version")), "role_arn": .string(desired.string("role_arn")),
          "subnets": ProviderSupport.sortedIDs(desired.strings("subnets")), "security_groups": ProviderSupport.sortedIDs(desired.strings("security_groups")),
-         // Tags are set at creation; the EKS client has no TagResource, so they are not compared.
-         "authentication_mode": .string(desired.string("authentication_mode")), "status": "ACTIVE"]
+         "authentication_mode": .string(desired.string("authentication_mode")), "status": "ACTIVE", "tags": desired.tags.propertyMap]
+    }
+
+    /// Only the tags change in place; every other field replaces the control plane.
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        guard changed.contains("tags"), let arn = observed.attributes["arn"] else { return updated(observed, to: desired) }
+        let change = ProviderSupport.tagChange(desired, observed: observed)
+        try await context.services.eks.tagResource(arn: arn, tags: change.set)
+        try await context.services.eks.untagResource(arn: arn, keys: change.removed)
+        return updated(observed, to: desired)
     }
 
     func create(_ desired: DesiredResource, context: ProviderContext) async throws -> ObservedResource {
@@ -264,6 +282,10 @@ struct HyperPodClusterProvider: ResourceProvider {
         "orchestrator": "a cluster's orchestrator is fixed", "eks_cluster_arn": "a cluster's EKS control plane is fixed",
         "status": "SageMaker cannot repair a Failed cluster in place",
     ]
+    /// A group short of nodes is repaired by SageMaker's node recovery or by the user
+    /// (`aws sagemaker batch-replace-cluster-nodes`); an UpdateCluster to the same counts would
+    /// not bring a node back.
+    let reportedOnly: Set<String> = ["running_nodes"]
 
     func read(_ scope: ReadScope, context: ProviderContext) async throws -> [ObservedResource] {
         let prefix = DerivedName.stackPrefix(.hyperPodCluster, stack: context.stack)
@@ -302,9 +324,20 @@ struct HyperPodClusterProvider: ResourceProvider {
         // returns them. A missing one means the endpoint does not report it, not that it differs.
         let orchestrator = cluster.eksClusterArn != nil ? "eks" : (wanted?.string("orchestrator") ?? "slurm")
         let status = cluster.isFailed ? "Failed" : "InService"
+        // Degraded: in service with a group running fewer nodes than its target. While the
+        // cluster is created or updated the counts lag by design, so only InService is read.
+        // A full group reads as the spec's count, so a count changed in the spec shows once,
+        // as `instance_counts`, and not again here.
+        let specCounts = groupMap(wanted?.properties["instance_groups"]?.listValue ?? [], "count").mapValue ?? [:]
+        let running: [String: PropertyValue] = Dictionary(cluster.instanceGroups.map { group in
+            let target = group.targetCount ?? group.currentCount ?? 0
+            let current = group.currentCount ?? target
+            if cluster.isInService, current < target { return (group.name, PropertyValue.int(current)) }
+            return (group.name, specCounts[group.name] ?? .int(target))
+        }, uniquingKeysWith: { first, _ in first })
         var properties: [String: PropertyValue] = [
             "name": .string(cluster.name), "instance_types": groupMap(groups, "instance_type"), "instance_counts": groupMap(groups, "count"),
-            "threads_per_core": groupMap(groups, "threads_per_core"),
+            "threads_per_core": groupMap(groups, "threads_per_core"), "running_nodes": .map(running),
             "instance_settings": .map(Dictionary(groups.compactMap { group in group["name"]?.stringValue.map { ($0, settings(group)) } }, uniquingKeysWith: { first, _ in first })),
             "subnet": .string(cluster.vpcConfig?.subnetIDs.first ?? ""), "security_groups": ProviderSupport.sortedIDs(cluster.vpcConfig?.securityGroupIDs ?? []),
             "orchestrator": .string(orchestrator),
@@ -320,7 +353,7 @@ struct HyperPodClusterProvider: ResourceProvider {
         let groups = desired.properties["instance_groups"]?.listValue ?? []
         return [
             "name": .string(desired.string("name")), "instance_types": Self.groupMap(groups, "instance_type"), "instance_counts": Self.groupMap(groups, "count"),
-            "threads_per_core": Self.groupMap(groups, "threads_per_core"),
+            "threads_per_core": Self.groupMap(groups, "threads_per_core"), "running_nodes": Self.groupMap(groups, "count"),
             "instance_settings": .map(Dictionary(groups.compactMap { group in group["name"]?.stringValue.map { ($0, Self.settings(group)) } }, uniquingKeysWith: { first, _ in first })),
             "subnet": .string(desired.string("subnet")), "security_groups": ProviderSupport.sortedIDs(desired.strings("security_groups")),
             "orchestrator": .string(desired.string("orchestrator")), "eks_cluster_arn": .string(desired.string("eks_cluster_arn")),
@@ -392,7 +425,9 @@ struct HyperPodClusterProvider: ResourceProvider {
             _ = try await waitInService(name, what: "update of HyperPod cluster \(name)", context: context)
         }
         if changed.contains("tags"), let arn = observed.attributes["arn"] {
-            try await context.services.sageMaker.addTags(arn: arn, tags: desired.tags)
+            let change = ProviderSupport.tagChange(desired, observed: observed)
+            if !change.set.isEmpty { try await context.services.sageMaker.addTags(arn: arn, tags: change.set) }
+            if !change.removed.isEmpty { try await context.services.sageMaker.deleteTags(arn: arn, keys: change.removed) }
         }
         return updated(observed, to: desired)
     }

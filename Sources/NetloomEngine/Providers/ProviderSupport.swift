@@ -64,13 +64,19 @@ enum ProviderSupport {
     /// Brings an EC2 resource's tags to the desired set: CreateTags for new or changed values,
     /// DeleteTags for keys no longer wanted (`aws:` tags are AWS's and left alone).
     static func updateEC2Tags(_ desired: DesiredResource, observed: ObservedResource, context: ProviderContext) async throws {
+        let change = tagChange(desired, observed: observed)
+        if !change.set.isEmpty { try await context.services.ec2.createTags(resourceIDs: [observed.awsID], tags: change.set) }
+        if !change.removed.isEmpty { try await context.services.ec2.deleteTags(resourceIDs: [observed.awsID], keys: change.removed) }
+    }
+
+    /// The tags to write (new or with another value) and the keys to remove (added outside
+    /// netloom; AWS's own `aws:` tags stay) to turn the observed `tags` into the spec's.
+    static func tagChange(_ desired: DesiredResource, observed: ObservedResource) -> (set: [AWSTag], removed: [String]) {
         let want = desired.tags
         let have = observed.properties["tags"]?.mapValue ?? [:]
-        let changed = want.filter { have[$0.key]?.stringValue != $0.value }
-        if !changed.isEmpty { try await context.services.ec2.createTags(resourceIDs: [observed.awsID], tags: changed) }
         let wantedKeys = Set(want.map(\.key))
-        let removed = have.keys.filter { !wantedKeys.contains($0) && !$0.hasPrefix("aws:") }.sorted()
-        if !removed.isEmpty { try await context.services.ec2.deleteTags(resourceIDs: [observed.awsID], keys: removed) }
+        return (want.filter { have[$0.key]?.stringValue != $0.value },
+                have.keys.filter { !wantedKeys.contains($0) && !$0.hasPrefix("aws:") }.sorted())
     }
 
     /// Deletes that find nothing to delete are done: the goal state is reached.
