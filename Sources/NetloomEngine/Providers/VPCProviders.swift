@@ -490,8 +490,26 @@ struct PlacementGroupProvider: ResourceProvider {
             return []
         }
         return ProviderSupport.byAddressTag(groups, stack: context.stack, adoption: context.adoption, type: type, id: \.groupName, tags: \.tags) { group in
-            ObservedResource(address: "", type: type, awsID: group.groupName, properties: ["strategy": .string(group.strategy), "tags": comparableTags(group.tags)])
+            ObservedResource(address: "", type: type, awsID: group.groupName, properties: ["strategy": .string(group.strategy), "tags": comparableTags(group.tags)],
+                             attributes: group.groupID.isEmpty ? [:] : ["group_id": group.groupID])
         }
+    }
+
+    /// Only the tags change in place. EC2 tags a placement group by its `pg-` id, not its name.
+    func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
+        guard changed.contains("tags") else { return updated(observed, to: desired) }
+        var groupID = observed.attributes["group_id"] ?? ""
+        if groupID.isEmpty {
+            groupID = try await context.services.ec2.describePlacementGroups(names: [observed.awsID]).first?.groupID ?? ""
+        }
+        guard !groupID.isEmpty else {
+            throw AWSError(kind: .invalidAnswer, service: "ec2", action: "DescribePlacementGroups", statusCode: 200,
+                           message: "placement group \(observed.awsID) has no groupId to tag it by")
+        }
+        var byID = observed
+        byID.awsID = groupID
+        try await ProviderSupport.updateEC2Tags(desired, observed: byID, context: context)
+        return updated(observed, to: desired)
     }
 
     func comparable(_ desired: DesiredResource) -> [String: PropertyValue] {

@@ -28,6 +28,30 @@ struct VPCProviderTests {
         #expect(fake.requests[1]["VpcId"] == "vpc-9")
     }
 
+    @Test("placement group: a tag change tags the group by its pg- id (looked up by name when the read had none), never by its name")
+    func placementGroupTags() async throws {
+        let desired = F.desired("placement_group:gpu", .placementGroup, ["name": "s-gpu", "strategy": "cluster"])
+        let read = FakeAWS()
+        let observed = F.observed("placement_group:gpu", .placementGroup, "s-gpu", ["strategy": "cluster", "tags": ["netloom:stack": "s", "old": "x"]],
+                                  attributes: ["group_id": "pg-0123"])
+        _ = try await PlacementGroupProvider().update(desired, from: observed, changed: ["tags"], context: F.context(read))
+        #expect(read.actions == ["CreateTags", "DeleteTags"])
+        #expect(read.requests.allSatisfy { $0["ResourceId.1"] == "pg-0123" })
+        #expect(read.requests[1]["Tag.1.Key"] == "old")
+
+        let lookup = FakeAWS { request in
+            request.action == "DescribePlacementGroups"
+                ? FakeAWS.xml(200, "<DescribePlacementGroupsResponse><placementGroupSet><item><groupName>s-gpu</groupName><groupId>pg-0456</groupId><strategy>cluster</strategy><state>available</state></item></placementGroupSet></DescribePlacementGroupsResponse>")
+                : nil
+        }
+        var withoutID = observed
+        withoutID.attributes = [:]
+        _ = try await PlacementGroupProvider().update(desired, from: withoutID, changed: ["tags"], context: F.context(lookup))
+        #expect(lookup.actions == ["DescribePlacementGroups", "CreateTags", "DeleteTags"])
+        #expect(lookup.requests[0]["GroupName.1"] == "s-gpu")
+        #expect(lookup.requests[1]["ResourceId.1"] == "pg-0456")
+    }
+
     @Test("VPC: an update turns DNS support on before hostnames, then brings the tags; delete sends DeleteVpc")
     func vpcUpdateDelete() async throws {
         let fake = FakeAWS()
