@@ -240,6 +240,14 @@ public struct ClusterSpec: Sendable, Hashable {
     /// nodes are every group's (controller, login and workers), plus the file system's interfaces.
     public var addressDemand: Int { nodeAddressDemand + fileSystemInterfaces }
 
+    /// The addresses the cluster takes in its own subnet and AZ: its nodes, and its file
+    /// system's interfaces when the file system is in the same AZ.
+    public var addressDemandInOwnAZ: Int { nodeAddressDemand + fileSystemInterfacesInOwnAZ }
+
+    /// The file system's interfaces that sit in the cluster's AZ: all of them, or none when
+    /// `storage.fsx_lustre.az` puts the file system in another AZ.
+    public var fileSystemInterfacesInOwnAZ: Int { fileSystemAZ == az ? fileSystemInterfaces : 0 }
+
     /// The AZ of the cluster's file system: its `az:`, or the cluster's own.
     public var fileSystemAZ: String? {
         guard let fsx = hyperPod?.fsxLustre else { return nil }

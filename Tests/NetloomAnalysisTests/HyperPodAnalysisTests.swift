@@ -143,6 +143,16 @@ struct HyperPodAnalysisTests {
         #expect(fileSystem.subnet == SubnetKey(subnet: "compute", az: "us-east-1b"))
         #expect(stack.graph["fsx_file_system:gpu"]?.properties["subnet"] == .reference(.subnet(SubnetKey(subnet: "compute", az: "us-east-1b"))))
         #expect(stack.demand.placements[SubnetKey(subnet: "compute", az: "us-east-1b")]?.contains { $0.kind == .fileSystem && $0.addresses == 2 } == true)
+        let cluster = try #require(stack.spec.clusters.first)
+        #expect(cluster.fileSystemInterfacesInOwnAZ == 0 && cluster.addressDemandInOwnAZ == cluster.nodeAddressDemand)
+
+        // The cluster's own subnet too small: the finding counts its nodes, not the interfaces elsewhere.
+        let pinned = hyperPodStack(fileSystem: "fsx_lustre: { capacity_gib: 1200, az: us-east-1b }")
+            .replacingOccurrences(of: "compute: { tier: private, size: auto }", with: "compute: { tier: private, size: auto, cidrs: { us-east-1a: 10.4.64.0/28 } }")
+        let small = try expanded(pinned)
+        let finding = try #require(ComplianceChecker().check(small).findings.first { $0.ruleID == "NL-ML-003" })
+        #expect(!finding.message.contains("file system"), "\(finding.message)")
+        #expect(finding.message.contains("= \(cluster.nodeAddressDemand.grouped) addresses ("), "\(finding.message)")
     }
 
     @Test("cost lists node-hours per HyperPod group as SageMaker's, with the rate unknown, and prices the file system by its throughput tier")

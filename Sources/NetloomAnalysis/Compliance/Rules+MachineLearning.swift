@@ -53,9 +53,10 @@ extension RuleCatalog {
                 let usable = allocation.cidr.usableAddresses
                 let total = context.expanded.demand.demand(of: key)
                 guard usable < total else { return nil }
-                let others = total - cluster.addressDemand
+                let own = cluster.addressDemandInOwnAZ, interfaces = cluster.fileSystemInterfacesInOwnAZ
+                let others = total - own
                 return RuleHit(address: .subnet(key),
-                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr), \(usable.grouped) usable) cannot hold cluster '\(cluster.name)': \(cluster.totalNodes) nodes × \(cluster.ipsPerNode) IPs × \(headroomText(cluster))\(cluster.fileSystemInterfaces > 0 ? " + \(cluster.fileSystemInterfaces) file system interfaces" : "") = \(cluster.addressDemand.grouped) addresses\(others > 0 ? " plus \(others.grouped) for other placements" : "") (\((total - usable).grouped) short)",
+                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr), \(usable.grouped) usable) cannot hold cluster '\(cluster.name)': \(cluster.totalNodes) nodes × \(cluster.ipsPerNode) IPs × \(headroomText(cluster))\(interfaces > 0 ? " + \(interfaces) file system interfaces" : "") = \(own.grouped) addresses\(others > 0 ? " plus \(others.grouped) for other placements" : "") (\((total - usable).grouped) short)",
                                location: context.spec.subnet(named: cluster.subnet).map { $0.cidrLocations[cluster.az] ?? $0.location } ?? cluster.location)
             }
         },
@@ -70,7 +71,7 @@ extension RuleCatalog {
                 guard total <= usable, Double(total) > 0.8 * Double(usable) else { return nil }
                 let percent = Int((Double(total) / Double(usable) * 100).rounded())
                 return RuleHit(address: .subnet(key),
-                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr)) would be \(percent) % used: \(total.grouped) of \(usable.grouped) usable addresses, \(cluster.addressDemand.grouped) of them for cluster '\(cluster.name)'",
+                               message: "\(ResourceAddress.subnet(key)) (\(allocation.cidr)) would be \(percent) % used: \(total.grouped) of \(usable.grouped) usable addresses, \(cluster.addressDemandInOwnAZ.grouped) of them for cluster '\(cluster.name)'",
                                location: context.spec.subnet(named: cluster.subnet).map { $0.cidrLocations[cluster.az] ?? $0.location } ?? cluster.location)
             }
         },
