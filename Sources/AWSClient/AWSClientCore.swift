@@ -252,6 +252,7 @@ public struct AWSErrorDetails: Sendable, Hashable {
         }
         var error = AWSError(kind: kind, service: service, action: action, statusCode: statusCode, code: code, message: message, requestID: requestID)
         error.isForeignAnswer = isForeignDocument
+        error.notImplementedIsGuessed = kind == .notImplemented && !isUnknownOperation
         return error
     }
 

@@ -51,6 +51,10 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var deadlineExplanation: String?
     /// True when the request never left (no connection was made): it cannot have done anything.
     public var requestWasNotSent = false
+    /// True for `notImplemented` read from a server error page (HTML 500) rather than an AWS
+    /// error code: moto answers an action it lacks that way, but also a request it crashed on
+    /// (two concurrent EC2 calls can trip it), so the retry policy asks again before believing it.
+    public var notImplementedIsGuessed = false
 
     public init(kind: Kind, service: String, action: String, statusCode: Int = 0, code: String = "", message: String, requestID: String? = nil) {
         self.kind = kind

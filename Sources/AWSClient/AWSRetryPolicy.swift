@@ -44,6 +44,10 @@ public struct AWSRetryPolicy: Sendable {
         "Unavailable", "RequestTimeout", "RequestTimeoutException",
     ]
 
+    /// How often a call answered by a server error page is made before the action is taken to
+    /// be missing from the endpoint: a crash seldom repeats three times, a missing action always does.
+    static let guessedNotImplementedAttempts = 3
+
     public func isRetryable(_ error: AWSError) -> Bool {
         switch error.kind {
         case .throttling, .server, .transport, .timeout: return true
@@ -80,13 +84,13 @@ public struct AWSRetryPolicy: Sendable {
             } catch var error as AWSError {
                 error.attempts = attempt
                 error.followsUncertainAttempt = error.followsUncertainAttempt || uncertain
-                guard isRetryable(error) else { throw error }
+                guard isRetryable(error) || (error.notImplementedIsGuessed && attempt < Self.guessedNotImplementedAttempts) else { throw error }
                 if let deadline, now() >= deadline.instant {
                     error.deadlineExplanation = deadline.explanation
                     throw error
                 }
                 guard attempt < maxAttempts else { throw error }
-                if !readOnly && error.kind != .throttling && !error.requestWasNotSent { uncertain = true }
+                if !readOnly && error.kind != .throttling && !error.requestWasNotSent && !error.notImplementedIsGuessed { uncertain = true }
                 let wait = delay(afterAttempt: attempt)
                 // No point sleeping into the deadline: the next attempt would have no time.
                 if let deadline, now() + wait >= deadline.instant {

@@ -180,7 +180,7 @@ import Testing
             try await SageMaker(core: Fixture.core(moto)).updateCluster(.init(name: "train", instanceGroups: [Self.group]))
         }
         #expect(error?.isNotImplemented == true)
-        #expect(await moto.requests.count == 1)
+        #expect(await moto.requests.count == 3)
     }
 
     @Test("cluster tags are read with ListTags over every page and written with AddTags")

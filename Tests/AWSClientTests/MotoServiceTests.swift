@@ -174,8 +174,9 @@ struct MotoServiceTests {
         }
     }
 
-    /// moto answers an action it does not implement with an HTML 500 page.
-    @Test func unimplementedActionIsNotImplementedAndNotRetried() async throws {
+    /// moto answers an action it does not implement with an HTML 500 page, the same page as for
+    /// a request it crashed on: three attempts, then not implemented.
+    @Test func unimplementedActionIsNotImplementedAfterThreeAttempts() async throws {
         try await withMotoCore(try await freshSharedMoto()) { motoCore in
             let counting = CountingTransport(motoCore.transport)
             var core = motoCore
@@ -186,7 +187,7 @@ struct MotoServiceTests {
             }
             #expect(error?.kind == .notImplemented)
             #expect(error?.statusCode == 500)
-            #expect(await counting.count == 1)
+            #expect(await counting.count == 3)
         }
     }
 }

@@ -26,7 +26,8 @@ import Testing
         #expect(await sleeps.delays == [.milliseconds(100), .milliseconds(200)])
     }
 
-    @Test func htmlServerErrorIsNotImplementedAndNotRetried() async throws {
+    @Test("an HTML 500 is asked again twice, then read as not implemented; one that passes (a crash) is no error")
+    func htmlServerErrorIsNotImplementedAfterThreeAttempts() async throws {
         let page = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1><p>The server encountered an internal error</p>"
         let transport = FakeTransport([FakeTransport.html(500, page)])
         let error = await #expect(throws: AWSError.self) {
@@ -35,7 +36,12 @@ import Testing
         #expect(error?.kind == .notImplemented)
         #expect(error?.statusCode == 500)
         #expect(error?.message.contains("500 Internal Server Error") == true)
-        #expect(await transport.requests.count == 1)
+        #expect(error?.followsUncertainAttempt == false)
+        #expect(await transport.requests.count == 3)
+
+        let crashedOnce = FakeTransport([FakeTransport.html(500, page), FakeTransport.xml(200, "<DescribeCarrierGatewaysResponse/>")])
+        _ = try await EC2(core: Fixture.core(crashedOnce)).call(action: "DescribeCarrierGateways")
+        #expect(await crashedOnce.requests.count == 2)
     }
 
     @Test func attemptsAreBounded() async throws {

@@ -84,25 +84,41 @@ struct CommandRunner {
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    func netloom(_ arguments: String...) throws -> Result {
-        finish(try start(arguments))
+    /// Starts a child and waits for it on a thread of its own, never on the test process's
+    /// cooperative pool: that pool has one thread per core (two here), and tests blocking it in
+    /// `waitUntilExit` starved every other test's tasks (moto's start-up check, the deadline
+    /// tests' timers) for minutes in a full run.
+    func run(_ arguments: [String], executable: String? = nil, endpoint: String? = nil) async throws -> Result {
+        await finished(try start(arguments, executable: executable, endpoint: endpoint))
+    }
+
+    /// `finish` for a child started with `start`, waited for on a thread of its own.
+    func finished(_ started: (Process, Pipe, Pipe)) async -> Result {
+        nonisolated(unsafe) let started = started
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Self.finish(started)) }.start()
+        }
+    }
+
+    func netloom(_ arguments: String...) async throws -> Result {
+        try await run(arguments)
     }
 
     /// The AWS CLI against moto; returns parsed JSON.
-    func aws(_ arguments: [String]) throws -> Any {
-        let result = finish(try start(["aws", "--endpoint-url", moto.endpointURL, "--region", region, "--output", "json"] + arguments, executable: "/usr/bin/env"))
+    func aws(_ arguments: [String]) async throws -> Any {
+        let result = try await awsRaw(arguments)
         guard result.status == 0 else { throw CLIError(message: "aws \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
         if result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [String: Any]() }
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
     /// The AWS CLI against moto, its exit status and output as they are (for calls that may fail).
-    func awsRaw(_ arguments: [String]) throws -> Result {
-        finish(try start(["aws", "--endpoint-url", moto.endpointURL, "--region", region, "--output", "json"] + arguments, executable: "/usr/bin/env"))
+    func awsRaw(_ arguments: [String]) async throws -> Result {
+        try await run(["aws", "--endpoint-url", moto.endpointURL, "--region", region, "--output", "json"] + arguments, executable: "/usr/bin/env")
     }
 
-    func awsList(_ arguments: [String], key: String) throws -> [[String: Any]] {
-        ((try aws(arguments) as? [String: Any])?[key] as? [[String: Any]]) ?? []
+    func awsList(_ arguments: [String], key: String) async throws -> [[String: Any]] {
+        ((try await aws(arguments) as? [String: Any])?[key] as? [[String: Any]]) ?? []
     }
 
     struct CLIError: Error, CustomStringConvertible {
@@ -111,35 +127,37 @@ struct CommandRunner {
     }
 
     /// Resources tagged with the stack, counted by an independent reader (the AWS CLI), per type.
-    func countTagged(stack: String) throws -> [String: Int] {
+    func countTagged(stack: String) async throws -> [String: Int] {
         let filter = ["--filters", "Name=tag:netloom:stack,Values=\(stack)"]
         var counts: [String: Int] = [:]
-        counts["vpc"] = try awsList(["ec2", "describe-vpcs"] + filter, key: "Vpcs").count
-        counts["subnet"] = try awsList(["ec2", "describe-subnets"] + filter, key: "Subnets").count
-        counts["route_table"] = try awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables").count
-        counts["internet_gateway"] = try awsList(["ec2", "describe-internet-gateways"] + filter, key: "InternetGateways").count
+        counts["vpc"] = try await awsList(["ec2", "describe-vpcs"] + filter, key: "Vpcs").count
+        counts["subnet"] = try await awsList(["ec2", "describe-subnets"] + filter, key: "Subnets").count
+        counts["route_table"] = try await awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables").count
+        counts["internet_gateway"] = try await awsList(["ec2", "describe-internet-gateways"] + filter, key: "InternetGateways").count
         // moto ignores DescribeNatGateways' tag filter: the tags are checked here.
-        counts["nat_gateway"] = try awsList(["ec2", "describe-nat-gateways", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "NatGateways")
+        counts["nat_gateway"] = try await awsList(["ec2", "describe-nat-gateways", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "NatGateways")
             .filter { ($0["State"] as? String) != "deleted" && Self.tagged($0["Tags"], stack: stack) }.count
-        counts["eip"] = try awsList(["ec2", "describe-addresses"] + filter, key: "Addresses").count
-        counts["security_group"] = try awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups").count
-        counts["network_acl"] = try awsList(["ec2", "describe-network-acls"] + filter, key: "NetworkAcls").count
+        counts["eip"] = try await awsList(["ec2", "describe-addresses"] + filter, key: "Addresses").count
+        counts["security_group"] = try await awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups").count
+        counts["network_acl"] = try await awsList(["ec2", "describe-network-acls"] + filter, key: "NetworkAcls").count
         // Deleted endpoints and NAT gateways stay listed for a while (as on AWS), in state `deleted`.
-        counts["vpc_endpoint"] = try awsList(["ec2", "describe-vpc-endpoints"] + filter, key: "VpcEndpoints")
+        counts["vpc_endpoint"] = try await awsList(["ec2", "describe-vpc-endpoints"] + filter, key: "VpcEndpoints")
             .filter { (($0["State"] as? String) ?? "").lowercased() != "deleted" }.count
-        counts["flow_log"] = try awsList(["ec2", "describe-flow-logs", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "FlowLogs").count
-        counts["instance"] = try awsList(["ec2", "describe-instances"] + filter, key: "Reservations")
+        counts["flow_log"] = try await awsList(["ec2", "describe-flow-logs", "--filter", "Name=tag:netloom:stack,Values=\(stack)"], key: "FlowLogs").count
+        counts["instance"] = try await awsList(["ec2", "describe-instances"] + filter, key: "Reservations")
             .flatMap { ($0["Instances"] as? [[String: Any]]) ?? [] }
             .filter { (($0["State"] as? [String: Any])?["Name"] as? String) != "terminated" }.count
-        counts["iam_role"] = try awsList(["iam", "list-roles", "--path-prefix", "/netloom/\(stack)/"], key: "Roles")
+        counts["iam_role"] = try await awsList(["iam", "list-roles", "--path-prefix", "/netloom/\(stack)/"], key: "Roles")
             .filter { $0["Path"] as? String == "/netloom/\(stack)/" }.count
-        counts["log_group"] = try awsList(["logs", "describe-log-groups", "--log-group-name-prefix", "/netloom/\(stack)/"], key: "logGroups").count
-        counts["bucket"] = try awsList(["s3api", "list-buckets"], key: "Buckets").compactMap { $0["Name"] as? String }.filter { name in
-            name.hasPrefix("\(stack)-") && Self.tagged(try? awsList(["s3api", "get-bucket-tagging", "--bucket", name], key: "TagSet"), stack: stack)
-        }.count
-        counts["alarm"] = try awsList(["cloudwatch", "describe-alarms", "--alarm-name-prefix", "\(stack)-"], key: "MetricAlarms").count
-        counts["load_balancer"] = try awsList(["elbv2", "describe-load-balancers"], key: "LoadBalancers").filter { (($0["LoadBalancerName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
-        counts["target_group"] = try awsList(["elbv2", "describe-target-groups"], key: "TargetGroups").filter { (($0["TargetGroupName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
+        counts["log_group"] = try await awsList(["logs", "describe-log-groups", "--log-group-name-prefix", "/netloom/\(stack)/"], key: "logGroups").count
+        var buckets = 0
+        for name in try await awsList(["s3api", "list-buckets"], key: "Buckets").compactMap({ $0["Name"] as? String }) where name.hasPrefix("\(stack)-") {
+            if Self.tagged(try? await awsList(["s3api", "get-bucket-tagging", "--bucket", name], key: "TagSet"), stack: stack) { buckets += 1 }
+        }
+        counts["bucket"] = buckets
+        counts["alarm"] = try await awsList(["cloudwatch", "describe-alarms", "--alarm-name-prefix", "\(stack)-"], key: "MetricAlarms").count
+        counts["load_balancer"] = try await awsList(["elbv2", "describe-load-balancers"], key: "LoadBalancers").filter { (($0["LoadBalancerName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
+        counts["target_group"] = try await awsList(["elbv2", "describe-target-groups"], key: "TargetGroups").filter { (($0["TargetGroupName"] as? String) ?? "").hasPrefix("\(stack)-") }.count
         return counts.filter { $0.value > 0 }
     }
 
@@ -149,8 +167,8 @@ struct CommandRunner {
     }
 
     /// The resource counts `netloom expand` lists for the same types.
-    func expectedCounts(spec: String) throws -> [String: Int] {
-        let result = try netloom("expand", spec, "--format", "json")
+    func expectedCounts(spec: String) async throws -> [String: Int] {
+        let result = try await netloom("expand", spec, "--format", "json")
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let resources = (document?["resources"] as? [[String: Any]]) ?? []
         let counted: Set<String> = ["vpc", "subnet", "route_table", "internet_gateway", "nat_gateway", "eip", "security_group", "network_acl",

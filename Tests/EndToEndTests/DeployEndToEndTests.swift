@@ -24,58 +24,58 @@ struct DeployEndToEndTests {
 
         // A plan without a state works on a throwaway one, and removes it (and its log) after.
         let fresh = try runner.start(["plan", spec, "--detailed-exitcode"])
-        let freshPlan = runner.finish(fresh)
+        let freshPlan = await runner.finished(fresh)
         #expect(freshPlan.status == 2, "plan: \(freshPlan.stderr)")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
             .filter { $0.hasPrefix("netloom-readonly-\(fresh.0.processIdentifier)-") }
         #expect(leftovers.isEmpty, "left behind: \(leftovers)")
 
-        let first = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        let first = try await runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(first.status == 0, "apply failed: \(first.stderr)")
-        #expect(try runner.countTagged(stack: "ml-workstation") == runner.expectedCounts(spec: spec))
+        #expect(try await runner.countTagged(stack: "ml-workstation") == runner.expectedCounts(spec: spec))
 
-        let second = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        let second = try await runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(CommandRunner.mutatingCalls(second.stderr) == 0, "second apply: \(second.stdout)\n\(second.stderr)")
 
-        let plan = try runner.netloom("plan", spec, "--detailed-exitcode")
+        let plan = try await runner.netloom("plan", spec, "--detailed-exitcode")
         #expect(plan.status == 0, "plan: \(plan.stdout)\n\(plan.stderr)")
-        let offline = try runner.netloom("plan", spec, "--offline", "--detailed-exitcode")
+        let offline = try await runner.netloom("plan", spec, "--offline", "--detailed-exitcode")
         #expect(offline.status == 0, "offline plan: \(offline.stdout)")
 
-        let output = try runner.netloom("output", spec, "--format", "json")
+        let output = try await runner.netloom("output", spec, "--format", "json")
         #expect(output.status == 0)
         #expect(output.stdout.contains("\"vpc_id\": \"vpc-"))
 
         // By hand, the instance loses its profile and the SSH rule gets another description:
         // drift names both, apply puts both back.
-        let associations = try runner.awsList(["ec2", "describe-iam-instance-profile-associations"], key: "IamInstanceProfileAssociations")
+        let associations = try await runner.awsList(["ec2", "describe-iam-instance-profile-associations"], key: "IamInstanceProfileAssociations")
         let association = try #require(associations.first?["AssociationId"] as? String)
-        _ = try runner.aws(["ec2", "disassociate-iam-instance-profile", "--association-id", association])
-        let group = try #require(try runner.awsList(["ec2", "describe-security-groups", "--filters", "Name=group-name,Values=ml-workstation-workstation"],
+        _ = try await runner.aws(["ec2", "disassociate-iam-instance-profile", "--association-id", association])
+        let group = try #require(try await runner.awsList(["ec2", "describe-security-groups", "--filters", "Name=group-name,Values=ml-workstation-workstation"],
                                                     key: "SecurityGroups").first?["GroupId"] as? String)
-        _ = try runner.aws(["ec2", "update-security-group-rule-descriptions-ingress", "--group-id", group, "--ip-permissions",
+        _ = try await runner.aws(["ec2", "update-security-group-rule-descriptions-ingress", "--group-id", group, "--ip-permissions",
                             "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=203.0.113.0/24,Description=changed by hand}]"])
-        let drift = try runner.netloom("drift", spec)
+        let drift = try await runner.netloom("drift", spec)
         #expect(drift.status == 2 && drift.stdout.contains("instance_profile"), "drift: \(drift.stdout)\n\(drift.stderr)")
         #expect(drift.stdout.contains("description") && drift.stdout.contains("changed by hand"), "drift: \(drift.stdout)")
-        let repair = try runner.netloom("apply", spec, "--auto-approve")
+        let repair = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(repair.status == 0, "repair: \(repair.stderr)")
-        #expect(try runner.netloom("drift", spec).status == 0)
-        let rules = try runner.awsList(["ec2", "describe-security-groups", "--group-ids", group], key: "SecurityGroups").first?["IpPermissions"] as? [[String: Any]]
+        #expect(try await runner.netloom("drift", spec).status == 0)
+        let rules = try await runner.awsList(["ec2", "describe-security-groups", "--group-ids", group], key: "SecurityGroups").first?["IpPermissions"] as? [[String: Any]]
         let ssh = rules?.first { $0["FromPort"] as? Int == 22 }?["IpRanges"] as? [[String: Any]]
         #expect(ssh?.first?["Description"] as? String == "SSH", "\(String(describing: rules))")
 
         // Something tagged with the stack in a VPC that is not the stack's: plan and apply read
         // only the stack's VPCs, destroy reads by tag everywhere and removes it too.
-        let foreignVPC = try #require((try runner.aws(["ec2", "create-vpc", "--cidr-block", "10.99.0.0/16"]) as? [String: Any])?["Vpc"] as? [String: Any])["VpcId"] as? String
-        let stray = try runner.aws(["ec2", "create-subnet", "--vpc-id", try #require(foreignVPC), "--cidr-block", "10.99.1.0/24",
+        let foreignVPC = try #require((try await runner.aws(["ec2", "create-vpc", "--cidr-block", "10.99.0.0/16"]) as? [String: Any])?["Vpc"] as? [String: Any])["VpcId"] as? String
+        let stray = try await runner.aws(["ec2", "create-subnet", "--vpc-id", try #require(foreignVPC), "--cidr-block", "10.99.1.0/24",
                                     "--tag-specifications", "ResourceType=subnet,Tags=[{Key=netloom:stack,Value=ml-workstation},{Key=netloom:address,Value=subnet:stray}]"])
         #expect(((stray as? [String: Any])?["Subnet"] as? [String: Any])?["SubnetId"] != nil)
 
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--stats")
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve", "--stats")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
-        #expect(try runner.countTagged(stack: "ml-workstation").isEmpty)
+        #expect(try await runner.countTagged(stack: "ml-workstation").isEmpty)
     }
 
     @Test("a subnet whose CIDR changes is replaced with what stands in it: the instance, the NAT gateway and the association go first")
@@ -83,12 +83,12 @@ struct DeployEndToEndTests {
         let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("ml-workstation.yaml")
-        let first = try runner.netloom("apply", spec, "--auto-approve")
+        let first = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(first.status == 0, "apply failed: \(first.stderr)")
 
         let text = try String(contentsOfFile: spec, encoding: .utf8)
         try text.replacingOccurrences(of: "us-east-1a: 10.0.1.0/24", with: "us-east-1a: 10.0.3.0/24").write(toFile: spec, atomically: true, encoding: .utf8)
-        let plan = try runner.netloom("plan", spec, "--format", "json", "--detailed-exitcode")
+        let plan = try await runner.netloom("plan", spec, "--format", "json", "--detailed-exitcode")
         #expect(plan.status == 2, "plan: \(plan.stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
         let changes = (document?["changes"] as? [[String: Any]]) ?? []
@@ -98,12 +98,12 @@ struct DeployEndToEndTests {
         let subnetChange = changes.first { $0["address"] as? String == "subnet:public/us-east-1a" }
         #expect((subnetChange?["reason"] as? String)?.contains("CIDR") == true)
 
-        let apply = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        let apply = try await runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(apply.status == 0, "apply of the replacement failed: \(apply.stderr)")
-        let cidrs = try runner.awsList(["ec2", "describe-subnets", "--filters", "Name=tag:netloom:stack,Values=ml-workstation"], key: "Subnets")
+        let cidrs = try await runner.awsList(["ec2", "describe-subnets", "--filters", "Name=tag:netloom:stack,Values=ml-workstation"], key: "Subnets")
             .compactMap { $0["CidrBlock"] as? String }
         #expect(cidrs.contains("10.0.3.0/24") && !cidrs.contains("10.0.1.0/24"), "subnets: \(cidrs)")
-        try runner.expectConverged(spec: spec, stack: "ml-workstation", "after the replacement")
+        try await runner.expectConverged(spec: spec, stack: "ml-workstation", "after the replacement")
     }
 
     @Test("inference: drift made with the AWS CLI is reported with exit 2 and repaired by apply")
@@ -112,32 +112,32 @@ struct DeployEndToEndTests {
         let runner = try CommandRunner(moto: moto, region: "eu-west-1")
         let spec = try runner.example("inference.yaml")
 
-        let apply = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        let apply = try await runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(apply.status == 0, "apply failed: \(apply.stderr)")
-        #expect(try runner.countTagged(stack: "model-api") == runner.expectedCounts(spec: spec))
-        let again = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        #expect(try await runner.countTagged(stack: "model-api") == runner.expectedCounts(spec: spec))
+        let again = try await runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(CommandRunner.mutatingCalls(again.stderr) == 0, "second apply: \(again.stdout)\n\(again.stderr)")
-        #expect(try runner.netloom("drift", spec).status == 0)
+        #expect(try await runner.netloom("drift", spec).status == 0)
 
         // Three changes outside netloom: a rule added to a group, a tag changed, a route deleted.
         let filter = ["--filters", "Name=tag:netloom:stack,Values=model-api"]
-        let groups = try runner.awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups")
+        let groups = try await runner.awsList(["ec2", "describe-security-groups"] + filter, key: "SecurityGroups")
         let api = try #require(groups.first { ($0["GroupName"] as? String) == "model-api-api" }?["GroupId"] as? String)
-        _ = try runner.aws(["ec2", "authorize-security-group-ingress", "--group-id", api, "--protocol", "tcp", "--port", "22", "--cidr", "0.0.0.0/0"])
-        let vpc = try #require(try runner.awsList(["ec2", "describe-vpcs"] + filter, key: "Vpcs").first?["VpcId"] as? String)
-        _ = try runner.aws(["ec2", "create-tags", "--resources", vpc, "--tags", "Key=Name,Value=renamed-by-hand"])
-        let tables = try runner.awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables")
+        _ = try await runner.aws(["ec2", "authorize-security-group-ingress", "--group-id", api, "--protocol", "tcp", "--port", "22", "--cidr", "0.0.0.0/0"])
+        let vpc = try #require(try await runner.awsList(["ec2", "describe-vpcs"] + filter, key: "Vpcs").first?["VpcId"] as? String)
+        _ = try await runner.aws(["ec2", "create-tags", "--resources", vpc, "--tags", "Key=Name,Value=renamed-by-hand"])
+        let tables = try await runner.awsList(["ec2", "describe-route-tables"] + filter, key: "RouteTables")
         let publicTable = try #require(tables.first { table in
             ((table["Routes"] as? [[String: Any]]) ?? []).contains { ($0["GatewayId"] as? String)?.hasPrefix("igw-") == true }
         }?["RouteTableId"] as? String)
-        _ = try runner.aws(["ec2", "delete-route", "--route-table-id", publicTable, "--destination-cidr-block", "0.0.0.0/0"])
+        _ = try await runner.aws(["ec2", "delete-route", "--route-table-id", publicTable, "--destination-cidr-block", "0.0.0.0/0"])
         // And two that weaken it: the endpoints' private DNS off, and the model servers' group
         // allowed to grow past the spec's max (its instances belong to Auto Scaling, not to netloom).
-        _ = try runner.aws(["ec2", "modify-vpc-attribute", "--vpc-id", vpc, "--no-enable-dns-hostnames"])
-        let groupName = try #require(try runner.awsList(["autoscaling", "describe-auto-scaling-groups"], key: "AutoScalingGroups").first?["AutoScalingGroupName"] as? String)
-        _ = try runner.aws(["autoscaling", "update-auto-scaling-group", "--auto-scaling-group-name", groupName, "--max-size", "20"])
+        _ = try await runner.aws(["ec2", "modify-vpc-attribute", "--vpc-id", vpc, "--no-enable-dns-hostnames"])
+        let groupName = try #require(try await runner.awsList(["autoscaling", "describe-auto-scaling-groups"], key: "AutoScalingGroups").first?["AutoScalingGroupName"] as? String)
+        _ = try await runner.aws(["autoscaling", "update-auto-scaling-group", "--auto-scaling-group-name", groupName, "--max-size", "20"])
 
-        let drift = try runner.netloom("drift", spec, "--format", "json")
+        let drift = try await runner.netloom("drift", spec, "--format", "json")
         #expect(drift.status == 2, "drift: \(drift.stdout)\n\(drift.stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(drift.stdout.utf8)) as? [String: Any]
         let items = (document?["drift"] as? [[String: Any]]) ?? []
@@ -150,18 +150,18 @@ struct DeployEndToEndTests {
                 && ($0["expected"] as? String) == "6" && ($0["actual"] as? String) == "20" }, "\(items)")
         #expect(items.allSatisfy { $0["location"] != nil }, "every drift names its spec line: \(items)")
 
-        let repair = try runner.netloom("apply", spec, "--auto-approve")
+        let repair = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(repair.status == 0, "repair: \(repair.stdout)\n\(repair.stderr)")
-        let after = try runner.netloom("drift", spec)
+        let after = try await runner.netloom("drift", spec)
         #expect(after.status == 0, "drift after repair: \(after.stdout)")
-        let hostnames = try runner.aws(["ec2", "describe-vpc-attribute", "--vpc-id", vpc, "--attribute", "enableDnsHostnames"]) as? [String: Any]
+        let hostnames = try await runner.aws(["ec2", "describe-vpc-attribute", "--vpc-id", vpc, "--attribute", "enableDnsHostnames"]) as? [String: Any]
         #expect((hostnames?["EnableDnsHostnames"] as? [String: Any])?["Value"] as? Bool == true, "\(String(describing: hostnames))")
-        let group = try runner.awsList(["autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", groupName], key: "AutoScalingGroups").first
+        let group = try await runner.awsList(["autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", groupName], key: "AutoScalingGroups").first
         #expect(group?["MaxSize"] as? Int == 6 && group?["DesiredCapacity"] as? Int == 2, "\(String(describing: group))")
 
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
-        #expect(try runner.countTagged(stack: "model-api").isEmpty)
+        #expect(try await runner.countTagged(stack: "model-api").isEmpty)
     }
 
     @Test("two applies on one state: one proceeds, the other exits 1 at once naming the holder")
@@ -182,23 +182,23 @@ struct DeployEndToEndTests {
             if holder == nil { usleep(10_000) }
         }
         guard let holder else {
-            let ended = runner.finish(first)
+            let ended = await runner.finished(first)
             Issue.record("the first apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
             return
         }
         #expect(holder.pid == first.0.processIdentifier)
         kill(first.0.processIdentifier, SIGSTOP)
         let started = clock.now
-        let second = try runner.netloom("apply", spec, "--auto-approve")
+        let second = try await runner.netloom("apply", spec, "--auto-approve")
         let waited = clock.now - started
         kill(first.0.processIdentifier, SIGCONT)
-        let winner = runner.finish(first)
+        let winner = await runner.finished(first)
         #expect(winner.status == 0, "\(winner.stderr)")
         #expect(second.status == 1)
         #expect(second.stderr.contains("locked by another run"), "\(second.stderr)")
         #expect(second.stderr.contains("pid \(first.0.processIdentifier)"), "\(second.stderr)")
         #expect(waited < .seconds(30), "the losing apply took \(waited)")
-        _ = try runner.netloom("destroy", spec, "--auto-approve")
+        _ = try await runner.netloom("destroy", spec, "--auto-approve")
     }
 
     @Test("hyperpod: the placement group moto cannot create stops apply with the action and the address")
@@ -206,16 +206,16 @@ struct DeployEndToEndTests {
         let moto = try await freshMoto()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         let spec = try runner.example("hyperpod-slurm-dev.yaml")
-        let apply = try runner.netloom("apply", spec, "--auto-approve")
+        let apply = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(apply.status == 1)
         #expect(apply.stderr.contains("CreatePlacementGroup"), "\(apply.stderr)")
         #expect(apply.stderr.contains("placement_group:gpu"), "\(apply.stderr)")
         #expect(!apply.stdout.contains("Apply complete"))
         // What was done is in the state: the next plan does not create it again.
-        let output = try runner.netloom("output", spec, "--format", "json")
+        let output = try await runner.netloom("output", spec, "--format", "json")
         #expect(output.stdout.contains("vpc-"), "\(output.stdout)")
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "\(destroy.stderr)")
-        #expect(try runner.countTagged(stack: "slurm-dev").isEmpty)
+        #expect(try await runner.countTagged(stack: "slurm-dev").isEmpty)
     }
 }

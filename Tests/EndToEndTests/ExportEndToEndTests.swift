@@ -26,21 +26,21 @@ struct ExportEndToEndTests {
         let spec = try runner.example(example)
         let directory = runner.workDirectory + "/terraform"
 
-        let export = try runner.netloom("export", "terraform", spec, "-o", directory)
+        let export = try await runner.netloom("export", "terraform", spec, "-o", directory)
         try #require(export.status == 0, "export: \(export.stderr)")
         let environment = runner.environment
         try TerraformMotoProvider.override(endpointURL: moto.endpointURL, accessKey: environment["AWS_ACCESS_KEY_ID"]!,
                                            secretKey: environment["AWS_SECRET_ACCESS_KEY"]!)
             .write(toFile: directory + "/" + TerraformMotoProvider.fileName, atomically: true, encoding: .utf8)
         let terraform = try TerraformRunner(workingDirectory: directory, awsEnvironment: environment)
-        try terraform.initialize()
-        let apply = try terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], label: "apply")
+        try await onOwnThread { try terraform.initialize() }
+        let apply = try await onOwnThread { try terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], label: "apply") }
         try #require(apply.outcome.exitCode == 0, "terraform apply: \(apply.tail)")
-        #expect(try runner.countTagged(stack: try stackName(spec)) == runner.expectedCounts(spec: spec))
+        #expect(try await runner.countTagged(stack: try stackName(spec)) == runner.expectedCounts(spec: spec))
 
-        let plan = try runner.netloom("plan", spec, "--detailed-exitcode")
+        let plan = try await runner.netloom("plan", spec, "--detailed-exitcode")
         #expect(plan.status == 0, "netloom plan against Terraform's stack:\n\(plan.stdout)\n\(plan.stderr)")
-        let drift = try runner.netloom("drift", spec)
+        let drift = try await runner.netloom("drift", spec)
         #expect(drift.status == 0, "netloom drift against Terraform's stack:\n\(drift.stdout)\n\(drift.stderr)")
     }
 
@@ -73,18 +73,18 @@ struct ExportEndToEndTests {
         try String(try ExampleSpecs.text("ml-workstation.yaml").text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.contains("folders:") }.joined(separator: "\n")).write(toFile: spec, atomically: true, encoding: .utf8)
         let template = runner.workDirectory + "/template.yaml"
-        let export = try runner.netloom("export", "cloudformation", spec, "-o", template)
+        let export = try await runner.netloom("export", "cloudformation", spec, "-o", template)
         try #require(export.status == 0, "export: \(export.stderr)")
-        _ = try runner.aws(["cloudformation", "create-stack", "--stack-name", "ml-workstation", "--template-body", "file://" + template,
+        _ = try await runner.aws(["cloudformation", "create-stack", "--stack-name", "ml-workstation", "--template-body", "file://" + template,
                             "--capabilities", "CAPABILITY_NAMED_IAM"])
-        let status = try runner.awsList(["cloudformation", "describe-stacks", "--stack-name", "ml-workstation"], key: "Stacks").first?["StackStatus"] as? String
+        let status = try await runner.awsList(["cloudformation", "describe-stacks", "--stack-name", "ml-workstation"], key: "Stacks").first?["StackStatus"] as? String
         try #require(status == "CREATE_COMPLETE", "stack status \(status ?? "none")")
 
-        let plan = try runner.netloom("plan", spec, "--format", "json")
+        let plan = try await runner.netloom("plan", spec, "--format", "json")
         try #require(plan.status == 0, "plan: \(plan.stderr)")
         let document = try JSONDecoder().decode(PropertyValue.self, from: Data(plan.stdout.utf8))
         let changes = document["changes"]?.listValue ?? []
-        let expanded = try JSONDecoder().decode(PropertyValue.self, from: Data(try runner.netloom("expand", spec, "--format", "json").stdout.utf8))
+        let expanded = try JSONDecoder().decode(PropertyValue.self, from: Data(try await runner.netloom("expand", spec, "--format", "json").stdout.utf8))
         let checked = (expanded["resources"]?.listValue ?? []).filter {
             Self.builtFaithfullyByMotoCloudFormation.contains($0["type"]?.stringValue ?? "")
                 && $0["properties"]?["map_public_ip_on_launch"]?.boolValue != true

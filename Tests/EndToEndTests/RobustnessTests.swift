@@ -4,25 +4,19 @@ import NetloomTestSupport
 import Testing
 
 extension CommandRunner {
-    /// `netloom` pointed at another endpoint than moto itself (the fault-injecting proxy), waited
-    /// for on a thread of its own. The proxy serves each connection as a task of this test
-    /// process, whose cooperative pool has one thread per core (two here): two such tests each
-    /// blocking a pool thread in `waitUntilExit` left the proxies none, and every call timed out.
+    /// `netloom` pointed at another endpoint than moto itself (the fault-injecting proxy).
     func netloom(_ arguments: [String], endpoint: String) async throws -> Result {
-        nonisolated(unsafe) let started = try start(arguments, endpoint: endpoint)
-        return await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: Self.finish(started)) }.start()
-        }
+        try await run(arguments, endpoint: endpoint)
     }
 
     /// The end state every robustness test must reach: exactly what expand lists, counted by tag
     /// through the AWS CLI; nothing left to change (a duplicate rule or route would be one); no drift.
-    func expectConverged(spec: String, stack: String, _ context: String) throws {
-        #expect(try countTagged(stack: stack) == expectedCounts(spec: spec), "\(context): tagged resources differ from expand")
-        let again = try netloom("apply", spec, "--auto-approve", "--stats")
+    func expectConverged(spec: String, stack: String, _ context: String) async throws {
+        #expect(try await countTagged(stack: stack) == expectedCounts(spec: spec), "\(context): tagged resources differ from expand")
+        let again = try await netloom("apply", spec, "--auto-approve", "--stats")
         #expect(again.status == 0, "\(context): apply after convergence failed: \(again.stderr)")
         #expect(Self.mutatingCalls(again.stderr) == 0, "\(context): apply after convergence still changed things:\n\(again.stdout)")
-        let drift = try netloom("drift", spec)
+        let drift = try await netloom("drift", spec)
         #expect(drift.status == 0, "\(context): drift after convergence:\n\(drift.stdout)\(drift.stderr)")
     }
 }
@@ -45,18 +39,18 @@ struct RobustnessTests {
             let started = try runner.start(["apply", spec, "--auto-approve"])
             try await Task.sleep(for: .milliseconds(delay))
             if started.0.isRunning { kill(started.0.processIdentifier, SIGKILL) }
-            let result = runner.finish(started)
+            let result = await runner.finished(started)
             // Either the kill landed or the run finished first; a finished run must have succeeded.
             #expect(result.status == 0 || started.0.terminationReason == .uncaughtSignal,
                     "apply killed at \(delay) ms ended with \(result.status): \(result.stderr)")
         }
-        let final = try runner.netloom("apply", spec, "--auto-approve", "--stats")
+        let final = try await runner.netloom("apply", spec, "--auto-approve", "--stats")
         #expect(final.status == 0, "the apply after the kills (\(moments) ms) failed: \(final.stderr)")
-        try runner.expectConverged(spec: spec, stack: "ml-workstation", "after kills at \(moments) ms")
+        try await runner.expectConverged(spec: spec, stack: "ml-workstation", "after kills at \(moments) ms")
 
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve")
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve")
         #expect(destroy.status == 0, "destroy: \(destroy.stderr)")
-        let left = try runner.countTagged(stack: "ml-workstation")
+        let left = try await runner.countTagged(stack: "ml-workstation")
         #expect(left.isEmpty, "destroy left resources tagged with the stack: \(left)")
     }
 
@@ -70,15 +64,15 @@ struct RobustnessTests {
         try await Task.sleep(for: .milliseconds(1_500))
         let interrupted = started.0.isRunning
         if interrupted { kill(started.0.processIdentifier, SIGINT) }
-        let result = runner.finish(started)
+        let result = await runner.finished(started)
         if interrupted {
             #expect(result.status == 1, "an interrupted apply must not report success: \(result.stdout)\n\(result.stderr)")
             #expect(result.stderr.contains("interrupt: finishing the calls in flight"))
             #expect(result.stderr.contains("recorded in"))
         }
-        let resumed = try runner.netloom("apply", spec, "--auto-approve")
+        let resumed = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(resumed.status == 0, "apply after Ctrl-C: \(resumed.stderr)")
-        try runner.expectConverged(spec: spec, stack: "ml-workstation", "after Ctrl-C")
+        try await runner.expectConverged(spec: spec, stack: "ml-workstation", "after Ctrl-C")
     }
 
     @Test("apply through a proxy that answers 30 % of the calls with throttling, HTTP 500 or a reset connection (before or after moto did the work) converges to exactly the desired resources",
@@ -99,13 +93,13 @@ struct RobustnessTests {
         #expect(apply.status == 0, "apply through faults failed: \(apply.stderr)")
         #expect(counts.faults.values.reduce(0, +) > 20, "too few faults injected to prove anything: \(counts)")
         #expect(counts.faults[.resetAfterForwarding, default: 0] > 0, "no answer was lost after moto did the work: \(counts)")
-        try runner.expectConverged(spec: spec, stack: "model-api", "after apply through faults \(counts)")
+        try await runner.expectConverged(spec: spec, stack: "model-api", "after apply through faults \(counts)")
 
         let destroy = try await runner.netloom(["destroy", spec, "--auto-approve"], endpoint: proxy.endpointURL)
         print("faults: \(proxy.counts)")
         // The retries come first; what stopped the run is at the end.
         #expect(destroy.status == 0, "destroy through faults failed: \(destroy.stderr.split(separator: "\n").suffix(12).joined(separator: "\n"))")
-        let left = try runner.countTagged(stack: "model-api")
+        let left = try await runner.countTagged(stack: "model-api")
         #expect(left.isEmpty, "destroy left resources tagged with the stack: \(left)\n\(destroy.stderr)")
         await proxy.stop()
     }

@@ -72,14 +72,14 @@ struct SharedStateEndToEndTests {
         let moto = try await SharedMotoServers.instance.server(for: #fileID)
         try moto.reset()
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
-        _ = try runner.aws(["s3api", "create-bucket", "--bucket", Self.bucket])
+        _ = try await runner.aws(["s3api", "create-bucket", "--bucket", Self.bucket])
         return (moto, runner)
     }
 
     /// The object's bytes as the AWS CLI downloads them, or nil when there is none.
-    func download(_ runner: CommandRunner, key: String) throws -> [UInt8]? {
+    func download(_ runner: CommandRunner, key: String) async throws -> [UInt8]? {
         let path = runner.workDirectory + "/download-\(UUID().uuidString)"
-        let result = try runner.awsRaw(["s3api", "get-object", "--bucket", Self.bucket, "--key", key, path])
+        let result = try await runner.awsRaw(["s3api", "get-object", "--bucket", Self.bucket, "--key", key, path])
         guard result.status == 0 else { return nil }
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
@@ -94,25 +94,25 @@ struct SharedStateEndToEndTests {
         // either starts on a loaded machine, and resumed after.
         let lock = waitForLock(moto, key: "netloom/ws.sqlite.lock", while: first.0)
         guard lock != nil else {
-            let ended = runner.finish(first)
+            let ended = await runner.finished(first)
             Issue.record("the first apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
             return
         }
         kill(first.0.processIdentifier, SIGSTOP)
-        let second = try runner.netloom("apply", spec, "--auto-approve", "--state", state)
+        let second = try await runner.netloom("apply", spec, "--auto-approve", "--state", state)
         kill(first.0.processIdentifier, SIGCONT)
-        let winner = runner.finish(first)
+        let winner = await runner.finished(first)
         #expect(winner.status == 0, "\(winner.stderr)")
         #expect(second.status == 1)
         #expect(second.stderr.contains("s3://\(Self.bucket)/netloom/ws.sqlite is locked by another run"), "\(second.stderr)")
         #expect(second.stderr.contains("pid \(first.0.processIdentifier)"), "\(second.stderr)")
         #expect(second.stderr.contains("`apply`"), "\(second.stderr)")
         #expect(!second.stdout.contains("Plan:"), "the loser planned: \(second.stdout)")
-        #expect(try download(runner, key: "netloom/ws.sqlite.lock") == nil, "the winner left its lock")
-        #expect(try download(runner, key: "netloom/ws.sqlite") != nil)
-        let plan = try runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
+        #expect(try await download(runner, key: "netloom/ws.sqlite.lock") == nil, "the winner left its lock")
+        #expect(try await download(runner, key: "netloom/ws.sqlite") != nil)
+        let plan = try await runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
         #expect(plan.status == 0, "plan after the apply: \(plan.stdout)\n\(plan.stderr)")
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--state", state)
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve", "--state", state)
         #expect(destroy.status == 0, "\(destroy.stderr)")
     }
 
@@ -131,33 +131,33 @@ struct SharedStateEndToEndTests {
         // Killed as soon as the lock is there: mid-run, before it could release it.
         let lock = waitForLock(moto, key: "netloom/ws.sqlite.lock", while: started.0)
         if lock != nil { kill(killedPID, SIGKILL) }
-        let ended = runner.finish(started)
+        let ended = await runner.finished(started)
         let lockText = try #require(lock.map { String(decoding: $0, as: UTF8.self) }, "the apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
         let holder = try JSONDecoder().decode(S3StateLock.self, from: Data(lockText.utf8))
         #expect(holder.pid == killedPID)
         #expect(holder.command == "apply")
 
-        let blocked = try runner.netloom("apply", spec, "--auto-approve", "--state", state)
+        let blocked = try await runner.netloom("apply", spec, "--auto-approve", "--state", state)
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("lock \(holder.id)"), "\(blocked.stderr)")
         #expect(blocked.stderr.contains("netloom state unlock SPEC \(holder.id)"), "\(blocked.stderr)")
 
-        let wrongID = try runner.netloom("state", "unlock", spec, "not-the-id", "--yes", "--state", state)
+        let wrongID = try await runner.netloom("state", "unlock", spec, "not-the-id", "--yes", "--state", state)
         #expect(wrongID.status == 1)
         #expect(wrongID.stderr.contains("not by lock not-the-id"), "\(wrongID.stderr)")
-        let noAnswer = try runner.netloom("state", "unlock", spec, holder.id, "--state", state)
+        let noAnswer = try await runner.netloom("state", "unlock", spec, holder.id, "--state", state)
         #expect(noAnswer.status == 64, "unlock without a terminal and without --yes: \(noAnswer.stderr)")
-        #expect(try download(runner, key: "netloom/ws.sqlite.lock") != nil)
+        #expect(try await download(runner, key: "netloom/ws.sqlite.lock") != nil)
 
-        let unlock = try runner.netloom("state", "unlock", spec, holder.id, "--yes", "--state", state)
+        let unlock = try await runner.netloom("state", "unlock", spec, holder.id, "--yes", "--state", state)
         #expect(unlock.status == 0, "\(unlock.stderr)")
         #expect(unlock.stdout.contains("Removed lock \(holder.id)"), "\(unlock.stdout)")
-        #expect(try download(runner, key: "netloom/ws.sqlite.lock") == nil)
+        #expect(try await download(runner, key: "netloom/ws.sqlite.lock") == nil)
 
-        let resumed = try runner.netloom("apply", spec, "--auto-approve", "--state", state)
+        let resumed = try await runner.netloom("apply", spec, "--auto-approve", "--state", state)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(try runner.countTagged(stack: "s3lock") == runner.expectedCounts(spec: spec))
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--state", state)
+        #expect(try await runner.countTagged(stack: "s3lock") == runner.expectedCounts(spec: spec))
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve", "--state", state)
         #expect(destroy.status == 0, "\(destroy.stderr)")
     }
 
@@ -181,7 +181,7 @@ struct SharedStateEndToEndTests {
         #expect(try fresh.store.meta("writer") == "stale-1")
         try fresh.store.setMeta("writer", "fresh")
         #expect(await fresh.close() == nil)
-        let newer = try #require(try download(runner, key: key))
+        let newer = try #require(try await download(runner, key: key))
 
         // The stale run goes on and tries to write.
         try stale.store.setMeta("writer", "stale-2")
@@ -197,54 +197,54 @@ struct SharedStateEndToEndTests {
             return
         }
         #expect(error.description.contains("changed by another writer"))
-        #expect(try download(runner, key: key) == newer, "the newer state was overwritten")
+        #expect(try await download(runner, key: key) == newer, "the newer state was overwritten")
         let copy = try #require(keptCopy)
         defer { try? FileManager.default.removeItem(atPath: copy) }
         #expect(try StateStore(path: copy).meta("writer") == "stale-2")
         _ = await stale.close(upload: false)
         // The stale run's close never removes the lock a newer run may hold.
-        #expect(try download(runner, key: key + ".lock") == nil)
+        #expect(try await download(runner, key: key + ".lock") == nil)
     }
 
     @Test("state push to S3 and pull back give the same bytes; plan reads the pushed state")
     func pushPullRoundTrip() async throws {
         let (_, runner) = try await freshMoto()
         let spec = try runner.example("ml-workstation.yaml")
-        let apply = try runner.netloom("apply", spec, "--auto-approve")
+        let apply = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(apply.status == 0, "\(apply.stderr)")
         let local = runner.workDirectory + "/.netloom/ml-workstation.sqlite"
         let state = "s3://\(Self.bucket)/netloom/ws.sqlite"
 
-        let push = try runner.netloom("state", "push", spec, local, "--state", state)
+        let push = try await runner.netloom("state", "push", spec, local, "--state", state)
         #expect(push.status == 0, "\(push.stderr)")
         let pulled = runner.workDirectory + "/pulled.sqlite"
-        let pull = try runner.netloom("state", "pull", spec, "--state", state, "-o", pulled)
+        let pull = try await runner.netloom("state", "pull", spec, "--state", state, "-o", pulled)
         #expect(pull.status == 0, "\(pull.stderr)")
         let original = try Data(contentsOf: URL(fileURLWithPath: local))
         #expect(original.count > 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: pulled)) == original)
-        #expect(try download(runner, key: "netloom/ws.sqlite").map { Data($0) } == original)
+        #expect(try await download(runner, key: "netloom/ws.sqlite").map { Data($0) } == original)
 
-        let again = try runner.netloom("state", "pull", spec, "--state", state, "-o", pulled)
+        let again = try await runner.netloom("state", "pull", spec, "--state", state, "-o", pulled)
         #expect(again.status == 1)
         #expect(again.stderr.contains("exists; use --force"), "\(again.stderr)")
 
-        let plan = try runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
+        let plan = try await runner.netloom("plan", spec, "--state", state, "--detailed-exitcode")
         #expect(plan.status == 0, "plan on the pushed state: \(plan.stdout)\n\(plan.stderr)")
-        let list = try runner.netloom("state", "list", spec, "--state", state, "--format", "json")
+        let list = try await runner.netloom("state", "list", spec, "--state", state, "--format", "json")
         #expect(list.status == 0)
         #expect(list.stdout.contains("\"address\" : \"vpc\"") || list.stdout.contains("\"address\": \"vpc\""), "\(list.stdout.prefix(400))")
-        let show = try runner.netloom("state", "show", spec, "vpc", "--state", state)
+        let show = try await runner.netloom("state", "show", spec, "vpc", "--state", state)
         #expect(show.status == 0 && show.stdout.contains("vpc-"), "\(show.stdout)\n\(show.stderr)")
 
         let notAState = runner.workDirectory + "/not-a-state"
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notAState))
-        let refused = try runner.netloom("state", "push", spec, notAState, "--state", state)
+        let refused = try await runner.netloom("state", "push", spec, notAState, "--state", state)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("is not a netloom state"), "\(refused.stderr)")
-        #expect(try download(runner, key: "netloom/ws.sqlite").map { Data($0) } == original, "a bad push changed the state")
+        #expect(try await download(runner, key: "netloom/ws.sqlite").map { Data($0) } == original, "a bad push changed the state")
 
-        let destroy = try runner.netloom("destroy", spec, "--auto-approve", "--state", state)
+        let destroy = try await runner.netloom("destroy", spec, "--auto-approve", "--state", state)
         #expect(destroy.status == 0, "\(destroy.stderr)")
     }
 
@@ -252,11 +252,11 @@ struct SharedStateEndToEndTests {
     func missingBucket() async throws {
         let (_, runner) = try await freshMoto()
         let spec = try runner.example("ml-workstation.yaml")
-        let apply = try runner.netloom("apply", spec, "--auto-approve", "--state", "s3://no-such-state-bucket/ws.sqlite")
+        let apply = try await runner.netloom("apply", spec, "--auto-approve", "--state", "s3://no-such-state-bucket/ws.sqlite")
         #expect(apply.status == 1)
         #expect(apply.stderr.contains("s3://no-such-state-bucket/ws.sqlite does not exist; netloom never creates it"), "\(apply.stderr)")
-        let buckets = try runner.awsList(["s3api", "list-buckets"], key: "Buckets").compactMap { $0["Name"] as? String }
+        let buckets = try await runner.awsList(["s3api", "list-buckets"], key: "Buckets").compactMap { $0["Name"] as? String }
         #expect(buckets == [Self.bucket])
-        #expect(try runner.countTagged(stack: "ml-workstation").isEmpty)
+        #expect(try await runner.countTagged(stack: "ml-workstation").isEmpty)
     }
 }

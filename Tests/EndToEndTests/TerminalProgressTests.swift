@@ -247,7 +247,7 @@ struct TerminalProgressTests {
         let runner = try CommandRunner(moto: moto, region: "us-east-1")
         try Self.spec.write(toFile: runner.workDirectory + "/spec.yaml", atomically: true, encoding: .utf8)
 
-        let apply = try runner.netloom("apply", "spec.yaml", "--auto-approve")
+        let apply = try await runner.netloom("apply", "spec.yaml", "--auto-approve")
         #expect(apply.status == 0, "\(apply.stderr)")
         for text in [apply.stdout, apply.stderr] {
             #expect(!text.contains("\r") && !text.contains("\u{1B}"), "terminal control in piped output: \(text.debugDescription.prefix(300))")
@@ -259,7 +259,7 @@ struct TerminalProgressTests {
         #expect(changeLines.first?.hasPrefix("[1/23] ") == true && changeLines.last?.hasPrefix("[23/23] ") == true, "\(changeLines)")
         #expect(apply.stdout.contains("Plan: 23 to add") && apply.stdout.hasSuffix("Apply complete! Resources: 23 added, 0 changed, 0 replaced, 0 destroyed.\n"))
 
-        let destroy = try runner.netloom("destroy", "spec.yaml", "--auto-approve", "--quiet")
+        let destroy = try await runner.netloom("destroy", "spec.yaml", "--auto-approve", "--quiet")
         #expect(destroy.status == 0, "\(destroy.stderr)")
         #expect(destroy.stdout == "Destroy complete! Resources: 23 destroyed.\n")
         #expect(destroy.stderr.isEmpty, "\(destroy.stderr)")

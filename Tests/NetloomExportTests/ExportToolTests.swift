@@ -13,19 +13,19 @@ struct ExportToolTests {
     @Test("terraform validate accepts the export of every example", .enabled(if: TerraformRunner.isInstalled() || MotoAvailability.isCI,
                                                                             "terraform or the hashicorp/aws provider in /opt/tf-plugins is missing"),
           arguments: ExampleSpecs.names)
-    func terraformValidate(name: String) throws {
-        try validate(ExportFixtures.source(example: name))
+    func terraformValidate(name: String) async throws {
+        try await validate(ExportFixtures.source(example: name))
     }
 
-    func validate(_ source: ExportSource) throws {
+    func validate(_ source: ExportSource) async throws {
         let directory = try ExportFixtures.directory("validate")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for (file, contents) in try TerraformExport.make(source).files {
             try contents.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8)
         }
         let terraform = try TerraformRunner(workingDirectory: directory, awsEnvironment: [:])
-        try terraform.initialize()
-        let run = try terraform.run(["validate", "-json", "-no-color"], label: "validate")
+        try await onOwnThread { try terraform.initialize() }
+        let run = try await onOwnThread { try terraform.run(["validate", "-json", "-no-color"], label: "validate") }
         let verdict = try JSONDecoder().decode(PropertyValue.self, from: Data(run.stdout.utf8))
         #expect(run.outcome.exitCode == 0, "\(run.tail)")
         #expect(verdict["valid"]?.boolValue == true && verdict["error_count"]?.intValue == 0, "\(run.stdout)")
@@ -47,21 +47,23 @@ struct ExportToolTests {
 
     @Test("terraform validate accepts the export of docs/spec.md's complete example (HTTPS, KMS, a prefix list, a placement group)",
           .enabled(if: TerraformRunner.isInstalled() || MotoAvailability.isCI, "terraform or the hashicorp/aws provider in /opt/tf-plugins is missing"))
-    func terraformValidateCompleteExample() throws {
-        try validate(ExportFixtures.completeExample())
+    func terraformValidateCompleteExample() async throws {
+        try await validate(ExportFixtures.completeExample())
     }
 
     @Test("cfn-lint finds no error and no warning in the templates", .enabled(if: ExportFixtures.locate("cfn-lint") != nil || MotoAvailability.isCI,
                                                                           "cfn-lint is not installed (pip install cfn-lint)"),
           arguments: lintable.indices)
-    func cfnLint(index: Int) throws {
+    func cfnLint(index: Int) async throws {
         let (label, source) = Self.lintable[index]
         let cfnLint = try #require(ExportFixtures.locate("cfn-lint"), "cfn-lint is not on PATH")
         let directory = try ExportFixtures.directory("lint")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/template.yaml"
         try CloudFormationExport.make(try source()).template.write(toFile: path, atomically: true, encoding: .utf8)
-        let outcome = try TimedChild.run(cfnLint, ["--format", "parseable", path], stdoutPath: directory + "/lint.out", stderrPath: directory + "/lint.err")
+        let outcome = try await onOwnThread {
+            try TimedChild.run(cfnLint, ["--format", "parseable", path], stdoutPath: directory + "/lint.out", stderrPath: directory + "/lint.err")
+        }
         let findings = (try? String(contentsOfFile: directory + "/lint.out", encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOfFile: directory + "/lint.err", encoding: .utf8)) ?? ""
         // cfn-lint's exit status is a bit set: 2 errors, 4 warnings, 8 informational.
