@@ -1,4 +1,5 @@
 import Foundation
+import NetloomTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -95,7 +96,10 @@ public final class MotoServer: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             // A slow first answer is waited for rather than abandoned: abandoning it and asking
             // again would queue more work on a server that is already behind.
-            if (try? Self.request(port: port, method: "GET", path: "/moto-api/", readTimeoutSeconds: 60)) != nil { return }
+            // On a thread of its own: a blocking read of up to 60 s on the cooperative pool,
+            // with several servers starting at once, stalled every other test's tasks.
+            let port = port
+            if (try? await onOwnThread({ try Self.request(port: port, method: "GET", path: "/moto-api/", readTimeoutSeconds: 60) })) != nil { return }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(200))
         }

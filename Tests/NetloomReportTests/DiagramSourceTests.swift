@@ -9,18 +9,18 @@ import Testing
 /// Mermaid's own parser and renderer (mermaid.min.js) in headless chromium.
 @Suite("topology as Graphviz and Mermaid source")
 struct DiagramSourceTests {
-    static func expand(_ name: String, format: String) throws -> String {
-        let run = try ExternalTool.run(ExternalTool.netloom, ["expand", ExampleSpecs.path(name), "--format", format])
+    static func expand(_ name: String, format: String) async throws -> String {
+        let run = try await ExternalTool.run(ExternalTool.netloom, ["expand", ExampleSpecs.path(name), "--format", format])
         try #require(run.status == 0, "netloom expand --format \(format) failed: \(run.stderr)")
         return run.stdout
     }
 
     @Test("dot -Tsvg renders every example's graph without an error or warning", .enabled(if: ExternalTool.dotShouldRun, "graphviz is not installed (apt-get install -y graphviz); set CI=true to make this a failure"),
           arguments: ExampleSpecs.names)
-    func dotRenders(name: String) throws {
+    func dotRenders(name: String) async throws {
         let dot = try ExternalTool.require(ExternalTool.dot, "dot (graphviz)")
-        let source = try Self.expand(name, format: "dot")
-        let run = try ExternalTool.run(dot, ["-Tsvg"], stdin: source)
+        let source = try await Self.expand(name, format: "dot")
+        let run = try await ExternalTool.run(dot, ["-Tsvg"], stdin: source)
         #expect(run.status == 0, "dot failed: \(run.stderr)")
         #expect(run.stderr.isEmpty, "dot complained: \(run.stderr)")
         #expect(run.stdout.contains("<svg"))
@@ -46,7 +46,7 @@ struct DiagramSourceTests {
 
     /// A page that runs Mermaid's parser and renderer over each text and writes one line per
     /// text, `OK` or `ERROR message`, into the DOM that chromium dumps.
-    static func mermaidVerdicts(_ texts: [String]) throws -> [String] {
+    static func mermaidVerdicts(_ texts: [String]) async throws -> [String] {
         let chromium = try ExternalTool.require(ExternalTool.chromium, "chromium")
         let script = try ExternalTool.require(ExternalTool.mermaidScript, "mermaid.min.js (pip package artoo-mermaid under .build/mermaid)")
         let encoded = String(decoding: try JSONSerialization.data(withJSONObject: texts), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
@@ -76,7 +76,7 @@ struct DiagramSourceTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let pagePath = directory.appendingPathComponent("check.html").path
         try page.write(toFile: pagePath, atomically: true, encoding: .utf8)
-        let run = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--allow-file-access-from-files", "--virtual-time-budget=60000", "--dump-dom", "file://\(pagePath)"], timeout: 180)
+        let run = try await ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--allow-file-access-from-files", "--virtual-time-budget=60000", "--dump-dom", "file://\(pagePath)"], timeout: 180)
         try #require(run.status == 0, "chromium failed: \(run.stderr.suffix(2000))")
         let dom = run.stdout
         let start = try #require(dom.range(of: "<pre id=\"verdicts\">"), "no verdicts in the DOM")
@@ -86,11 +86,12 @@ struct DiagramSourceTests {
 
     @Test("Mermaid's own parser and renderer accept every example's flowchart, and reject a broken one",
           .enabled(if: ExternalTool.mermaidShouldRun, "chromium or mermaid.min.js is missing (see .ci/run); set CI=true to make this a failure"))
-    func mermaidParses() throws {
-        var texts = try ExampleSpecs.names.map { try Self.expand($0, format: "mermaid") }
+    func mermaidParses() async throws {
+        var texts: [String] = []
+        for name in ExampleSpecs.names { texts.append(try await Self.expand(name, format: "mermaid")) }
         // The control: without it a page that never ran Mermaid would look the same as success.
         texts.append("flowchart TB\n  a[\"unclosed --> b\n")
-        let verdicts = try Self.mermaidVerdicts(texts)
+        let verdicts = try await Self.mermaidVerdicts(texts)
         try #require(verdicts.count == texts.count, "verdicts: \(verdicts)")
         for (name, verdict) in zip(ExampleSpecs.names, verdicts) {
             #expect(verdict == "OK", "\(name): \(verdict)")

@@ -41,7 +41,7 @@ struct ExternalTool {
         return path!
     }
 
-    struct Outcome {
+    struct Outcome: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -49,7 +49,15 @@ struct ExternalTool {
 
     /// Runs a program with a deadline; output goes through files so a large DOM cannot block
     /// the child on a full pipe.
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: Double = 90) throws -> Outcome {
+    /// Waited for on a thread of its own, so a browser that takes a minute does not hold one of
+    /// the test process's few cooperative threads.
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: Double = 90) async throws -> Outcome {
+        let (outcome, timedOut) = try await onOwnThread { try runBlocking(executable, arguments, stdin: stdin, timeout: timeout) }
+        if timedOut { Issue.record("\(executable) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s") }
+        return outcome
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], stdin: String?, timeout: Double) throws -> (Outcome, timedOut: Bool) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netloom-tool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -74,15 +82,12 @@ struct ExternalTool {
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            Issue.record("\(executable) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s")
-        }
+        let timedOut = process.isRunning
+        if timedOut { process.terminate() }
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                       stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        return (Outcome(status: process.terminationStatus,
+                        stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                        stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""), timedOut)
     }
 
     /// Headless chromium flags that make it usable in a container and keep it off the network

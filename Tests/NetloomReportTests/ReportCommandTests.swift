@@ -17,47 +17,47 @@ struct ReportCommandTests {
     }
 
     @Test("an invalid spec exits 65 and leaves the existing output file as it was")
-    func invalidSpec() throws {
+    func invalidSpec() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let spec = directory.appendingPathComponent("bad.yaml").path
         try "stack: x\nregion: nowhere-1\nnetwork: { cidr: 10.0.0.0/33 }\n".write(toFile: spec, atomically: true, encoding: .utf8)
         let output = directory.appendingPathComponent("out.html").path
         try "previous".write(toFile: output, atomically: true, encoding: .utf8)
-        let run = try ExternalTool.run(ExternalTool.netloom, ["report", spec, "-o", output])
+        let run = try await ExternalTool.run(ExternalTool.netloom, ["report", spec, "-o", output])
         #expect(run.status == 65)
         #expect(run.stderr.contains("bad.yaml:"), "no located error: \(run.stderr)")
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous")
     }
 
     @Test("an output path that cannot be written exits 1 with the path in the message and leaves nothing")
-    func unwritableOutput() throws {
+    func unwritableOutput() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("missing/dir/out.html").path
-        let run = try ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml"), "-o", output])
+        let run = try await ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml"), "-o", output])
         #expect(run.status == 1)
         #expect(run.stderr.contains("cannot write the report to \(output)"), "stderr: \(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output))
-        let onDirectory = try ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml"), "-o", directory.path])
+        let onDirectory = try await ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml"), "-o", directory.path])
         #expect(onDirectory.status == 1)
         #expect(onDirectory.stderr.contains("is a directory"))
     }
 
     @Test("without -o the command is a usage error")
-    func missingOutput() throws {
-        let run = try ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml")])
+    func missingOutput() async throws {
+        let run = try await ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml")])
         #expect(run.status == 64)
         #expect(run.stderr.contains("--output"))
     }
 
     @Test("with --state the page has the offline plan; without a state file everything is a create")
-    func planFromState() throws {
+    func planFromState() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("plan.html").path
         let state = directory.appendingPathComponent("none.sqlite").path
-        let run = try ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml"), "-o", output, "--state", state])
+        let run = try await ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path("inference.yaml"), "-o", output, "--state", state])
         try #require(run.status == 0, "\(run.stderr)")
         let html = try String(contentsOfFile: output, encoding: .utf8)
         let expanded = try StackExpander.expand(try SpecLoader.load(contentsOf: ExampleSpecs.path("inference.yaml")))
@@ -67,7 +67,7 @@ struct ReportCommandTests {
     }
 
     @Test("with a state file the page's plan is the one plan --offline --state prints")
-    func planMatchesPlanCommand() throws {
+    func planMatchesPlanCommand() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let specPath = ExampleSpecs.path("inference.yaml")
@@ -79,7 +79,7 @@ struct ReportCommandTests {
         for (index, resource) in expanded.graph.resources.enumerated() where resource.address != missing {
             try state.save(StateRecord(address: resource.address, type: resource.type, awsID: "id-\(index)", properties: resource.properties))
         }
-        let plan = try ExternalTool.run(ExternalTool.netloom, ["plan", "--offline", specPath, "--state", statePath, "--format", "json"])
+        let plan = try await ExternalTool.run(ExternalTool.netloom, ["plan", "--offline", specPath, "--state", statePath, "--format", "json"])
         try #require(plan.status == 0, "\(plan.stderr)")
         let document = try #require(JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         let summary = try #require(document["summary"] as? [String: Int])
@@ -87,7 +87,7 @@ struct ReportCommandTests {
         #expect((summary["create"] ?? 0) >= 1)
 
         let output = directory.appendingPathComponent("report.html").path
-        let report = try ExternalTool.run(ExternalTool.netloom, ["report", specPath, "-o", output, "--state", statePath])
+        let report = try await ExternalTool.run(ExternalTool.netloom, ["report", specPath, "-o", output, "--state", statePath])
         try #require(report.status == 0, "\(report.stderr)")
         let html = try String(contentsOfFile: output, encoding: .utf8)
         let counts = ["create", "update", "replace", "delete"].map { "\(summary[$0] ?? 0) to \($0)" }.joined(separator: ", ")

@@ -17,12 +17,12 @@ struct ReportInBrowserTests {
         var expanded: ExpandedStack
     }
 
-    static func render(_ name: String, in directory: URL) throws -> Rendered {
+    static func render(_ name: String, in directory: URL) async throws -> Rendered {
         let chromium = try ExternalTool.require(ExternalTool.chromium, "chromium")
         let htmlPath = directory.appendingPathComponent(name.replacingOccurrences(of: ".yaml", with: ".html")).path
-        let report = try ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path(name), "-o", htmlPath])
+        let report = try await ExternalTool.run(ExternalTool.netloom, ["report", ExampleSpecs.path(name), "-o", htmlPath])
         try #require(report.status == 0, "netloom report failed: \(report.stderr)")
-        let dom = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--dump-dom", "file://\(htmlPath)"])
+        let dom = try await ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--dump-dom", "file://\(htmlPath)"])
         try #require(dom.status == 0, "chromium failed: \(dom.stderr.suffix(2000))")
         let expanded = try StackExpander.expand(try SpecLoader.load(contentsOf: ExampleSpecs.path(name)))
         return Rendered(htmlPath: htmlPath, dom: dom.stdout, expanded: expanded)
@@ -49,10 +49,10 @@ struct ReportInBrowserTests {
 
     @Test("the DOM has an element for every subnet, gateway, endpoint, load balancer and cluster, every finding id and the cost total",
           arguments: ExampleSpecs.names)
-    func domCoversTheStack(name: String) throws {
+    func domCoversTheStack(name: String) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let rendered = try Self.render(name, in: directory)
+        let rendered = try await Self.render(name, in: directory)
         let addresses = Self.dataAddresses(rendered.dom)
 
         let drawnTypes: Set<ResourceType> = [.subnet, .internetGateway, .natGateway, .vpcEndpoint, .loadBalancer, .listener, .placementGroup]
@@ -74,10 +74,10 @@ struct ReportInBrowserTests {
     }
 
     @Test("the report asks for nothing over the network", arguments: ExampleSpecs.names)
-    func noNetworkResource(name: String) throws {
+    func noNetworkResource(name: String) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let rendered = try Self.render(name, in: directory)
+        let rendered = try await Self.render(name, in: directory)
         let lowered = rendered.dom.lowercased()
         for pattern in [#"(src|href|action|poster|data)\s*=\s*["']?\s*(https?:)?//"#, #"url\(\s*["']?\s*(https?:)?//"#, #"@import"#] {
             let expression = try Regex(pattern)
@@ -98,15 +98,15 @@ struct ReportInBrowserTests {
     }
 
     @Test("a screenshot has the window's size and is not blank, in light and in dark mode", arguments: ["inference.yaml", "hyperpod-eks.yaml"])
-    func screenshot(name: String) throws {
+    func screenshot(name: String) async throws {
         let chromium = try ExternalTool.require(ExternalTool.chromium, "chromium")
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let rendered = try Self.render(name, in: directory)
+        let rendered = try await Self.render(name, in: directory)
         var images: [Data] = []
         for (mode, flags) in [("light", [String]()), ("dark", ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"])] {
             let png = directory.appendingPathComponent("\(mode).png").path
-            let shot = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + flags + ["--window-size=1280,900", "--screenshot=\(png)", "file://\(rendered.htmlPath)"])
+            let shot = try await ExternalTool.run(chromium, ExternalTool.chromiumFlags + flags + ["--window-size=1280,900", "--screenshot=\(png)", "file://\(rendered.htmlPath)"])
             try #require(shot.status == 0, "chromium --screenshot failed: \(shot.stderr.suffix(2000))")
             let data = try Data(contentsOf: URL(fileURLWithPath: png))
             let size = try #require(Self.pngSize(data), "\(mode) screenshot is not a PNG")
@@ -119,11 +119,11 @@ struct ReportInBrowserTests {
     }
 
     @Test("every drawn element is focusable, and focusing one shows its address and properties in the inspector")
-    func keyboardFocusShowsProperties() throws {
+    func keyboardFocusShowsProperties() async throws {
         let chromium = try ExternalTool.require(ExternalTool.chromium, "chromium")
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let rendered = try Self.render("hyperpod-eks.yaml", in: directory)
+        let rendered = try await Self.render("hyperpod-eks.yaml", in: directory)
         let html = try String(contentsOfFile: rendered.htmlPath, encoding: .utf8)
         // Focus goes to the cluster the way Tab would bring it there; the page's own script
         // must then fill the inspector. The probe records what it saw in the DOM.
@@ -145,7 +145,7 @@ struct ReportInBrowserTests {
         """
         let probed = directory.appendingPathComponent("probed.html").path
         try html.replacingOccurrences(of: "</body>", with: probe).write(toFile: probed, atomically: true, encoding: .utf8)
-        let dom = try ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--virtual-time-budget=5000", "--dump-dom", "file://\(probed)"])
+        let dom = try await ExternalTool.run(chromium, ExternalTool.chromiumFlags + ["--virtual-time-budget=5000", "--dump-dom", "file://\(probed)"])
         try #require(dom.status == 0)
         let start = try #require(dom.stdout.range(of: "<pre id=\"probe\">"), "the probe did not run")
         let text = String(dom.stdout[start.upperBound...].prefix { $0 != "<" })
