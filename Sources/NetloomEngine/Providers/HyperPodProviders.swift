@@ -97,7 +97,11 @@ struct FSxFileSystemProvider: ResourceProvider {
 
     /// Only the tags change in place; every other field replaces the file system.
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
-        guard changed.contains("tags"), let arn = observed.attributes["arn"] else { return updated(observed, to: desired) }
+        guard changed.contains("tags") else { return updated(observed, to: desired) }
+        guard let arn = observed.attributes["arn"] else {
+            throw AWSError(kind: .invalidAnswer, service: "fsx", action: "DescribeFileSystems", statusCode: 200,
+                           message: "file system \(observed.awsID) was described without a ResourceARN to tag it by")
+        }
         let change = ProviderSupport.tagChange(desired, observed: observed)
         if !change.set.isEmpty { try await context.services.fsx.tagResource(arn: arn, tags: change.set) }
         if !change.removed.isEmpty { try await context.services.fsx.untagResource(arn: arn, keys: change.removed) }
