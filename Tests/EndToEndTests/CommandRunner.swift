@@ -89,15 +89,13 @@ struct CommandRunner {
     /// `waitUntilExit` starved every other test's tasks (moto's start-up check, the deadline
     /// tests' timers) for minutes in a full run.
     func run(_ arguments: [String], executable: String? = nil, endpoint: String? = nil) async throws -> Result {
-        await finished(try start(arguments, executable: executable, endpoint: endpoint))
+        try await finished(try start(arguments, executable: executable, endpoint: endpoint))
     }
 
     /// `finish` for a child started with `start`, waited for on a thread of its own.
-    func finished(_ started: (Process, Pipe, Pipe)) async -> Result {
+    func finished(_ started: (Process, Pipe, Pipe)) async throws -> Result {
         nonisolated(unsafe) let started = started
-        return await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: Self.finish(started)) }.start()
-        }
+        return try await onOwnThread { Self.finish(started) }
     }
 
     func netloom(_ arguments: String...) async throws -> Result {

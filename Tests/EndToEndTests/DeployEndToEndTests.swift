@@ -24,7 +24,7 @@ struct DeployEndToEndTests {
 
         // A plan without a state works on a throwaway one, and removes it (and its log) after.
         let fresh = try runner.start(["plan", spec, "--detailed-exitcode"])
-        let freshPlan = await runner.finished(fresh)
+        let freshPlan = try await runner.finished(fresh)
         #expect(freshPlan.status == 2, "plan: \(freshPlan.stderr)")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
             .filter { $0.hasPrefix("netloom-readonly-\(fresh.0.processIdentifier)-") }
@@ -182,7 +182,7 @@ struct DeployEndToEndTests {
             if holder == nil { usleep(10_000) }
         }
         guard let holder else {
-            let ended = await runner.finished(first)
+            let ended = try await runner.finished(first)
             Issue.record("the first apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
             return
         }
@@ -192,7 +192,7 @@ struct DeployEndToEndTests {
         let second = try await runner.netloom("apply", spec, "--auto-approve")
         let waited = clock.now - started
         kill(first.0.processIdentifier, SIGCONT)
-        let winner = await runner.finished(first)
+        let winner = try await runner.finished(first)
         #expect(winner.status == 0, "\(winner.stderr)")
         #expect(second.status == 1)
         #expect(second.stderr.contains("locked by another run"), "\(second.stderr)")

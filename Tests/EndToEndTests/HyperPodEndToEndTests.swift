@@ -234,7 +234,7 @@ struct HyperPodEndToEndTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        _ = await runner.finished(started)
+        _ = try await runner.finished(started)
 
         let again = try await runner.netloom("apply", spec, "--auto-approve")
         #expect(again.status == 0, "apply after kill: \(again.stdout)\n\(again.stderr)")

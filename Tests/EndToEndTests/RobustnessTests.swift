@@ -39,7 +39,7 @@ struct RobustnessTests {
             let started = try runner.start(["apply", spec, "--auto-approve"])
             try await Task.sleep(for: .milliseconds(delay))
             if started.0.isRunning { kill(started.0.processIdentifier, SIGKILL) }
-            let result = await runner.finished(started)
+            let result = try await runner.finished(started)
             // Either the kill landed or the run finished first; a finished run must have succeeded.
             #expect(result.status == 0 || started.0.terminationReason == .uncaughtSignal,
                     "apply killed at \(delay) ms ended with \(result.status): \(result.stderr)")
@@ -64,7 +64,7 @@ struct RobustnessTests {
         try await Task.sleep(for: .milliseconds(1_500))
         let interrupted = started.0.isRunning
         if interrupted { kill(started.0.processIdentifier, SIGINT) }
-        let result = await runner.finished(started)
+        let result = try await runner.finished(started)
         if interrupted {
             #expect(result.status == 1, "an interrupted apply must not report success: \(result.stdout)\n\(result.stderr)")
             #expect(result.stderr.contains("interrupt: finishing the calls in flight"))

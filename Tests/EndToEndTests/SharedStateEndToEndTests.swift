@@ -94,14 +94,14 @@ struct SharedStateEndToEndTests {
         // either starts on a loaded machine, and resumed after.
         let lock = waitForLock(moto, key: "netloom/ws.sqlite.lock", while: first.0)
         guard lock != nil else {
-            let ended = await runner.finished(first)
+            let ended = try await runner.finished(first)
             Issue.record("the first apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
             return
         }
         kill(first.0.processIdentifier, SIGSTOP)
         let second = try await runner.netloom("apply", spec, "--auto-approve", "--state", state)
         kill(first.0.processIdentifier, SIGCONT)
-        let winner = await runner.finished(first)
+        let winner = try await runner.finished(first)
         #expect(winner.status == 0, "\(winner.stderr)")
         #expect(second.status == 1)
         #expect(second.stderr.contains("s3://\(Self.bucket)/netloom/ws.sqlite is locked by another run"), "\(second.stderr)")
@@ -131,7 +131,7 @@ struct SharedStateEndToEndTests {
         // Killed as soon as the lock is there: mid-run, before it could release it.
         let lock = waitForLock(moto, key: "netloom/ws.sqlite.lock", while: started.0)
         if lock != nil { kill(killedPID, SIGKILL) }
-        let ended = await runner.finished(started)
+        let ended = try await runner.finished(started)
         let lockText = try #require(lock.map { String(decoding: $0, as: UTF8.self) }, "the apply never showed its lock (exit \(ended.status)): \(ended.stderr)")
         let holder = try JSONDecoder().decode(S3StateLock.self, from: Data(lockText.utf8))
         #expect(holder.pid == killedPID)

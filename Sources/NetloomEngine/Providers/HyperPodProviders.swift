@@ -102,9 +102,9 @@ struct FSxFileSystemProvider: ResourceProvider {
             throw AWSError(kind: .invalidAnswer, service: "fsx", action: "DescribeFileSystems", statusCode: 200,
                            message: "file system \(observed.awsID) was described without a ResourceARN to tag it by")
         }
-        let change = ProviderSupport.tagChange(desired, observed: observed)
-        if !change.set.isEmpty { try await context.services.fsx.tagResource(arn: arn, tags: change.set) }
-        if !change.removed.isEmpty { try await context.services.fsx.untagResource(arn: arn, keys: change.removed) }
+        try await ProviderSupport.updateTags(desired, observed: observed,
+                                             tag: { try await context.services.fsx.tagResource(arn: arn, tags: $0) },
+                                             untag: { try await context.services.fsx.untagResource(arn: arn, keys: $0) })
         return updated(observed, to: desired)
     }
 
@@ -164,9 +164,9 @@ struct EKSClusterProvider: ResourceProvider {
     /// Only the tags change in place; every other field replaces the control plane.
     func update(_ desired: DesiredResource, from observed: ObservedResource, changed: Set<String>, context: ProviderContext) async throws -> ObservedResource {
         guard changed.contains("tags"), let arn = observed.attributes["arn"] else { return updated(observed, to: desired) }
-        let change = ProviderSupport.tagChange(desired, observed: observed)
-        try await context.services.eks.tagResource(arn: arn, tags: change.set)
-        try await context.services.eks.untagResource(arn: arn, keys: change.removed)
+        try await ProviderSupport.updateTags(desired, observed: observed,
+                                             tag: { try await context.services.eks.tagResource(arn: arn, tags: $0) },
+                                             untag: { try await context.services.eks.untagResource(arn: arn, keys: $0) })
         return updated(observed, to: desired)
     }
 
@@ -429,9 +429,9 @@ struct HyperPodClusterProvider: ResourceProvider {
             _ = try await waitInService(name, what: "update of HyperPod cluster \(name)", context: context)
         }
         if changed.contains("tags"), let arn = observed.attributes["arn"] {
-            let change = ProviderSupport.tagChange(desired, observed: observed)
-            if !change.set.isEmpty { try await context.services.sageMaker.addTags(arn: arn, tags: change.set) }
-            if !change.removed.isEmpty { try await context.services.sageMaker.deleteTags(arn: arn, keys: change.removed) }
+            try await ProviderSupport.updateTags(desired, observed: observed,
+                                                 tag: { try await context.services.sageMaker.addTags(arn: arn, tags: $0) },
+                                                 untag: { try await context.services.sageMaker.deleteTags(arn: arn, keys: $0) })
         }
         return updated(observed, to: desired)
     }

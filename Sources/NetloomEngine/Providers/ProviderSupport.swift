@@ -64,19 +64,23 @@ enum ProviderSupport {
     /// Brings an EC2 resource's tags to the desired set: CreateTags for new or changed values,
     /// DeleteTags for keys no longer wanted (`aws:` tags are AWS's and left alone).
     static func updateEC2Tags(_ desired: DesiredResource, observed: ObservedResource, context: ProviderContext) async throws {
-        let change = tagChange(desired, observed: observed)
-        if !change.set.isEmpty { try await context.services.ec2.createTags(resourceIDs: [observed.awsID], tags: change.set) }
-        if !change.removed.isEmpty { try await context.services.ec2.deleteTags(resourceIDs: [observed.awsID], keys: change.removed) }
+        try await updateTags(desired, observed: observed,
+                             tag: { try await context.services.ec2.createTags(resourceIDs: [observed.awsID], tags: $0) },
+                             untag: { try await context.services.ec2.deleteTags(resourceIDs: [observed.awsID], keys: $0) })
     }
 
-    /// The tags to write (new or with another value) and the keys to remove (added outside
-    /// netloom; AWS's own `aws:` tags stay) to turn the observed `tags` into the spec's.
-    static func tagChange(_ desired: DesiredResource, observed: ObservedResource) -> (set: [AWSTag], removed: [String]) {
+    /// Turns the observed `tags` into the spec's through a service's own calls: `tag` writes the
+    /// new or changed ones, `untag` removes keys added outside netloom (AWS's own `aws:` tags
+    /// stay). Either is skipped when it has nothing to do.
+    static func updateTags(_ desired: DesiredResource, observed: ObservedResource,
+                           tag: ([AWSTag]) async throws -> Void, untag: ([String]) async throws -> Void) async throws {
         let want = desired.tags
         let have = observed.properties["tags"]?.mapValue ?? [:]
         let wantedKeys = Set(want.map(\.key))
-        return (want.filter { have[$0.key]?.stringValue != $0.value },
-                have.keys.filter { !wantedKeys.contains($0) && !$0.hasPrefix("aws:") }.sorted())
+        let changed = want.filter { have[$0.key]?.stringValue != $0.value }
+        let removed = have.keys.filter { !wantedKeys.contains($0) && !$0.hasPrefix("aws:") }.sorted()
+        if !changed.isEmpty { try await tag(changed) }
+        if !removed.isEmpty { try await untag(removed) }
     }
 
     /// Deletes that find nothing to delete are done: the goal state is reached.

@@ -506,9 +506,9 @@ struct PlacementGroupProvider: ResourceProvider {
             throw AWSError(kind: .invalidAnswer, service: "ec2", action: "DescribePlacementGroups", statusCode: 200,
                            message: "placement group \(observed.awsID) has no groupId to tag it by")
         }
-        var byID = observed
-        byID.awsID = groupID
-        try await ProviderSupport.updateEC2Tags(desired, observed: byID, context: context)
+        try await ProviderSupport.updateTags(desired, observed: observed,
+                                             tag: { try await context.services.ec2.createTags(resourceIDs: [groupID], tags: $0) },
+                                             untag: { try await context.services.ec2.deleteTags(resourceIDs: [groupID], keys: $0) })
         return updated(observed, to: desired)
     }
 
